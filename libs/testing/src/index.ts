@@ -1,0 +1,2 @@
+export { startTestRedis, isolatedPrefix, freePort, type TestRedis, type RedisOptions } from './redis.ts';
+export { findOnPath } from './find-on-path.ts';

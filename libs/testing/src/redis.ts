@@ -1,0 +1,148 @@
+/**
+ * A real Redis for tests, from the first source that exists:
+ *  1. `REDIS_URL` when set (the caller passes it in; nothing here reads the environment),
+ *  2. a private `redis-server` on a free loopback port when the binary is on PATH,
+ *  3. testcontainers' Redis module (needs a Docker engine).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findOnPath } from './find-on-path.ts';
+
+export interface RedisOptions {
+  /** Use this URL instead of starting a server (normally `process.env.REDIS_URL`). */
+  readonly url?: string | undefined;
+  /** Start the private server with `appendonly yes` (durability tests). @defaultValue false */
+  readonly appendOnly?: boolean;
+}
+
+export interface TestRedis {
+  readonly url: string;
+  readonly source: 'url' | 'redis-server' | 'testcontainers';
+  /** Stops the server (kept data survives in its directory when AOF is on). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and directory; only for `redis-server`. */
+  restart(): Promise<void>;
+  /** Stops it and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let answer = '';
+    socket.setTimeout(500);
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+      if (answer.includes('\r\n')) {
+        socket.destroy();
+        resolve(answer.startsWith('+PONG'));
+      }
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function waitUntilReady(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} before it was ready`);
+    if (await ping(port)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis-server on 127.0.0.1:${port} was not ready within ${deadlineMs} ms`);
+}
+
+async function startRedisServer(binary: string, appendOnly: boolean): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'amko-fed-redis-'));
+  let child: ChildProcess | undefined;
+  const launch = async (): Promise<void> => {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', appendOnly ? 'yes' : 'no',
+      '--appendfsync', 'always', '--dir', dir, '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--loglevel', 'warning'];
+    const started = spawn(binary, args, { stdio: 'ignore' });
+    child = started;
+    await waitUntilReady(port, started, 10_000);
+  };
+  const stop = async (): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGTERM');
+    });
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    source: 'redis-server',
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    dispose: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startContainer(): Promise<TestRedis> {
+  const { RedisContainer } = await import('@testcontainers/redis');
+  const container = await new RedisContainer('redis:7-alpine').start();
+  return {
+    url: container.getConnectionUrl(),
+    source: 'testcontainers',
+    stop: async () => {
+      await container.stop();
+    },
+    restart: () => Promise.reject(new Error('restart is only supported for a private redis-server')),
+    dispose: async () => {
+      await container.stop();
+    },
+  };
+}
+
+/** Provides a Redis: see the module comment for the order of sources. */
+export async function startTestRedis(options: RedisOptions = {}): Promise<TestRedis> {
+  if (options.url) {
+    return {
+      url: options.url,
+      source: 'url',
+      stop: () => Promise.resolve(),
+      restart: () => Promise.reject(new Error('restart is not possible for an external REDIS_URL')),
+      dispose: () => Promise.resolve(),
+    };
+  }
+  const binary = await findOnPath('redis-server');
+  if (binary) return startRedisServer(binary, options.appendOnly ?? false);
+  return startContainer();
+}
+
+let counter = 0;
+/** A key prefix no other test uses; includes a hash tag so it also works on Redis Cluster. */
+export function isolatedPrefix(label = 't'): string {
+  counter += 1;
+  return `{${label}-${process.pid}-${Date.now().toString(36)}-${counter}}`;
+}
