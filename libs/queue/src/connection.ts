@@ -1,0 +1,121 @@
+/**
+ * ioredis connections for the roles this system uses, readiness, and the BullMQ prerequisite
+ * `maxmemory-policy noeviction`.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { parseRedisUrl } from './redis-url.ts';
+
+/**
+ * - `client`: short commands (queues, stores). Commands fail after `maxRetriesPerRequest`
+ *   reconnect attempts so callers see outages instead of hanging forever.
+ * - `worker`: BullMQ Workers and blocking reads (XREAD BLOCK). BullMQ requires
+ *   `maxRetriesPerRequest: null` so blocking commands survive reconnects.
+ * - `subscriber`: pub/sub; same retry settings as `worker`.
+ */
+export const RedisRole = { client: 'client', worker: 'worker', subscriber: 'subscriber' } as const;
+export type RedisRole = (typeof RedisRole)[keyof typeof RedisRole];
+
+export interface RedisConnectionOptions {
+  readonly role: RedisRole;
+  /** `CLIENT SETNAME` value, shown in `CLIENT LIST`. @defaultValue `amko-fed-<role>` */
+  readonly connectionName?: string;
+  /** For `client` connections. @defaultValue 20 */
+  readonly maxRetriesPerRequest?: number;
+  /** Do not connect until the first command. @defaultValue false */
+  readonly lazyConnect?: boolean;
+  /** Extra ioredis options, applied last (tests, TLS CA files). */
+  readonly overrides?: RedisOptions;
+}
+
+/**
+ * Reconnect delay after `attempt` failed attempts: 50 ms doubling to at most 5 s. Never gives up:
+ * the processes are useless without Redis and the orchestrator restarts them on failed readiness.
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(Math.max(attempt - 1, 0), 10), 5_000);
+}
+
+/** Reconnect (and resend the command) when a failover turned our node into a replica. */
+function reconnectOnError(err: Error): 2 | false {
+  return /^(READONLY|LOADING|MASTERDOWN)/.test(err.message) ? 2 : false;
+}
+
+/** The ioredis options for `url` in `role` (pure; exported for tests and diagnostics). */
+export function redisOptionsFor(url: string, options: RedisConnectionOptions): RedisOptions {
+  const blocking = options.role !== RedisRole.client;
+  return {
+    ...parseRedisUrl(url),
+    connectionName: options.connectionName ?? `amko-fed-${options.role}`,
+    enableReadyCheck: true,
+    lazyConnect: options.lazyConnect ?? false,
+    maxRetriesPerRequest: blocking ? null : (options.maxRetriesPerRequest ?? 20),
+    retryStrategy: reconnectDelay,
+    reconnectOnError,
+    ...options.overrides,
+  };
+}
+
+/** A new ioredis connection; the caller owns it and must `quit()` it. */
+export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
+  return new Redis(redisOptionsFor(url, options));
+}
+
+/**
+ * A connection like `connection` for blocking reads or pub/sub (`maxRetriesPerRequest: null`),
+ * e.g. for `watchMembers` and `followResults`.
+ */
+export function duplicateForBlocking(connection: Redis, connectionName?: string): Redis {
+  return connection.duplicate({
+    maxRetriesPerRequest: null,
+    ...(connectionName !== undefined ? { connectionName } : {}),
+  });
+}
+
+export type RedisReadiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+/** PING within `timeoutMs` (readiness probes); never throws, never waits for reconnects. */
+export async function checkRedisReady(connection: Redis, timeoutMs = 1_000): Promise<RedisReadiness> {
+  if (connection.status !== 'ready') return { ready: false, reason: `connection is ${connection.status}` };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<RedisReadiness>((resolve) => {
+    timer = setTimeout(() => resolve({ ready: false, reason: `PING timed out after ${timeoutMs} ms` }), timeoutMs);
+  });
+  const ping = connection.ping().then(
+    (answer): RedisReadiness => (answer === 'PONG' ? { ready: true } : { ready: false, reason: `PING answered ${answer}` }),
+    (error: unknown): RedisReadiness => ({
+      ready: false,
+      reason: `PING failed: ${error instanceof Error ? error.message : String(error)}`,
+    }),
+  );
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface EvictionPolicyCheck {
+  /** The server's `maxmemory_policy`, or undefined when INFO does not show it. */
+  readonly policy: string | undefined;
+  /** Set when the policy is not `noeviction` (BullMQ may lose keys under memory pressure). */
+  readonly warning: string | undefined;
+}
+
+/**
+ * Reads `maxmemory_policy` from `INFO memory` (works where `CONFIG` is disabled, e.g. managed
+ * Redis) and returns a warning when it is not `noeviction`. Does not throw for a wrong policy;
+ * a failed INFO command rejects.
+ */
+export async function checkEvictionPolicy(connection: Redis): Promise<EvictionPolicyCheck> {
+  const info = await connection.info('memory');
+  const line = info.split(/\r?\n/).find((l) => l.startsWith('maxmemory_policy:'));
+  const policy = line?.slice('maxmemory_policy:'.length).trim();
+  if (policy === 'noeviction') return { policy, warning: undefined };
+  return {
+    policy,
+    warning:
+      policy === undefined
+        ? 'Could not read maxmemory_policy from INFO memory; BullMQ needs "noeviction"'
+        : `Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs may be evicted`,
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * The federation log: a capped events stream (history, for tools) and the projection (latest
+ * state per object, with tombstones) that workers read at run time. Both are written by one Lua
+ * script together with the seq counter.
+ */
+import type { ObjectKey } from '@amko-fed/domain';
+import type { Redis } from 'ioredis';
+import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import {
+  AppendEventInputSchema,
+  FederationEventSchema,
+  ProjectionEntrySchema,
+  type AppendEventInput,
+  type FederationEvent,
+  type ProjectionEntry,
+} from './federation-records.ts';
+import { appendEventScript } from './federation-log-script.ts';
+import { DEFAULT_KEY_PREFIX, federationKeys, type FederationKeys } from './names.ts';
+import { redisOperation } from './redis-operation.ts';
+import { describeIssues } from './zod-issues.ts';
+
+export interface FederationLogOptions {
+  /** A `client` connection; owned by the caller. */
+  readonly redis: Redis;
+  /** @defaultValue `{amko-fed}` */
+  readonly prefix?: string;
+  /** Approximate cap of the events stream (XADD MAXLEN ~). @defaultValue 100000 */
+  readonly maxEvents?: number;
+  /** Time source for event/tombstone times. @defaultValue `() => new Date()` */
+  readonly clock?: () => Date;
+}
+
+export interface AppendResult {
+  /** False when `appendIfChanged` found the projection already equal. */
+  readonly appended: boolean;
+  /** The new event's seq, or the projection's current seq (0 for an unknown object) when not appended. */
+  readonly seq: number;
+}
+
+/** The projection's view of an object, as returned by `readProjection`. */
+export type ProjectionState =
+  | {
+      readonly state: 'present';
+      readonly object: Record<string, unknown>;
+      readonly contentHash: string;
+      readonly seq: number;
+      readonly resourceVersion: string;
+      readonly generation: number | undefined;
+    }
+  | { readonly state: 'absent'; readonly seq: number; readonly resourceVersion: string; readonly deletedAt: string };
+
+export interface ProjectionListing {
+  readonly objectKey: ObjectKey;
+  readonly entry: ProjectionState;
+}
+
+export interface ReadEventsOptions {
+  /** Return events strictly after this stream id. @defaultValue the beginning of the stream */
+  readonly fromId?: string;
+  readonly count: number;
+}
+
+export interface ReadEventsResult {
+  readonly events: FederationEvent[];
+  /** Id of the last returned event (pass as `fromId` for the next page), or `fromId` when none. */
+  readonly lastId: string | undefined;
+}
+
+export interface FederationLog {
+  /** Appends an event and updates the projection, atomically; returns the new seq. */
+  appendEvent(input: AppendEventInput): Promise<number>;
+  /** Like appendEvent, but a no-op when the projection already has this content (or absence). */
+  appendIfChanged(input: AppendEventInput): Promise<AppendResult>;
+  readProjection(objectKey: ObjectKey): Promise<ProjectionState | undefined>;
+  /** Every projection entry (HSCAN pages; entries written during the scan may or may not appear). */
+  scanProjection(pageSize?: number): AsyncIterable<ProjectionListing>;
+  listProjection(): Promise<ProjectionListing[]>;
+  readEvents(options: ReadEventsOptions): Promise<ReadEventsResult>;
+  /** The last assigned seq (0 before the first event). */
+  latestSeq(): Promise<number>;
+  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection'>;
+}
+
+const DEFAULT_MAX_EVENTS = 100_000;
+
+function toState(entry: ProjectionEntry): ProjectionState {
+  switch (entry.state) {
+    case 'present':
+      return {
+        state: 'present',
+        object: entry.object,
+        contentHash: entry.contentHash,
+        seq: entry.seq,
+        resourceVersion: entry.resourceVersion,
+        generation: entry.generation,
+      };
+    case 'absent':
+      return { state: 'absent', seq: entry.seq, resourceVersion: entry.resourceVersion, deletedAt: entry.deletedAt };
+    default: {
+      const _exhaustive: never = entry;
+      return _exhaustive;
+    }
+  }
+}
+
+function parseEntry(objectKey: string, raw: string): ProjectionState {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new InvalidRecordError(`projection entry ${objectKey}`, ['not JSON'], { cause: error });
+  }
+  const parsed = ProjectionEntrySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidRecordError(`projection entry ${objectKey}`, describeIssues(parsed.error), { cause: parsed.error });
+  }
+  return toState(parsed.data);
+}
+
+function parseEvent(id: string, fields: string[]): FederationEvent {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] ?? '', fields[i + 1] ?? '');
+  const optional = (name: string): string | undefined => {
+    const value = map.get(name);
+    return value === undefined || value === '' ? undefined : value;
+  };
+  let object: unknown;
+  const objectJson = optional('object');
+  try {
+    object = objectJson === undefined ? undefined : JSON.parse(objectJson);
+  } catch (error) {
+    throw new InvalidRecordError(`event ${id}`, ['object is not JSON'], { cause: error });
+  }
+  const generation = optional('generation');
+  const candidate = {
+    id,
+    seq: Number(map.get('seq')),
+    op: map.get('op'),
+    objectKey: map.get('objectKey'),
+    kind: map.get('kind'),
+    resourceVersion: map.get('resourceVersion'),
+    generation: generation === undefined ? undefined : Number(generation),
+    contentHash: optional('contentHash'),
+    object,
+    time: map.get('time'),
+    source: map.get('source'),
+  };
+  const parsed = FederationEventSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new InvalidRecordError(`event ${id}`, describeIssues(parsed.error), { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+export function createFederationLog(options: FederationLogOptions): FederationLog {
+  const { redis } = options;
+  const keys = federationKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
+  const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new RangeError('maxEvents must be a positive integer');
+  const clock = options.clock ?? (() => new Date());
+
+  async function append(mode: 'always' | 'ifChanged', raw: AppendEventInput): Promise<AppendResult> {
+    const parsed = AppendEventInputSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new InvalidRecordError('event input', describeIssues(parsed.error), { cause: parsed.error });
+    }
+    const input = parsed.data;
+    const time = clock().toISOString();
+    const objectJson = input.object === undefined ? '' : JSON.stringify(input.object);
+    const generation = input.generation === undefined ? {} : { generation: input.generation };
+    // The entry without "seq"; the script prepends it. The object is spliced in verbatim.
+    const entryBody =
+      input.op === 'upsert'
+        ? `${JSON.stringify({
+            state: 'present',
+            resourceVersion: input.resourceVersion,
+            ...generation,
+            contentHash: input.contentHash,
+            updatedAt: time,
+          }).slice(0, -1)},"object":${objectJson}}`
+        : JSON.stringify({ state: 'absent', resourceVersion: input.resourceVersion, deletedAt: time });
+    const reply = await redisOperation(mode === 'always' ? 'appendEvent' : 'appendIfChanged', () =>
+      appendEventScript.run(
+        redis,
+        [keys.seq, keys.events, keys.projection],
+        [
+          mode,
+          input.op,
+          input.objectKey,
+          input.kind,
+          input.resourceVersion,
+          input.generation === undefined ? '' : String(input.generation),
+          input.contentHash ?? '',
+          objectJson,
+          time,
+          input.source,
+          maxEvents,
+          entryBody,
+        ],
+      ),
+    );
+    if (!Array.isArray(reply) || reply.length !== 2) {
+      throw new InvalidRecordError('appendEvent reply', ['expected [appended, seq]']);
+    }
+    return { appended: Number(reply[0]) === 1, seq: Number(reply[1]) };
+  }
+
+  async function* scanProjection(pageSize = 500): AsyncIterable<ProjectionListing> {
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, flat] = await redisOperation('scanProjection', () =>
+        redis.hscan(keys.projection, cursor, 'COUNT', pageSize),
+      );
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const field = flat[i] ?? '';
+        // HSCAN may return a field more than once.
+        if (seen.has(field)) continue;
+        seen.add(field);
+        yield { objectKey: field as ObjectKey, entry: parseEntry(field, flat[i + 1] ?? '') };
+      }
+    } while (cursor !== '0');
+  }
+
+  return {
+    keys: { seq: keys.seq, events: keys.events, projection: keys.projection },
+    appendEvent: async (input) => (await append('always', input)).seq,
+    appendIfChanged: (input) => append('ifChanged', input),
+    async readProjection(objectKey) {
+      const raw = await redisOperation('readProjection', () => redis.hget(keys.projection, objectKey));
+      return raw === null ? undefined : parseEntry(objectKey, raw);
+    },
+    scanProjection,
+    async listProjection() {
+      const all: ProjectionListing[] = [];
+      for await (const listing of scanProjection()) all.push(listing);
+      return all;
+    },
+    async readEvents({ fromId, count }) {
+      const start = fromId === undefined ? '-' : `(${fromId}`;
+      const entries = await redisOperation('readEvents', () => redis.xrange(keys.events, start, '+', 'COUNT', count));
+      const events = entries.map(([id, fields]) => parseEvent(id, fields));
+      return { events, lastId: events.at(-1)?.id ?? fromId };
+    },
+    async latestSeq() {
+      const raw = await redisOperation('latestSeq', () => redis.get(keys.seq));
+      return raw === null ? 0 : Number(raw);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL once when the server does not have it
+ * cached (NOSCRIPT after a restart or failover). Keys are always passed as KEYS so the script is
+ * valid on Redis Cluster (all our keys share the prefix's hash tag).
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface LuaScript {
+  readonly sha: string;
+  run(connection: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+}
+
+export function defineLuaScript(source: string): LuaScript {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    sha,
+    async run(connection, keys, args) {
+      try {
+        return await connection.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+          return connection.eval(source, keys.length, ...keys, ...args);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Names in Redis: the deployment-wide key prefix, follower queue names and our own key builders.
+ *
+ * Every key of one deployment starts with the same prefix, and the prefix carries a Redis Cluster
+ * hash tag (`{amko-fed}`), so all keys hash to one slot and Lua scripts / MULTI that touch several
+ * of them also work on Redis Cluster. BullMQ gets the same prefix, so its keys are
+ * `<prefix>:follower.<context>:<suffix>` and ours are `<prefix>:fed:<name>`.
+ */
+import { InvalidNameError } from './errors/invalid-name-error.ts';
+
+/** @defaultValue used when no prefix is configured. */
+export const DEFAULT_KEY_PREFIX = '{amko-fed}';
+
+/** Queue names of follower queues start with this. */
+export const FOLLOWER_QUEUE_PREFIX = 'follower.';
+
+/**
+ * Cluster (kubeconfig context) names usable in queue names and keys: letters, digits and
+ * `. _ - @ /`, 1–200 characters, starting with a letter or digit. `:` is excluded because BullMQ
+ * separates key parts with it; `{`/`}` because they would move the hash tag; whitespace and control
+ * characters because they break logs and URLs.
+ */
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,199}$/;
+
+/** Throws `InvalidNameError` unless `cluster` is a usable cluster (context) name. */
+export function assertClusterName(cluster: string): void {
+  if (!CLUSTER_NAME.test(cluster)) {
+    throw new InvalidNameError(
+      'cluster',
+      `${JSON.stringify(cluster.slice(0, 80))} must be 1-200 characters of letters, digits and . _ - @ /, starting with a letter or digit (no ":")`,
+    );
+  }
+}
+
+export function isValidClusterName(cluster: string): boolean {
+  return CLUSTER_NAME.test(cluster);
+}
+
+/** `follower.<context>`: the BullMQ queue of one follower cluster. */
+export function followerQueueName(cluster: string): string {
+  assertClusterName(cluster);
+  return `${FOLLOWER_QUEUE_PREFIX}${cluster}`;
+}
+
+/** The cluster of a `follower.<context>` queue name, or undefined for any other name. */
+export function clusterOfQueueName(queueName: string): string | undefined {
+  if (!queueName.startsWith(FOLLOWER_QUEUE_PREFIX)) return undefined;
+  const cluster = queueName.slice(FOLLOWER_QUEUE_PREFIX.length);
+  return isValidClusterName(cluster) ? cluster : undefined;
+}
+
+/**
+ * The hash tag Redis Cluster would use for a key starting with `prefix`: the text between the
+ * first `{` and the next `}`, when non-empty.
+ */
+export function hashTagOf(prefix: string): string | undefined {
+  const open = prefix.indexOf('{');
+  if (open < 0) return undefined;
+  const close = prefix.indexOf('}', open + 1);
+  if (close < 0 || close === open + 1) return undefined;
+  return prefix.slice(open + 1, close);
+}
+
+/**
+ * Throws `InvalidNameError` unless `prefix` can prefix every key of a deployment: non-empty,
+ * no whitespace or `:` at the end, and a non-empty Redis Cluster hash tag.
+ */
+export function assertKeyPrefix(prefix: string): void {
+  if (prefix === '' || /\s/.test(prefix)) {
+    throw new InvalidNameError('key prefix', 'must be non-empty and contain no whitespace');
+  }
+  if (prefix.endsWith(':')) {
+    throw new InvalidNameError('key prefix', 'must not end with ":" (one is added between the prefix and each key)');
+  }
+  if (hashTagOf(prefix) === undefined) {
+    throw new InvalidNameError(
+      'key prefix',
+      `${JSON.stringify(prefix)} must contain a Redis Cluster hash tag such as {amko-fed}, so that all keys share one slot`,
+    );
+  }
+}
+
+/** The keys this library owns (BullMQ owns `<prefix>:follower.*`). */
+export interface FederationKeys {
+  /** String: the last assigned event sequence number (INCR). */
+  readonly seq: string;
+  /** Stream: the capped, append-only events log. */
+  readonly events: string;
+  /** Hash: objectKey → projection entry JSON (latest state or tombstone). */
+  readonly projection: string;
+  /** String: the member registry document (JSON). */
+  readonly members: string;
+  /** Pub/sub channel announcing a new member registry revision. */
+  readonly membersChannel: string;
+  /** Set: clusters that have a results hash. */
+  readonly resultClusters: string;
+  /** Hash per cluster: objectKey → latest result record JSON. */
+  resultsOf(cluster: string): string;
+  /** Stream: every recorded result (and `cleared` markers), capped. */
+  readonly resultsStream: string;
+}
+
+/** Key builders for one deployment prefix (validated). */
+export function federationKeys(prefix: string = DEFAULT_KEY_PREFIX): FederationKeys {
+  assertKeyPrefix(prefix);
+  const base = `${prefix}:fed:`;
+  return {
+    seq: `${base}seq`,
+    events: `${base}events`,
+    projection: `${base}projection`,
+    members: `${base}members`,
+    membersChannel: `${base}members:changed`,
+    resultClusters: `${base}results:clusters`,
+    resultsOf: (cluster: string) => {
+      assertClusterName(cluster);
+      return `${base}results:cluster:${cluster}`;
+    },
+    resultsStream: `${base}results:stream`,
+  };
+}

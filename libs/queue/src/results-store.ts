@@ -1,0 +1,242 @@
+/**
+ * The results store: the latest result per (follower, object) in one hash per follower, and every
+ * result appended to a capped stream that the watcher's status aggregator follows.
+ *
+ * Error messages are stored as given, cut to MAX_ERROR_MESSAGE_LENGTH: callers must pass
+ * secret-free text (the replicator redacts tokens and URLs before recording).
+ */
+import type { ObjectKey } from '@amko-fed/domain';
+import type { Redis } from 'ioredis';
+import { duplicateForBlocking } from './connection.ts';
+import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import { defineLuaScript } from './lua-script.ts';
+import { assertClusterName, DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
+import { redisOperation } from './redis-operation.ts';
+import {
+  capErrorMessage,
+  ResultRecordSchema,
+  type ResultRecord,
+  type ResultRecordInput,
+  type ResultStreamEntry,
+} from './result-records.ts';
+import { describeIssues } from './zod-issues.ts';
+
+/**
+ * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream.
+ * ARGV[1] cluster, ARGV[2] objectKey, ARGV[3] record JSON, ARGV[4] stream MAXLEN (~).
+ */
+const recordScript = defineLuaScript(`
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+return redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*',
+  'type', 'result', 'cluster', ARGV[1], 'objectKey', ARGV[2], 'record', ARGV[3])
+`);
+
+/** KEYS as above; ARGV[1] cluster, ARGV[2] MAXLEN. Returns the stream id of the marker. */
+const clearScript = defineLuaScript(`
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'type', 'cleared', 'cluster', ARGV[1])
+`);
+
+export interface ResultsStoreOptions {
+  /** A `client` connection; owned by the caller. `followResults` duplicates it for XREAD BLOCK. */
+  readonly redis: Redis;
+  /** @defaultValue `{amko-fed}` */
+  readonly prefix?: string;
+  /** Approximate cap of the results stream. @defaultValue 100000 */
+  readonly maxStreamLength?: number;
+}
+
+export interface ResultsPage {
+  readonly entries: ResultStreamEntry[];
+  /** The last returned id (pass it back to continue), or the id given when nothing was new. */
+  readonly lastId: string;
+}
+
+export interface FollowResultsOptions {
+  /** Called when a read or `onBatch` fails; following continues with the next read. */
+  readonly onError: (error: unknown) => void;
+  /** XREAD BLOCK timeout; also bounds how long `stop()` may wait. @defaultValue 2000 */
+  readonly blockMs?: number;
+  /** Largest batch. @defaultValue 500 */
+  readonly count?: number;
+}
+
+export interface ResultsFollower {
+  /** Stops following and closes the dedicated connection; resolves after the last batch. */
+  stop(): Promise<void>;
+  /** Id of the last entry delivered to `onBatch`. */
+  readonly lastId: string;
+}
+
+export interface ResultsStore {
+  /** Validates (cutting `errorMessage`), stores and streams a result; returns its stream id. */
+  recordResult(input: ResultRecordInput): Promise<string>;
+  readResult(cluster: string, objectKey: ObjectKey): Promise<ResultRecord | undefined>;
+  /** All latest results of one cluster, or of every cluster with results. */
+  readResults(cluster?: string): Promise<ResultRecord[]>;
+  /** Stream entries strictly after `id` (`0` = from the start). */
+  readResultsSince(id: string, count: number): Promise<ResultsPage>;
+  /**
+   * Delivers stream entries after `fromId` (`$` = only new ones) in batches, in order, never
+   * overlapping, until `stop()`.
+   */
+  followResults(
+    fromId: string,
+    onBatch: (entries: ResultStreamEntry[]) => void | Promise<void>,
+    options: FollowResultsOptions,
+  ): ResultsFollower;
+  /** Drops every result of a cluster (a member left) and streams a `cleared` marker. */
+  clearResults(cluster: string): Promise<void>;
+}
+
+function parseRecord(what: string, raw: string): ResultRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new InvalidRecordError(what, ['not JSON'], { cause: error });
+  }
+  const parsed = ResultRecordSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidRecordError(what, describeIssues(parsed.error), { cause: parsed.error });
+  return parsed.data;
+}
+
+function parseStreamEntry(id: string, fields: string[]): ResultStreamEntry {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] ?? '', fields[i + 1] ?? '');
+  const type = map.get('type');
+  if (type === 'result') return { id, type, record: parseRecord(`result stream entry ${id}`, map.get('record') ?? '') };
+  if (type === 'cleared') {
+    const cluster = map.get('cluster') ?? '';
+    assertClusterName(cluster);
+    return { id, type, cluster };
+  }
+  throw new InvalidRecordError(`result stream entry ${id}`, [`unknown type ${JSON.stringify(type)}`]);
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
+  const { redis } = options;
+  const keys = federationKeys(options.prefix ?? DEFAULT_KEY_PREFIX);
+  const maxLen = options.maxStreamLength ?? 100_000;
+  if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError('maxStreamLength must be a positive integer');
+
+  async function readResultsSince(id: string, count: number): Promise<ResultsPage> {
+    const start = id === '0' || id === '-' ? '-' : `(${id}`;
+    const raw = await redisOperation('readResultsSince', () => redis.xrange(keys.resultsStream, start, '+', 'COUNT', count));
+    const entries = raw.map(([entryId, fields]) => parseStreamEntry(entryId, fields));
+    return { entries, lastId: entries.at(-1)?.id ?? id };
+  }
+
+  async function readClusterResults(cluster: string): Promise<ResultRecord[]> {
+    const all = await redisOperation('readResults', () => redis.hgetall(keys.resultsOf(cluster)));
+    return Object.entries(all).map(([objectKey, raw]) => parseRecord(`result ${cluster}/${objectKey}`, raw));
+  }
+
+  return {
+    async recordResult(input) {
+      const candidate =
+        typeof input.errorMessage === 'string' ? { ...input, errorMessage: capErrorMessage(input.errorMessage) } : input;
+      const parsed = ResultRecordSchema.safeParse(candidate);
+      if (!parsed.success) {
+        throw new InvalidRecordError('result record', describeIssues(parsed.error), { cause: parsed.error });
+      }
+      const record = parsed.data;
+      const id = await redisOperation('recordResult', () =>
+        recordScript.run(
+          redis,
+          [keys.resultsOf(record.cluster), keys.resultClusters, keys.resultsStream],
+          [record.cluster, record.objectKey, JSON.stringify(record), maxLen],
+        ),
+      );
+      return String(id);
+    },
+
+    async readResult(cluster, objectKey) {
+      const raw = await redisOperation('readResult', () => redis.hget(keys.resultsOf(cluster), objectKey));
+      return raw === null ? undefined : parseRecord(`result ${cluster}/${objectKey}`, raw);
+    },
+
+    async readResults(cluster) {
+      if (cluster !== undefined) return readClusterResults(cluster);
+      const clusters = await redisOperation('readResults', () => redis.smembers(keys.resultClusters));
+      const perCluster = await Promise.all(clusters.sort().map(readClusterResults));
+      return perCluster.flat();
+    },
+
+    readResultsSince,
+
+    followResults(fromId, onBatch, followOptions) {
+      const reader = duplicateForBlocking(redis, 'amko-fed-results-follow');
+      reader.on('error', () => {
+        // Connection errors surface as rejected XREADs below (reported through onError).
+      });
+      const blockMs = followOptions.blockMs ?? 2_000;
+      const count = followOptions.count ?? 500;
+      let lastId = fromId;
+      let stopped = false;
+
+      const loop = (async () => {
+        if (lastId === '$') {
+          // Pin "$" to a concrete id once, so entries added between two reads are not skipped.
+          try {
+            const newest = await reader.xrevrange(keys.resultsStream, '+', '-', 'COUNT', 1);
+            lastId = newest[0]?.[0] ?? '0-0';
+          } catch (error) {
+            if (stopped) return;
+            followOptions.onError(error);
+            lastId = '0-0';
+          }
+        }
+        while (!stopped) {
+          let reply: StreamReply;
+          try {
+            reply = (await reader.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.resultsStream, lastId)) as StreamReply;
+          } catch (error) {
+            if (stopped) return;
+            followOptions.onError(error);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(blockMs, 1_000)));
+            continue;
+          }
+          const raw = reply?.[0]?.[1] ?? [];
+          if (raw.length === 0 || stopped) continue;
+          const entries: ResultStreamEntry[] = [];
+          for (const [id, fields] of raw) {
+            try {
+              entries.push(parseStreamEntry(id, fields));
+            } catch (error) {
+              followOptions.onError(error);
+            }
+          }
+          lastId = raw.at(-1)?.[0] ?? lastId;
+          try {
+            if (entries.length > 0) await onBatch(entries);
+          } catch (error) {
+            followOptions.onError(error);
+          }
+        }
+      })();
+
+      return {
+        get lastId() {
+          return lastId;
+        },
+        async stop() {
+          stopped = true;
+          // Unblocks a pending XREAD BLOCK; the loop sees `stopped` and ends.
+          reader.disconnect();
+          await loop;
+        },
+      };
+    },
+
+    async clearResults(cluster) {
+      await redisOperation('clearResults', () =>
+        clearScript.run(redis, [keys.resultsOf(cluster), keys.resultClusters, keys.resultsStream], [cluster, maxLen]),
+      );
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { z } from 'zod';
+
+/** `path: message` for each issue; values are never echoed (they may hold object content). */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
+  });
+}
