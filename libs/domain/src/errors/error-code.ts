@@ -1,0 +1,14 @@
+/** Stable error codes: safe to match on, log and store (they never change meaning). */
+export const ErrorCode = {
+  InvalidPayload: 'INVALID_PAYLOAD',
+  UnknownCluster: 'UNKNOWN_CLUSTER',
+  FencedLeader: 'FENCED_LEADER',
+  SchemaRejected: 'SCHEMA_REJECTED',
+  RequestRejected: 'REQUEST_REJECTED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  Throttled: 'THROTTLED',
+  Unavailable: 'UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,124 @@
+/**
+ * Member cluster initialisation (reference §3): the federation set is `spec.clusters` minus this
+ * cluster's own context (deliberate difference from AMKO: it is ignored when present and not
+ * required), de-duplicated in order, each resolved to its kubeconfig context.
+ *
+ * Like AMKO, a member whose context cannot be resolved is a HARD failure of the whole pass, not a
+ * skip: a wrong gslb-config-secret is a configuration error that must be seen, and federating to a
+ * subset would silently leave a member behind (§9: "nothing is federated in these cases"). The
+ * reason is AMKO's exact message for the first failing member; `missing` lists every member whose
+ * context does not exist, for the operator. The watcher retries the pass (it re-reads the secret).
+ *
+ * Beyond "context does not exist" (client-go's text, as AMKO reports it), a context whose cluster
+ * or user entry is missing or whose cluster has no server cannot give a client either; these are
+ * reported with client-go's validation wording, in the same hard-failure envelope.
+ */
+import { z } from 'zod';
+import {
+  buildContextConfigFailedMessage,
+  contextDoesNotExistMessage,
+  GSLB_CONFIG_MISSING_MESSAGE,
+  memberContextsInitFailedMessage,
+} from './amko-messages.ts';
+import { readKubeconfig, type Kubeconfig } from './kubeconfig.ts';
+import { parseWith } from './schemas/parse-result.ts';
+
+/** What the kube adapter needs to build a client for one member (no credentials). */
+export interface MemberCluster {
+  /** The member's name: its kubeconfig context name, as listed in `spec.clusters`. */
+  readonly name: string;
+  readonly contextName: string;
+  readonly clusterName: string;
+  readonly server: string;
+  readonly userName: string;
+  /** The context's default namespace, when it sets one. */
+  readonly namespace: string | undefined;
+}
+
+export const MemberInitOutcome = { Initialised: 'initialised', Failed: 'failed' } as const;
+export type MemberInitOutcome = (typeof MemberInitOutcome)[keyof typeof MemberInitOutcome];
+
+export type MemberInitialisation =
+  /** Every member resolved. `members` may be empty (no followers: nothing to federate). */
+  | { readonly outcome: typeof MemberInitOutcome.Initialised; readonly members: readonly MemberCluster[]; readonly missing: readonly [] }
+  /** Hard failure: status `member cluster clients invalid` + `reason`; nothing is federated. */
+  | {
+      readonly outcome: typeof MemberInitOutcome.Failed;
+      readonly reason: string;
+      /** Members that did resolve (for display only). */
+      readonly members: readonly MemberCluster[];
+      /** Every member whose context does not exist in the kubeconfig. */
+      readonly missing: readonly string[];
+    };
+
+const specInputSchema = z.looseObject({ clusterContext: z.string().optional(), clusters: z.array(z.string()).optional() });
+
+/** `spec.clusters` minus `clusterContext`, first occurrence kept. */
+export function memberNames(spec: { readonly clusterContext?: string | undefined; readonly clusters?: readonly string[] | undefined }): string[] {
+  const seen = new Set<string>();
+  for (const name of spec.clusters ?? []) if (name !== spec.clusterContext) seen.add(name);
+  return [...seen];
+}
+
+type Resolution = { readonly ok: true; readonly member: MemberCluster } | { readonly ok: false; readonly missing: boolean; readonly cause: string };
+
+function resolveContext(kubeconfig: Kubeconfig, name: string): Resolution {
+  const context = (kubeconfig.contexts ?? []).find((c) => c.name === name);
+  if (context === undefined || name === '') return { ok: false, missing: true, cause: contextDoesNotExistMessage(name) };
+  const problems: string[] = [];
+  const clusterName = context.context?.cluster ?? '';
+  const userName = context.context?.user ?? '';
+  if (userName === '') problems.push(`user was not specified for context ${JSON.stringify(name)}`);
+  else if (!(kubeconfig.users ?? []).some((u) => u.name === userName)) {
+    problems.push(`user ${JSON.stringify(userName)} was not found for context ${JSON.stringify(name)}`);
+  }
+  let server = '';
+  if (clusterName === '') problems.push(`cluster was not specified for context ${JSON.stringify(name)}`);
+  else {
+    const cluster = (kubeconfig.clusters ?? []).find((c) => c.name === clusterName);
+    if (cluster === undefined) problems.push(`cluster ${JSON.stringify(clusterName)} was not found for context ${JSON.stringify(name)}`);
+    else if ((cluster.cluster?.server ?? '') === '') problems.push(`no server found for cluster ${JSON.stringify(clusterName)}`);
+    else server = cluster.cluster?.server ?? '';
+  }
+  if (problems.length > 0) {
+    const list = problems.length === 1 ? problems.join('') : `[${problems.join(', ')}]`;
+    return { ok: false, missing: false, cause: `invalid configuration: ${list}` };
+  }
+  return { ok: true, member: { name, contextName: name, clusterName, server, userName, namespace: context.context?.namespace } };
+}
+
+/**
+ * Resolves the members of a leader's federation set against the members kubeconfig text.
+ * Never throws; no message ever contains a credential from the kubeconfig.
+ *
+ * @param spec the leader's AMKOCluster spec (`clusterContext`, `clusters`).
+ * @param kubeconfigText the `GSLB_CONFIG` text; undefined when the variable is not set.
+ */
+export function initMembers(
+  spec: { readonly clusterContext?: string | undefined; readonly clusters?: readonly string[] | undefined },
+  kubeconfigText: string | undefined,
+): MemberInitialisation {
+  const fail = (reason: string, members: readonly MemberCluster[] = [], missing: readonly string[] = []): MemberInitialisation =>
+    ({ outcome: MemberInitOutcome.Failed, reason, members, missing });
+
+  const parsedSpec = parseWith(specInputSchema, spec, 'AMKOCluster spec');
+  if (!parsedSpec.ok) return fail(memberContextsInitFailedMessage(parsedSpec.message));
+  if (typeof kubeconfigText !== 'string' || kubeconfigText.trim() === '') return fail(GSLB_CONFIG_MISSING_MESSAGE);
+  const read = readKubeconfig(kubeconfigText);
+  if (!read.ok) return fail(memberContextsInitFailedMessage(read.reason));
+
+  const members: MemberCluster[] = [];
+  const missing: string[] = [];
+  let firstFailure: string | undefined;
+  for (const name of memberNames(parsedSpec.value)) {
+    const resolved = resolveContext(read.kubeconfig, name);
+    if (resolved.ok) {
+      members.push(resolved.member);
+      continue;
+    }
+    if (resolved.missing) missing.push(name);
+    firstFailure ??= memberContextsInitFailedMessage(buildContextConfigFailedMessage(name, resolved.cause));
+  }
+  if (firstFailure !== undefined) return fail(firstFailure, members, missing);
+  return { outcome: MemberInitOutcome.Initialised, members, missing: [] };
+}
