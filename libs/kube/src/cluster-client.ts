@@ -1,0 +1,125 @@
+/**
+ * A typed client for one cluster (one kubeconfig context): the AMKO kinds, AMKOCluster /status,
+ * Leases and Secrets. Every call has a timeout and every failure is a classified domain error.
+ */
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig, type V1Lease, type V1Secret } from '@kubernetes/client-node';
+import { type KindInfo, type KubeObject } from '@amko-fed/domain';
+import { httpStatusOf, toKubeError } from './kube-error.ts';
+import { timeoutOptions } from './request-timeout.ts';
+
+export const FIELD_MANAGER = 'amko-federation';
+
+export interface ObjectList {
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+}
+
+export interface ClusterClient {
+  /** The kubeconfig context this client talks to. */
+  readonly context: string;
+  /** The API server URL (no credentials). */
+  readonly server: string;
+  readonly kubeConfig: KubeConfig;
+  get(kind: KindInfo, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** All objects of a kind in a namespace, or in every namespace when `namespace` is undefined. */
+  list(kind: KindInfo, namespace: string | undefined): Promise<ObjectList>;
+  create(kind: KindInfo, namespace: string, body: KubeObject): Promise<KubeObject>;
+  /** PUT with the body's metadata.resourceVersion (optimistic concurrency: 409 on a stale one). */
+  replace(kind: KindInfo, namespace: string, name: string, body: KubeObject): Promise<KubeObject>;
+  /** JSON merge patch on the main resource. */
+  mergePatch(kind: KindInfo, namespace: string, name: string, patch: object): Promise<KubeObject>;
+  /** Deletes; `false` when it was already absent. A stale `resourceVersion` precondition gives 409. */
+  delete(kind: KindInfo, namespace: string, name: string, preconditions?: { resourceVersion?: string | undefined }): Promise<boolean>;
+  /** JSON merge patch of `/status` (replaces `status.conditions` as a whole, like AMKO). */
+  patchStatus(kind: KindInfo, namespace: string, name: string, status: object): Promise<KubeObject>;
+  getLease(namespace: string, name: string): Promise<V1Lease | undefined>;
+  createLease(namespace: string, lease: V1Lease): Promise<V1Lease>;
+  replaceLease(namespace: string, name: string, lease: V1Lease): Promise<V1Lease>;
+  getSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+}
+
+export interface ClusterClientOptions {
+  readonly context: string;
+  readonly kubeConfig: KubeConfig;
+  /** Per-request timeout. @defaultValue 10_000 */
+  readonly timeoutMs?: number;
+}
+
+export function createClusterClient(options: ClusterClientOptions): ClusterClient {
+  const { context, kubeConfig } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+  const server = kubeConfig.getCurrentCluster()?.server ?? '';
+  const plain = timeoutOptions(timeoutMs);
+  const merge = timeoutOptions(timeoutMs, { 'Content-Type': PatchStrategy.MergePatch });
+
+  const coords = (kind: KindInfo) => ({ group: kind.group, version: kind.version, plural: kind.plural });
+  const describe = (verb: string, kind: KindInfo | string, namespace?: string, name?: string) =>
+    `${verb} ${typeof kind === 'string' ? kind : kind.kind}${namespace !== undefined ? ` ${namespace}${name !== undefined ? `/${name}` : ''}` : ''} on ${context}`;
+
+  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw toKubeError(err, operation);
+    }
+  }
+
+  async function orUndefinedOn404<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call(operation, run);
+    } catch (err) {
+      if (httpStatusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    context,
+    server,
+    kubeConfig,
+    get: (kind, namespace, name) =>
+      orUndefinedOn404(describe('get', kind, namespace, name), () =>
+        custom.getNamespacedCustomObject({ ...coords(kind), namespace, name }, plain) as Promise<KubeObject>),
+    list: (kind, namespace) =>
+      call(describe('list', kind, namespace), async () => {
+        const body = (namespace === undefined
+          ? await custom.listCustomObjectForAllNamespaces({ group: kind.group, version: kind.version, resourcePlural: kind.plural }, plain)
+          : await custom.listNamespacedCustomObject({ ...coords(kind), namespace }, plain)) as {
+          items?: KubeObject[];
+          metadata?: { resourceVersion?: string };
+        };
+        return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? '' };
+      }),
+    create: (kind, namespace, body) =>
+      call(describe('create', kind, namespace, body.metadata.name), () =>
+        custom.createNamespacedCustomObject({ ...coords(kind), namespace, body, fieldManager: FIELD_MANAGER }, plain) as Promise<KubeObject>),
+    replace: (kind, namespace, name, body) =>
+      call(describe('replace', kind, namespace, name), () =>
+        custom.replaceNamespacedCustomObject({ ...coords(kind), namespace, name, body, fieldManager: FIELD_MANAGER }, plain) as Promise<KubeObject>),
+    mergePatch: (kind, namespace, name, patch) =>
+      call(describe('patch', kind, namespace, name), () =>
+        custom.patchNamespacedCustomObject({ ...coords(kind), namespace, name, body: patch, fieldManager: FIELD_MANAGER }, merge) as Promise<KubeObject>),
+    delete: async (kind, namespace, name, preconditions) => {
+      const body = preconditions?.resourceVersion ? { preconditions: { resourceVersion: preconditions.resourceVersion } } : undefined;
+      const done = await orUndefinedOn404(describe('delete', kind, namespace, name), () =>
+        custom.deleteNamespacedCustomObject({ ...coords(kind), namespace, name, ...(body ? { body } : {}) }, plain));
+      return done !== undefined;
+    },
+    patchStatus: (kind, namespace, name, status) =>
+      call(describe('patch status of', kind, namespace, name), () =>
+        custom.patchNamespacedCustomObjectStatus({ ...coords(kind), namespace, name, body: { status }, fieldManager: FIELD_MANAGER }, merge) as Promise<KubeObject>),
+    getLease: (namespace, name) =>
+      orUndefinedOn404(describe('get', 'Lease', namespace, name), () => coordination.readNamespacedLease({ namespace, name }, plain)),
+    createLease: (namespace, lease) =>
+      call(describe('create', 'Lease', namespace, lease.metadata?.name), () =>
+        coordination.createNamespacedLease({ namespace, body: lease, fieldManager: FIELD_MANAGER }, plain)),
+    replaceLease: (namespace, name, lease) =>
+      call(describe('replace', 'Lease', namespace, name), () =>
+        coordination.replaceNamespacedLease({ namespace, name, body: lease, fieldManager: FIELD_MANAGER }, plain)),
+    getSecret: (namespace, name) =>
+      orUndefinedOn404(describe('get', 'Secret', namespace, name), () => core.readNamespacedSecret({ namespace, name }, plain)),
+  };
+}

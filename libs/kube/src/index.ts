@@ -1,0 +1,12 @@
+export { kubeConfigForContext, localKubeConfig } from './kube-config.ts';
+export { KubeConfigError } from './kube-config-error.ts';
+export { timeoutOptions } from './request-timeout.ts';
+export { toKubeError, httpStatusOf } from './kube-error.ts';
+export { createClusterClient, FIELD_MANAGER, type ClusterClient, type ClusterClientOptions, type ObjectList } from './cluster-client.ts';
+export {
+  createResilientInformer,
+  type InformerHandlers,
+  type InformerHealth,
+  type ResilientInformer,
+  type ResilientInformerOptions,
+} from './resilient-informer.ts';

@@ -1,0 +1,46 @@
+/**
+ * One KubeConfig per context. client-node takes auth and TLS from the *current* context on every
+ * request, so switching the current context of a shared KubeConfig would send one cluster's
+ * credentials to another (reference/kube-api-notes.md §1). Every client here gets its own copy.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfigError } from './kube-config-error.ts';
+
+/** Loads `text` and selects `context`; throws KubeConfigError (secret-free message) when impossible. */
+export function kubeConfigForContext(text: string, context: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch (err) {
+    // client-node's messages quote the offending YAML; never pass them on, they can carry tokens
+    throw new KubeConfigError('the kubeconfig could not be parsed as a kubeconfig YAML document', { cause: stripCause(err) });
+  }
+  if (!kc.getContextObject(context)) {
+    throw new KubeConfigError(`context "${context}" does not exist in the kubeconfig`);
+  }
+  kc.setCurrentContext(context);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) throw new KubeConfigError(`context "${context}" names a cluster without a server URL`);
+  return kc;
+}
+
+/** The kubeconfig of the pod's own cluster (service account), or of `text` at `context`. */
+export function localKubeConfig(source: { kubeconfigText?: string | undefined; context?: string | undefined }): KubeConfig {
+  if (source.kubeconfigText !== undefined) {
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromString(source.kubeconfigText);
+    } catch (err) {
+      throw new KubeConfigError('the local kubeconfig could not be parsed', { cause: stripCause(err) });
+    }
+    const context = source.context ?? kc.getCurrentContext();
+    return kubeConfigForContext(source.kubeconfigText, context);
+  }
+  const kc = new KubeConfig();
+  kc.loadFromCluster();
+  return kc;
+}
+
+function stripCause(err: unknown): Error {
+  return new Error(err instanceof Error ? err.name : 'parse error');
+}
