@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelay, redisOptionsFor } from './connection.ts';
+import { evictionPolicyFromInfo, reconnectDelay, redisOptionsFor } from './connection.ts';
 
 describe('redisOptionsFor', () => {
   describe('when the role blocks (worker, subscriber)', () => {
@@ -21,6 +21,32 @@ describe('redisOptionsFor', () => {
   describe('when reconnecting', () => {
     it('backs off from 50 ms to at most 5 s and never gives up', () => {
       expect([1, 2, 3, 4, 7, 8, 50, 10_000].map(reconnectDelay)).toEqual([50, 100, 200, 400, 3200, 5000, 5000, 5000]);
+    });
+  });
+});
+
+describe('evictionPolicyFromInfo', () => {
+  describe('when the policy is noeviction', () => {
+    it('returns no warning', () => {
+      expect(evictionPolicyFromInfo('# Memory\r\nused_memory:1\r\nmaxmemory_policy:noeviction\r\n')).toEqual({
+        policy: 'noeviction',
+        warning: undefined,
+      });
+    });
+  });
+
+  describe('when the policy evicts keys', () => {
+    it('returns a warning naming the policy', () => {
+      const check = evictionPolicyFromInfo('# Memory\r\nmaxmemory_policy:allkeys-lru\r\n');
+      expect(check.policy).toBe('allkeys-lru');
+      expect(check.warning).toContain('allkeys-lru');
+      expect(check.warning).toContain('noeviction');
+    });
+  });
+
+  describe('when INFO does not show the policy', () => {
+    it('returns a warning', () => {
+      expect(evictionPolicyFromInfo('# Memory\r\n').warning).toBeDefined();
     });
   });
 });

@@ -101,13 +101,8 @@ export interface EvictionPolicyCheck {
   readonly warning: string | undefined;
 }
 
-/**
- * Reads `maxmemory_policy` from `INFO memory` (works where `CONFIG` is disabled, e.g. managed
- * Redis) and returns a warning when it is not `noeviction`. Does not throw for a wrong policy;
- * a failed INFO command rejects.
- */
-export async function checkEvictionPolicy(connection: Redis): Promise<EvictionPolicyCheck> {
-  const info = await connection.info('memory');
+/** The eviction check for the text of `INFO memory` (pure). */
+export function evictionPolicyFromInfo(info: string): EvictionPolicyCheck {
   const line = info.split(/\r?\n/).find((l) => l.startsWith('maxmemory_policy:'));
   const policy = line?.slice('maxmemory_policy:'.length).trim();
   if (policy === 'noeviction') return { policy, warning: undefined };
@@ -118,4 +113,13 @@ export async function checkEvictionPolicy(connection: Redis): Promise<EvictionPo
         ? 'Could not read maxmemory_policy from INFO memory; BullMQ needs "noeviction"'
         : `Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs may be evicted`,
   };
+}
+
+/**
+ * Reads `maxmemory_policy` from `INFO memory` (works where `CONFIG` is disabled, e.g. managed
+ * Redis) and returns a warning when it is not `noeviction`. Does not throw for a wrong policy;
+ * a failed INFO command rejects.
+ */
+export async function checkEvictionPolicy(connection: Redis): Promise<EvictionPolicyCheck> {
+  return evictionPolicyFromInfo(await connection.info('memory'));
 }

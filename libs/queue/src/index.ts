@@ -14,6 +14,7 @@ export {
   duplicateForBlocking,
   checkRedisReady,
   checkEvictionPolicy,
+  evictionPolicyFromInfo,
   type RedisConnectionOptions,
   type RedisReadiness,
   type EvictionPolicyCheck,

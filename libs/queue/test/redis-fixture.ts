@@ -1,0 +1,51 @@
+/** Integration-test helpers: the run's Redis (inject('redisUrl')) under an isolated prefix. */
+import { isolatedPrefix } from '@amko-fed/testing';
+import type { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { createRedisConnection, type RedisRole } from '../src/index.ts';
+
+export interface RedisFixture {
+  readonly url: string;
+  readonly prefix: string;
+  connect(role?: RedisRole): Redis;
+  /** Quits every connection opened through `connect`. */
+  close(): Promise<void>;
+}
+
+export function redisFixture(label = 'queue'): RedisFixture {
+  const url = inject('redisUrl');
+  const prefix = isolatedPrefix(label);
+  const connections: Redis[] = [];
+  return {
+    url,
+    prefix,
+    connect(role = 'client') {
+      const connection = createRedisConnection(url, { role });
+      connections.push(connection);
+      return connection;
+    },
+    async close() {
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+/** A promise with its resolve function exposed. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Polls `read` until `done` holds; used to wait for asynchronous effects, never to assert timing. */
+export async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`condition not reached within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
