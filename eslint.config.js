@@ -11,8 +11,9 @@ const boundaries = (extra) => ({
     { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
     { sourceTag: 'type:emulator', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:emulator'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', ...extra] },
-    { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:emulator', 'type:testing'] },
+    { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', ...extra] },
+    { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', 'type:emulator', 'type:testing'] },
   ],
 });
 

@@ -1,0 +1,72 @@
+/**
+ * Helpers for `loadConfig(env)`: environment values are parsed once at start, and a bad value
+ * fails fast with the variable's name, what was wrong and how to fix it.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** "500ms", "30s", "5m", "1h" or a plain number of milliseconds → milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'ms') as keyof typeof UNIT_MS;
+  return Math.round(Number(match[1]) * UNIT_MS[unit]);
+}
+
+/** For a default, use `.prefault('30s')` (zod 4's `.default()` skips the transform). */
+export const durationMs = (fix: string) =>
+  z.string().transform((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration; ${fix}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const integerInRange = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+export const port = integerInRange(0, 65535);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logLevel = z.enum(LOG_LEVELS, { error: () => `must be one of ${LOG_LEVELS.join(', ')}` });
+
+export const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: () => 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Parses `env` with `schema` (keys are the variable names). On failure, throws a ConfigError
+ * listing every bad variable: `RESYNC_INTERVAL: "abc" is not a duration; use e.g. 30s or 5m`.
+ * Values are never echoed for variables whose name suggests a secret.
+ */
+export function parseEnv<T extends z.ZodType>(schema: T, env: Readonly<Record<string, string | undefined>>): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.map(String).join('.') || '(environment)';
+    const secret = /PASSWORD|TOKEN|SECRET|GSLB_CONFIG$|REDIS_URL/.test(variable);
+    const message = secret ? issue.message.replace(/"[^"]*"/g, '"[redacted]"') : issue.message;
+    return `${variable}: ${message}`;
+  });
+  throw new ConfigError(problems);
+}
