@@ -1,4 +1,6 @@
 import type { ObjectKey } from '@amko-fed/domain';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- specs may use the testing lib (docs/HELPERS.md); eslint.config.js grants that to apps only
+import { isolatedPrefix } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
@@ -6,7 +8,7 @@ import { createFederationLog, type FederationLog } from './federation-log.ts';
 import type { AppendEventInput } from './federation-records.ts';
 import { federationKeys } from './names.ts';
 
-const fixture = redisFixture('fedlog');
+const fixture = redisFixture(isolatedPrefix('fedlog'));
 const redis = fixture.connect();
 afterAll(() => fixture.close());
 

@@ -1,8 +1,18 @@
-/** Integration-test helpers: the run's Redis (inject('redisUrl')) under an isolated prefix. */
-import { isolatedPrefix } from '@amko-fed/testing';
+/**
+ * Integration-test helpers: the run's Redis (inject('redisUrl')) under a prefix the test got from
+ * `isolatedPrefix()` of @amko-fed/testing (imported by the spec files themselves: only spec files
+ * may depend on the testing lib).
+ */
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createRedisConnection, type RedisRole } from '../src/index.ts';
+
+// Provided by libs/testing/src/global-setup.ts (the integration project's globalSetup).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
 
 export interface RedisFixture {
   readonly url: string;
@@ -12,9 +22,8 @@ export interface RedisFixture {
   close(): Promise<void>;
 }
 
-export function redisFixture(label = 'queue'): RedisFixture {
+export function redisFixture(prefix: string): RedisFixture {
   const url = inject('redisUrl');
-  const prefix = isolatedPrefix(label);
   const connections: Redis[] = [];
   return {
     url,
