@@ -25,6 +25,11 @@ export interface RedisConnectionOptions {
   readonly lazyConnect?: boolean;
   /** Extra ioredis options, applied last (tests, TLS CA files). */
   readonly overrides?: RedisOptions;
+  /**
+   * Receives connection errors (ioredis reconnects by itself). Without a listener ioredis prints
+   * "Unhandled error event" to stderr; pass the logger here.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 /**
@@ -57,7 +62,10 @@ export function redisOptionsFor(url: string, options: RedisConnectionOptions): R
 
 /** A new ioredis connection; the caller owns it and must `quit()` it. */
 export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
-  return new Redis(redisOptionsFor(url, options));
+  const connection = new Redis(redisOptionsFor(url, options));
+  const { onError } = options;
+  if (onError) connection.on('error', onError);
+  return connection;
 }
 
 /**
