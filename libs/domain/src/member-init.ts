@@ -11,7 +11,9 @@
  *
  * Beyond "context does not exist" (client-go's text, as AMKO reports it), a context whose cluster
  * or user entry is missing or whose cluster has no server cannot give a client either; these are
- * reported with client-go's validation wording, in the same hard-failure envelope.
+ * reported in the same hard-failure envelope, worded after client-go's validation but naming only
+ * the context (from the AMKOCluster spec, public), never a string taken from the kubeconfig: a
+ * mis-pasted credential in a `user:` or `cluster:` field must not end up in the status.
  */
 import { z } from 'zod';
 import {
@@ -65,20 +67,19 @@ type Resolution = { readonly ok: true; readonly member: MemberCluster } | { read
 function resolveContext(kubeconfig: Kubeconfig, name: string): Resolution {
   const context = (kubeconfig.contexts ?? []).find((c) => c.name === name);
   if (context === undefined || name === '') return { ok: false, missing: true, cause: contextDoesNotExistMessage(name) };
+  const ctx = JSON.stringify(name);
   const problems: string[] = [];
   const clusterName = context.context?.cluster ?? '';
   const userName = context.context?.user ?? '';
-  if (userName === '') problems.push(`user was not specified for context ${JSON.stringify(name)}`);
-  else if (!(kubeconfig.users ?? []).some((u) => u.name === userName)) {
-    problems.push(`user ${JSON.stringify(userName)} was not found for context ${JSON.stringify(name)}`);
-  }
+  if (userName === '') problems.push(`user was not specified for context ${ctx}`);
+  else if (!(kubeconfig.users ?? []).some((u) => u.name === userName)) problems.push(`the user of context ${ctx} was not found`);
   let server = '';
-  if (clusterName === '') problems.push(`cluster was not specified for context ${JSON.stringify(name)}`);
+  if (clusterName === '') problems.push(`cluster was not specified for context ${ctx}`);
   else {
     const cluster = (kubeconfig.clusters ?? []).find((c) => c.name === clusterName);
-    if (cluster === undefined) problems.push(`cluster ${JSON.stringify(clusterName)} was not found for context ${JSON.stringify(name)}`);
-    else if ((cluster.cluster?.server ?? '') === '') problems.push(`no server found for cluster ${JSON.stringify(clusterName)}`);
-    else server = cluster.cluster?.server ?? '';
+    server = cluster?.cluster?.server ?? '';
+    if (cluster === undefined) problems.push(`the cluster of context ${ctx} was not found`);
+    else if (server === '') problems.push(`no server found for the cluster of context ${ctx}`);
   }
   if (problems.length > 0) {
     const list = problems.length === 1 ? problems.join('') : `[${problems.join(', ')}]`;

@@ -2,7 +2,8 @@
  * Member cluster validation (reference §4): per member, first failing check wins —
  * no client → skip; AMKOCluster list failed → skip; ANY listed AMKOCluster is a leader → stop
  * everything; more than one → skip; none → skip; version differs (exact string compare) → skip.
- * The facts come from the kube adapter, which lists AMKOClusters in avi-system on the member.
+ * The facts come from the kube adapter, which lists AMKOClusters in avi-system on the member and
+ * passes the items as returned (they are parsed here).
  * Members' clusterContext/clusters are not checked (as in AMKO).
  */
 import { z } from 'zod';
@@ -14,6 +15,8 @@ import {
   tooManyMemberAMKOClustersMessage,
   versionMismatchMessage,
 } from './amko-messages.ts';
+import type { AMKOCluster } from './schemas/amko-cluster.ts';
+import { parseAMKOCluster } from './schemas/federated-object.ts';
 import { parseWith } from './schemas/parse-result.ts';
 
 export const MemberObservation = { NoClient: 'no-client', ListFailed: 'list-failed', Listed: 'listed' } as const;
@@ -43,14 +46,6 @@ const memberFactsSchema = z.discriminatedUnion('observation', [
   z.object({ observation: z.literal(MemberObservation.Listed), cluster: z.string(), amkoClusters: z.array(z.unknown()) }),
 ]);
 
-/** Reads `spec.<field>` leniently from a raw listed object. */
-function specField(object: unknown, field: string): unknown {
-  if (object === null || typeof object !== 'object' || !Object.hasOwn(object, 'spec')) return undefined;
-  const spec = (object as { spec?: unknown }).spec;
-  if (spec === null || typeof spec !== 'object' || !Object.hasOwn(spec, field)) return undefined;
-  return (spec as Record<string, unknown>)[field];
-}
-
 /**
  * Validates one member against this AMKO's version. Never throws: facts that do not have one of
  * the shapes above give `skip` with a reason naming the field.
@@ -70,14 +65,20 @@ export function validateMember(facts: MemberFacts, currentVersion: string): Memb
     case MemberObservation.ListFailed:
       return skip(amkoClusterListFailedMessage(cluster, observed.error));
     case MemberObservation.Listed: {
-      const list = observed.amkoClusters;
-      if (list.some((item) => specField(item, 'isLeader') === true)) {
+      // An object that does not decode fails AMKO's List call as a whole: same message, skip.
+      const list: AMKOCluster[] = [];
+      for (const item of observed.amkoClusters) {
+        const parsedItem = parseAMKOCluster(item);
+        if (!parsedItem.ok) return skip(amkoClusterListFailedMessage(cluster, parsedItem.message));
+        list.push(parsedItem.value);
+      }
+      if (list.some((item) => item.spec?.isLeader === true)) {
         return { outcome: MemberOutcome.StopAll, cluster, reason: memberIsAlsoLeaderMessage(cluster) };
       }
       if (list.length > 1) return skip(tooManyMemberAMKOClustersMessage(cluster));
-      if (list.length === 0) return skip(noMemberAMKOClusterMessage(cluster));
-      const version = specField(list[0], 'version');
-      const theirs = typeof version === 'string' ? version : '';
+      const only = list[0];
+      if (only === undefined) return skip(noMemberAMKOClusterMessage(cluster));
+      const theirs = only.spec?.version ?? '';
       if (theirs !== currentVersion) return skip(versionMismatchMessage(currentVersion, cluster, theirs));
       return { outcome: MemberOutcome.Valid, cluster };
     }
