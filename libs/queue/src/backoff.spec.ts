@@ -88,3 +88,14 @@ describe('cappedJitterBackoffStrategy', () => {
     });
   });
 });
+
+describe('cappedJitterBackoffStrategy with job options', () => {
+  describe('when the job carries backoff.delay', () => {
+    it('uses it as the base instead of the strategy default', async () => {
+      const strategy = cappedJitterBackoffStrategy(opts, fixed(0.999999));
+      const job = { opts: { backoff: { type: 'capped-jitter', delay: 10 } } } as never;
+      expect(await strategy(3, 'capped-jitter', new Error('x'), job)).toBe(40);
+      expect(await strategy(3, 'capped-jitter', new Error('x'))).toBe(400);
+    });
+  });
+});

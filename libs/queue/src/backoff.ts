@@ -56,16 +56,30 @@ function retryAfterOf(err: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+/** `opts.backoff.delay` of a job, when it is a number (the base set by `followerJobOptions`). */
+function jobBaseDelay(job: unknown): number | undefined {
+  if (typeof job !== 'object' || job === null || !('opts' in job)) return undefined;
+  const backoff = (job as { opts?: { backoff?: unknown } }).opts?.backoff;
+  if (typeof backoff !== 'object' || backoff === null || !('delay' in backoff)) return undefined;
+  const delay = (backoff as { delay?: unknown }).delay;
+  return typeof delay === 'number' && Number.isFinite(delay) && delay >= 0 ? delay : undefined;
+}
+
 /**
- * A BullMQ `settings.backoffStrategy` for Workers: `cappedJitterBackoff` with `err.retryAfterMs`
- * as the minimum delay. Only called by BullMQ for non-built-in types; any type other than
- * `capped-jitter` is treated the same way.
+ * A BullMQ `settings.backoffStrategy` for Workers: `cappedJitterBackoff` with the job's
+ * `backoff.delay` as base (else `options.baseMs`), `options.capMs` as cap and `err.retryAfterMs`
+ * as the minimum delay. BullMQ calls it only for non-built-in types; every such type is treated
+ * as `capped-jitter`.
  */
 export function cappedJitterBackoffStrategy(
   options: Partial<Pick<CappedJitterOptions, 'baseMs' | 'capMs'>> = {},
   random: () => number = Math.random,
 ): BackoffStrategy {
   const settings = { ...DEFAULT_BACKOFF, ...options };
-  return (attemptsMade, _type, err) =>
-    cappedJitterBackoff(attemptsMade, { ...settings, minDelayMs: retryAfterOf(err) }, random);
+  return (attemptsMade, _type, err, job) =>
+    cappedJitterBackoff(
+      attemptsMade,
+      { baseMs: jobBaseDelay(job) ?? settings.baseMs, capMs: settings.capMs, minDelayMs: retryAfterOf(err) },
+      random,
+    );
 }

@@ -6,13 +6,12 @@
 import type { ObjectKey } from '@amko-fed/domain';
 import type { Redis } from 'ioredis';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import { parseEvent, parseProjectionEntry } from './federation-log-codec.ts';
 import {
   AppendEventInputSchema,
-  FederationEventSchema,
-  ProjectionEntrySchema,
   type AppendEventInput,
   type FederationEvent,
-  type ProjectionEntry,
+  type ProjectionState,
 } from './federation-records.ts';
 import { appendEventScript } from './federation-log-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys, type FederationKeys } from './names.ts';
@@ -36,18 +35,6 @@ export interface AppendResult {
   /** The new event's seq, or the projection's current seq (0 for an unknown object) when not appended. */
   readonly seq: number;
 }
-
-/** The projection's view of an object, as returned by `readProjection`. */
-export type ProjectionState =
-  | {
-      readonly state: 'present';
-      readonly object: Record<string, unknown>;
-      readonly contentHash: string;
-      readonly seq: number;
-      readonly resourceVersion: string;
-      readonly generation: number | undefined;
-    }
-  | { readonly state: 'absent'; readonly seq: number; readonly resourceVersion: string; readonly deletedAt: string };
 
 export interface ProjectionListing {
   readonly objectKey: ObjectKey;
@@ -82,75 +69,6 @@ export interface FederationLog {
 }
 
 const DEFAULT_MAX_EVENTS = 100_000;
-
-function toState(entry: ProjectionEntry): ProjectionState {
-  switch (entry.state) {
-    case 'present':
-      return {
-        state: 'present',
-        object: entry.object,
-        contentHash: entry.contentHash,
-        seq: entry.seq,
-        resourceVersion: entry.resourceVersion,
-        generation: entry.generation,
-      };
-    case 'absent':
-      return { state: 'absent', seq: entry.seq, resourceVersion: entry.resourceVersion, deletedAt: entry.deletedAt };
-    default: {
-      const _exhaustive: never = entry;
-      return _exhaustive;
-    }
-  }
-}
-
-function parseEntry(objectKey: string, raw: string): ProjectionState {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    throw new InvalidRecordError(`projection entry ${objectKey}`, ['not JSON'], { cause: error });
-  }
-  const parsed = ProjectionEntrySchema.safeParse(json);
-  if (!parsed.success) {
-    throw new InvalidRecordError(`projection entry ${objectKey}`, describeIssues(parsed.error), { cause: parsed.error });
-  }
-  return toState(parsed.data);
-}
-
-function parseEvent(id: string, fields: string[]): FederationEvent {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] ?? '', fields[i + 1] ?? '');
-  const optional = (name: string): string | undefined => {
-    const value = map.get(name);
-    return value === undefined || value === '' ? undefined : value;
-  };
-  let object: unknown;
-  const objectJson = optional('object');
-  try {
-    object = objectJson === undefined ? undefined : JSON.parse(objectJson);
-  } catch (error) {
-    throw new InvalidRecordError(`event ${id}`, ['object is not JSON'], { cause: error });
-  }
-  const generation = optional('generation');
-  const candidate = {
-    id,
-    seq: Number(map.get('seq')),
-    op: map.get('op'),
-    objectKey: map.get('objectKey'),
-    kind: map.get('kind'),
-    resourceVersion: map.get('resourceVersion'),
-    generation: generation === undefined ? undefined : Number(generation),
-    contentHash: optional('contentHash'),
-    object,
-    time: map.get('time'),
-    source: map.get('source'),
-  };
-  const parsed = FederationEventSchema.safeParse(candidate);
-  if (!parsed.success) {
-    throw new InvalidRecordError(`event ${id}`, describeIssues(parsed.error), { cause: parsed.error });
-  }
-  return parsed.data;
-}
 
 export function createFederationLog(options: FederationLogOptions): FederationLog {
   const { redis } = options;
@@ -218,7 +136,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
         // HSCAN may return a field more than once.
         if (seen.has(field)) continue;
         seen.add(field);
-        yield { objectKey: field as ObjectKey, entry: parseEntry(field, flat[i + 1] ?? '') };
+        yield { objectKey: field as ObjectKey, entry: parseProjectionEntry(field, flat[i + 1] ?? '') };
       }
     } while (cursor !== '0');
   }
@@ -229,7 +147,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
     appendIfChanged: (input) => append('ifChanged', input),
     async readProjection(objectKey) {
       const raw = await redisOperation('readProjection', () => redis.hget(keys.projection, objectKey));
-      return raw === null ? undefined : parseEntry(objectKey, raw);
+      return raw === null ? undefined : parseProjectionEntry(objectKey, raw);
     },
     scanProjection,
     async listProjection() {

@@ -83,5 +83,15 @@ export const ProjectionEntrySchema = z.discriminatedUnion('state', [
   }),
 ]);
 export type ProjectionEntry = z.infer<typeof ProjectionEntrySchema>;
-export type PresentEntry = Extract<ProjectionEntry, { state: 'present' }>;
-export type AbsentEntry = Extract<ProjectionEntry, { state: 'absent' }>;
+
+/** The projection's view of an object, as returned by `readProjection`. */
+export type ProjectionState =
+  | {
+      readonly state: 'present';
+      readonly object: Record<string, unknown>;
+      readonly contentHash: string;
+      readonly seq: number;
+      readonly resourceVersion: string;
+      readonly generation: number | undefined;
+    }
+  | { readonly state: 'absent'; readonly seq: number; readonly resourceVersion: string; readonly deletedAt: string };

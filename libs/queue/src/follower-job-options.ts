@@ -8,7 +8,7 @@ export const REPLICATE_JOB_NAME = 'replicate' as const;
 export interface FollowerJobOptionsInput {
   /** Attempts per job before it is failed (kept for replay). @defaultValue 15 */
   readonly attempts?: number;
-  /** Base delay handed to the `capped-jitter` strategy (informational; the Worker's strategy decides). @defaultValue 200 */
+  /** Base delay (first retry's ceiling) read by `cappedJitterBackoffStrategy`. @defaultValue 200 */
   readonly backoffBaseMs?: number;
   /** Any other BullMQ default job options, applied last. */
   readonly overrides?: DefaultJobOptions;

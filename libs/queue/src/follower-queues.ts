@@ -15,6 +15,7 @@
 import { parseObjectKey, type FederatedKind, type ObjectKey } from '@amko-fed/domain';
 import { Queue, type DefaultJobOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ClosedError } from './errors/closed-error.ts';
 import { followerJobOptions, REPLICATE_JOB_NAME } from './follower-job-options.ts';
 import { decodeJob, deduplicationIdOf, encodeJob, type ReplicationJob } from './job-codec.ts';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, followerQueueName } from './names.ts';
@@ -105,7 +106,7 @@ export function createFollowerQueues(options: FollowerQueuesOptions): FollowerQu
   let closing: Promise<void> | undefined;
 
   function queue(cluster: string): FollowerQueue {
-    if (closing) throw new Error('follower queues are closed');
+    if (closing) throw new ClosedError('follower queues');
     const existing = open.get(cluster);
     if (existing) return existing;
     const created: FollowerQueue = new Queue<ReplicationJob, unknown, typeof REPLICATE_JOB_NAME>(followerQueueName(cluster), {

@@ -5,6 +5,7 @@ export { InvalidRecordError } from './errors/invalid-record-error.ts';
 export { InvalidNameError } from './errors/invalid-name-error.ts';
 export { InvalidRedisUrlError } from './errors/invalid-redis-url-error.ts';
 export { RedisCommandError } from './errors/redis-command-error.ts';
+export { ClosedError } from './errors/closed-error.ts';
 
 export {
   RedisRole,
@@ -74,13 +75,13 @@ export {
   type AppendEventInput,
   type FederationEvent,
   type ProjectionEntry,
+  type ProjectionState,
 } from './federation-records.ts';
 export {
   createFederationLog,
   type FederationLog,
   type FederationLogOptions,
   type AppendResult,
-  type ProjectionState,
   type ProjectionListing,
   type ReadEventsOptions,
   type ReadEventsResult,
