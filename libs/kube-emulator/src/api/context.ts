@@ -1,0 +1,44 @@
+/** What every API operation needs: the store, the registry, a clock, ids and the lifecycle hooks. */
+import type { Registry } from '../registry.ts';
+import type { Store } from '../store.ts';
+import type { ResourceType } from '../resource-type.ts';
+import type { KubeObject } from '../object.ts';
+
+export interface ApiContext {
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly now: () => Date;
+  readonly newUid: () => string;
+  readonly random: () => number;
+  /** Runs work after the current request (namespace termination). */
+  readonly defer: (work: () => void) => void;
+}
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteOptions {
+  readonly dryRun: boolean;
+  /** `fieldManager` query parameter, else the user agent's program name. */
+  readonly fieldManager: string;
+  /** Whether `fieldManager` was given explicitly (server-side apply requires it). */
+  readonly fieldManagerGiven: boolean;
+  readonly fieldValidation: FieldValidation;
+  /** Server-side apply `force`. */
+  readonly force: boolean;
+}
+
+export interface WriteResult {
+  readonly object: KubeObject;
+  readonly warnings: readonly string[];
+  /** True when a create happened (201). */
+  readonly created: boolean;
+}
+
+export const namespacesType = (ctx: ApiContext): ResourceType => {
+  const rt = ctx.registry.lookup('', 'v1', 'namespaces');
+  if (!rt) throw new Error('namespaces are not registered');
+  return rt;
+};
+
+export const namespaceStorageKey = '/namespaces';
+export const crdStorageKey = 'apiextensions.k8s.io/customresourcedefinitions';

@@ -1,0 +1,162 @@
+/**
+ * The built-in kinds the emulator serves: Namespace, Secret, ConfigMap (core v1), Lease
+ * (coordination.k8s.io/v1) and CustomResourceDefinition (apiextensions.k8s.io/v1), with their
+ * kind-specific rules (Namespace defaults, Secret `stringData`, CRD validation and status).
+ */
+import { badRequest, invalid, invalidCause, normalizeCrd, validateCrd, type PrinterColumn } from './pure/index.ts';
+import { isJsonObject, type KubeObject } from './object.ts';
+import { apiVersionOf, type KindRules, type ResourceType } from './resource-type.ts';
+
+const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+
+interface BuiltinSpec {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+  readonly shortNames?: readonly string[];
+  readonly statusSubresource?: boolean;
+  readonly extraSubresources?: readonly string[];
+  readonly printerColumns: readonly PrinterColumn[];
+  readonly rules: Partial<KindRules>;
+}
+
+function builtin(spec: BuiltinSpec): ResourceType {
+  return {
+    group: spec.group,
+    version: spec.version,
+    kind: spec.kind,
+    plural: spec.plural,
+    singular: spec.kind.toLowerCase(),
+    shortNames: [...(spec.shortNames ?? [])],
+    categories: [],
+    namespaced: spec.namespaced,
+    statusSubresource: spec.statusSubresource ?? false,
+    schema: undefined,
+    printerColumns: [...spec.printerColumns],
+    listKind: `${spec.kind}List`,
+    storage: true,
+    builtin: true,
+    storageKey: `${spec.group}/${spec.plural}`,
+    apiVersion: apiVersionOf(spec.group, spec.version),
+    extraSubresources: [...(spec.extraSubresources ?? [])],
+    crdName: undefined,
+    rules: {
+      generation: false,
+      allowUnconditionalUpdate: true,
+      allowCreateOnUpdate: false,
+      strategicMergePatch: true,
+      selectableFields: {},
+      ...spec.rules,
+    },
+  };
+}
+
+function normalizeNamespace(obj: KubeObject, old: KubeObject | undefined): KubeObject {
+  const name = obj.metadata.name ?? '';
+  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
+  const spec = isJsonObject(obj['spec']) ? obj['spec'] : {};
+  if (!Array.isArray(spec['finalizers'])) spec['finalizers'] = old === undefined ? ['kubernetes'] : ((old['spec'] as { finalizers?: unknown } | undefined)?.finalizers ?? []);
+  obj['spec'] = spec;
+  if (old === undefined) obj['status'] = { phase: 'Active' };
+  return obj;
+}
+
+function normalizeSecret(obj: KubeObject, old: KubeObject | undefined): KubeObject {
+  const name = obj.metadata.name ?? '';
+  const data: Record<string, unknown> = isJsonObject(obj['data']) ? { ...obj['data'] } : {};
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) {
+      throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0 (data[${JSON.stringify(key)}])`);
+    }
+  }
+  const stringData = obj['stringData'];
+  if (isJsonObject(stringData)) {
+    for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  }
+  delete obj['stringData'];
+  if (Object.keys(data).length > 0) obj['data'] = data;
+  else delete obj['data'];
+  if (typeof obj['type'] !== 'string' || obj['type'] === '') obj['type'] = 'Opaque';
+  if (old !== undefined && old['type'] !== obj['type']) {
+    throw invalid('Secret', '', name, [invalidCause('type', obj['type'], 'field is immutable')]);
+  }
+  return obj;
+}
+
+function normalizeCustomResourceDefinition(obj: KubeObject, old: KubeObject | undefined, now: Date): KubeObject {
+  const name = obj.metadata.name ?? '';
+  const causes = validateCrd(obj);
+  if (old !== undefined) {
+    const spec = (o: KubeObject): Record<string, unknown> => (isJsonObject(o['spec']) ? o['spec'] : {});
+    if (spec(old)['scope'] !== spec(obj)['scope']) causes.push(invalidCause('spec.scope', spec(obj)['scope'], 'field is immutable'));
+  }
+  if (causes.length > 0) throw invalid('CustomResourceDefinition', 'apiextensions.k8s.io', name, causes);
+  return normalizeCrd(obj, now) as unknown as KubeObject;
+}
+
+/** The built-in resource types, in discovery order. */
+export function builtinResourceTypes(): ResourceType[] {
+  return [
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      plural: 'configmaps',
+      namespaced: true,
+      shortNames: ['cm'],
+      printerColumns: [age],
+      rules: {},
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Namespace',
+      plural: 'namespaces',
+      namespaced: false,
+      shortNames: ['ns'],
+      statusSubresource: true,
+      extraSubresources: ['finalize'],
+      printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, age],
+      rules: {
+        strategicMergePatch: true,
+        selectableFields: { 'status.phase': (o) => String((o['status'] as { phase?: unknown } | undefined)?.phase ?? '') },
+        normalize: normalizeNamespace,
+        dnsLabelNames: true,
+      },
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'Secret',
+      plural: 'secrets',
+      namespaced: true,
+      printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.type' }, age],
+      rules: {
+        selectableFields: { type: (o) => String(o['type'] ?? '') },
+        normalize: normalizeSecret,
+      },
+    }),
+    builtin({
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      kind: 'CustomResourceDefinition',
+      plural: 'customresourcedefinitions',
+      namespaced: false,
+      shortNames: ['crd', 'crds'],
+      statusSubresource: true,
+      printerColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+      rules: { generation: true, allowUnconditionalUpdate: false, normalize: normalizeCustomResourceDefinition },
+    }),
+    builtin({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      kind: 'Lease',
+      plural: 'leases',
+      namespaced: true,
+      printerColumns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }, age],
+      rules: { allowCreateOnUpdate: true },
+    }),
+  ];
+}
