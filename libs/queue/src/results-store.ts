@@ -55,7 +55,10 @@ export interface ResultsPage {
 }
 
 export interface FollowResultsOptions {
-  /** Called when a read or `onBatch` fails; following continues with the next read. */
+  /**
+   * Called for connection errors, undecodable entries (skipped) and `onBatch` failures (that batch
+   * is not delivered again); following continues with the next read.
+   */
   readonly onError: (error: unknown) => void;
   /** XREAD BLOCK timeout; also bounds how long `stop()` may wait. @defaultValue 2000 */
   readonly blockMs?: number;
@@ -171,9 +174,8 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
 
     followResults(fromId, onBatch, followOptions) {
       const reader = duplicateForBlocking(redis, 'amko-fed-results-follow');
-      reader.on('error', () => {
-        // Connection errors surface as rejected XREADs below (reported through onError).
-      });
+      // The reader retries forever (maxRetriesPerRequest null); connection errors are reported here.
+      reader.on('error', (error: unknown) => followOptions.onError(error));
       const blockMs = followOptions.blockMs ?? 2_000;
       const count = followOptions.count ?? 500;
       let lastId = fromId;
