@@ -3,19 +3,23 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const boundaries = (extra) => ({
-  enforceBuildableLibDependency: false,
-  allow: [],
-  depConstraints: [
-    { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
-    { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
-    { sourceTag: 'type:emulator', onlyDependOnLibsWithTags: [] },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:emulator'] },
-    { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', ...extra] },
-    { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:service', 'type:emulator', 'type:testing'] },
-  ],
-});
+// `testOnly` tags are allowed, on top of the production rule, in test, bench and helper files.
+const boundaries = (testOnly) => {
+  const rule = (sourceTag, tags) => ({ sourceTag, onlyDependOnLibsWithTags: [...tags, ...testOnly] });
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      rule('type:domain', []),
+      rule('type:adapter', ['type:domain']),
+      rule('type:emulator', []),
+      rule('type:testing', ['type:domain', 'type:emulator']),
+      rule('type:service', ['type:domain']),
+      rule('type:app', ['type:domain', 'type:adapter', 'type:service']),
+      rule('type:sandbox', ['type:domain', 'type:adapter', 'type:service', 'type:emulator', 'type:testing']),
+    ],
+  };
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.tools/**', '**/dist/**', '.nx/**', 'coverage/**', 'tmp/**'] },

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- specs may use the testing lib (docs/HELPERS.md); eslint.config.js grants that to apps only
 import { findOnPath, freePort, isolatedPrefix } from '@amko-fed/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, redisFixture } from '../test/redis-fixture.ts';

@@ -1,5 +1,4 @@
 import type { ObjectKey } from '@amko-fed/domain';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- specs may use the testing lib (docs/HELPERS.md); eslint.config.js grants that to apps only
 import { isolatedPrefix } from '@amko-fed/testing';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
