@@ -203,14 +203,15 @@ export const MAX_UPDATE_MANAGERS = 10;
 /**
  * Records an ordinary write (create, update, patch) by `opts.manager` as an `Update` entry: the
  * manager takes the fields it set or changed (others lose them), fields that no longer exist are
- * owned by nobody. A write that changes nothing leaves managedFields as they were.
+ * owned by nobody. A write that changes nothing leaves managedFields as they were. A write that
+ * sends `managedFields: []` resets them: the writer then owns every field.
  */
 export function recordUpdate(obj: Record<string, unknown>, previous: Record<string, unknown> | undefined, opts: UpdateOptions): Record<string, unknown> {
   const incoming = isObject(obj['metadata']) ? obj['metadata']['managedFields'] : undefined;
   const resetRequested = Array.isArray(incoming) && incoming.length === 0;
   const owners = previous === undefined || resetRequested ? [] : readManagedFields(previous);
   const current = withoutManagedFields(obj);
-  const before = previous === undefined ? undefined : withoutManagedFields(previous);
+  const before = previous === undefined || resetRequested ? undefined : withoutManagedFields(previous);
   const changed = leafPaths(current).filter((path) => before === undefined || !deepEqual(valueAt(before, path), valueAt(current, path)));
   const changedSet = new FieldSet(changed);
 
