@@ -19,6 +19,7 @@ function toState(entry: ProjectionEntry): ProjectionState {
         seq: entry.seq,
         resourceVersion: entry.resourceVersion,
         generation: entry.generation,
+        updatedAt: entry.updatedAt,
       };
     case 'absent':
       return { state: 'absent', seq: entry.seq, resourceVersion: entry.resourceVersion, deletedAt: entry.deletedAt };

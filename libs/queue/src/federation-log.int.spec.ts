@@ -57,6 +57,7 @@ describe('federation log', () => {
         seq: 3,
         resourceVersion: 'rv-h3',
         generation: 1,
+        updatedAt: '2026-01-01T00:00:01.000Z',
       });
       expect((await log.readProjection(gdp))?.seq).toBe(2);
     });

@@ -93,5 +93,7 @@ export type ProjectionState =
       readonly seq: number;
       readonly resourceVersion: string;
       readonly generation: number | undefined;
+      /** ISO time the leader change was captured (the event time; latency metrics start here). */
+      readonly updatedAt: string;
     }
   | { readonly state: 'absent'; readonly seq: number; readonly resourceVersion: string; readonly deletedAt: string };
