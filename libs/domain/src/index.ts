@@ -23,3 +23,4 @@ export * from './status-conditions.ts';
 export * from './status-report.ts';
 export * from './build-status.ts';
 export * from './errors/index.ts';
+export * from './recovery/index.ts';

@@ -1,0 +1,3 @@
+export * from './backup-object.ts';
+export * from './drop-members.ts';
+export * from './promotion.ts';
