@@ -120,3 +120,4 @@ export {
   type FollowResultsOptions,
   type ResultsFollower,
 } from './results-store.ts';
+export { replay, ReplaySelectionError, type ReplaySelection, type ReplayResult, type ReplayDeps } from './replay.ts';
