@@ -173,6 +173,16 @@ async function route(sc: ServerContext, req: IncomingMessage, res: ServerRespons
   }
 }
 
+/** Fills the log entry's status and duration when the response headers go out. */
+function recordOnHeaders(res: ServerResponse, entry: RequestLogEntry, started: number): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    entry.status = typeof args[0] === 'number' ? args[0] : res.statusCode;
+    entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+}
+
 /** The `(req, res)` handler of one emulated cluster. */
 export function createRequestHandler(sc: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -224,10 +234,7 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
     durationMs: 0,
   };
   sc.requestLog.add(entry);
-  res.once('finish', () => {
-    entry.status = res.statusCode;
-    entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-  });
+  recordOnHeaders(res, entry, started);
   try {
     if (identity || isPublic(path)) {
       const decision = sc.faults.decide(faultTarget(info, method));

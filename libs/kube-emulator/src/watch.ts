@@ -52,8 +52,15 @@ export class OpenWatches {
     const count = this.#open.size;
     for (const res of [...this.#open]) {
       const socket: Socket | null = res.socket;
-      if (socket) socket.resetAndDestroy();
-      else res.destroy();
+      if (!socket) res.destroy();
+      else {
+        // A TCP reset where the socket allows it (plain TCP); TLS sockets are destroyed mid-stream.
+        try {
+          socket.resetAndDestroy();
+        } catch {
+          socket.destroy();
+        }
+      }
       this.#open.delete(res);
     }
     return count;
