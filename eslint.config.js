@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     // Tests may also use the emulator and the test helpers, and read the environment.
-    files: ['**/*.spec.ts', 'test/**/*.ts', '**/bench/**/*.ts', 'libs/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(['type:emulator', 'type:testing'])],
       'no-restricted-properties': 'off',

@@ -7,13 +7,9 @@ import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createRedisConnection, type RedisRole } from '../src/index.ts';
 
-// Provided by libs/testing/src/global-setup.ts (the integration project's globalSetup).
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
-
+// `redisUrl` is provided by libs/testing/src/global-setup.ts (the integration project's
+// globalSetup); its type comes with @amko-fed/testing, which the specs import.
+import type {} from '@amko-fed/testing';
 export interface RedisFixture {
   readonly url: string;
   readonly prefix: string;

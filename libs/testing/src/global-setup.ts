@@ -4,13 +4,8 @@
  * and isolate themselves with `isolatedPrefix()`.
  */
 import type { TestProject } from 'vitest/node';
+import './provided-context.ts';
 import { startTestRedis, type TestRedis } from './redis.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
 
 let redis: TestRedis | undefined;
 

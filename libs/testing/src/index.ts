@@ -1,2 +1,3 @@
+import './provided-context.ts';
 export { startTestRedis, isolatedPrefix, freePort, type TestRedis, type RedisOptions } from './redis.ts';
 export { findOnPath } from './find-on-path.ts';

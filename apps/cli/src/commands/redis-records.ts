@@ -1,0 +1,34 @@
+import { createFederationLog, createFollowerQueues, createMemberRegistry, createRedisConnection, createResultsStore, redactRedisUrl } from '@amko-fed/queue';
+import { CliError, EXIT_USAGE } from '../cli-error.ts';
+
+export interface RedisSelection {
+  readonly redisUrl: string | undefined;
+  readonly keyPrefix: string;
+}
+
+/** Connects to the federation's Redis (fails fast, names the URL without its password). */
+export async function openRecords(selection: RedisSelection) {
+  if (!selection.redisUrl) throw new CliError('no Redis given: pass --redis-url redis://HOST:6379 or set REDIS_URL', EXIT_USAGE);
+  let redis;
+  try {
+    redis = createRedisConnection(selection.redisUrl, { role: 'client', lazyConnect: true, maxRetriesPerRequest: 1, overrides: { retryStrategy: () => null, connectTimeout: 3000 } });
+    await redis.connect();
+  } catch (err) {
+    redis?.disconnect();
+    throw new CliError(`cannot connect to Redis at ${redactRedisUrl(selection.redisUrl)}: ${(err as Error).message}`, 1, { cause: err });
+  }
+  const prefix = selection.keyPrefix;
+  const queues = createFollowerQueues({ connection: redis, prefix });
+  return {
+    redis,
+    prefix,
+    registry: createMemberRegistry({ redis, prefix }),
+    log: createFederationLog({ redis, prefix }),
+    results: createResultsStore({ redis, prefix }),
+    queues,
+    async close() {
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The `amko-fed` command line: parsing, help and output. Each command's work lives in
+ * commands/*; this file turns options into calls and results into text.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT_FAILED, EXIT_USAGE } from './cli-error.ts';
+import type { LeadershipReport } from './commands/leadership.ts';
+import type { KubeAccess, KubeEnvironment } from './kube-access.ts';
+
+// Commands load their dependencies (client-node, BullMQ) only when they run, so that `--help`
+// and input errors answer at once.
+const KEY_PREFIX_DEFAULT = '{amko-fed}'; // = DEFAULT_KEY_PREFIX of @amko-fed/queue (checked by a test)
+
+export interface CliEnvironment extends KubeEnvironment {
+  readonly REDIS_URL?: string | undefined;
+  readonly KEY_PREFIX?: string | undefined;
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function printLeadership(io: CliIo, verb: string, report: LeadershipReport): void {
+  for (const warning of report.warnings) io.err(`warning: ${warning}`);
+  for (const change of report.changes) io.out(`${report.applied ? '' : '(dry run) '}${change}`);
+  io.out(report.applied ? `${verb} ${report.cluster}.` : `Dry run: nothing was changed on ${report.cluster}.`);
+}
+
+export function buildProgram(env: CliEnvironment, io: CliIo): Command {
+  const program = new Command('amko-fed')
+    .description('Operate amko-federation: federation status, replay, and AMKO disaster recovery (backup, restore, promote, demote).')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context of the cluster to act on (default: the current context)')
+    .option('--request-timeout <ms>', 'timeout of each API request in milliseconds', '10000')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  let kubeAccess: KubeAccess | undefined;
+  const loadKube = async (): Promise<() => KubeAccess> => {
+    const { openKubeAccess } = await import('./kube-access.ts');
+    return () => {
+      if (kubeAccess) return kubeAccess;
+      const g = program.opts<GlobalOptions>();
+      const timeout = Number(g.requestTimeout);
+      if (!Number.isInteger(timeout) || timeout <= 0) throw new CliError(`--request-timeout "${g.requestTimeout}" must be a positive number of milliseconds`, EXIT_USAGE);
+      kubeAccess = openKubeAccess({ kubeconfig: g.kubeconfig, context: g.context }, env, timeout);
+      return kubeAccess;
+    };
+  };
+  const redisOptions = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--redis-url <url>', "the federation's Redis (REDIS_URL)").default(env.REDIS_URL, env.REDIS_URL ? '$REDIS_URL' : undefined))
+      .option('--key-prefix <prefix>', 'Redis key prefix of the deployment (KEY_PREFIX)', env.KEY_PREFIX ?? KEY_PREFIX_DEFAULT);
+
+  redisOptions(
+    program
+      .command('status')
+      .description('Show per follower and per object: in sync, pending or failed with the reason, last applied time; member validity; the AMKOCluster status of --context.')
+      .option('--json', 'print JSON instead of a table'),
+  ).action(async (opts: { json?: boolean; redisUrl?: string; keyPrefix: string }) => {
+    const [{ status }, { renderStatusView }, kube] = await Promise.all([import('./commands/status.ts'), import('./status-view.ts'), loadKube()]);
+    const result = await status({ redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix }, kube);
+    if (opts.json) {
+      io.out(JSON.stringify({ ...result.view, conditions: result.conditions ?? null, conditionsError: result.conditionsError ?? null }, null, 2));
+      return;
+    }
+    if (result.conditionsError) io.err(`warning: AMKOCluster status unavailable: ${result.conditionsError}`);
+    io.out(renderStatusView(result.view, result.conditions));
+  });
+
+  redisOptions(
+    program
+      .command('replay')
+      .description('Re-drive failed federation jobs (all followers, or one), or with --all-objects every object to one follower. Followers always receive the leader\'s latest state.')
+      .option('--cluster <name>', 'only this follower')
+      .option('--kind <kind>', 'only this kind (GSLBConfig|gc, GlobalDeploymentPolicy|gdp, GSLBHostRule|ghr)')
+      .option('--object <key>', 'only this object, as <Kind>/<namespace>/<name>')
+      .option('--all-objects', 'enqueue every object (not only failed ones) to --cluster', false),
+  ).action(async (opts: { cluster?: string; kind?: string; object?: string; allObjects: boolean; redisUrl?: string; keyPrefix: string }) => {
+    const { replay } = await import('./commands/replay.ts');
+    const result = await replay({ redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix }, opts);
+    io.out(opts.allObjects
+      ? `Enqueued ${result.enqueued} object(s) to ${result.clusters.join(', ')}.`
+      : `Re-drove ${result.retried} failed job(s) on ${result.clusters.join(', ') || 'no follower'}.`);
+  });
+
+  program
+    .command('backup')
+    .description('Write GSLBConfig and GlobalDeploymentPolicy (avi-system) and GSLBHostRule (all namespaces) of --context as clean YAML files, ready for kubectl apply -f.')
+    .requiredOption('--out <dir>', 'directory to write the files to (created if missing)')
+    .action(async (opts: { out: string }) => {
+      const [{ backup }, kube] = await Promise.all([import('./commands/backup.ts'), loadKube()]);
+      const files = await backup(kube(), opts);
+      for (const f of files) io.out(`${f.kind} ${f.namespace ?? ''}/${f.name} -> ${f.file}`);
+      io.out(`Backed up ${files.length} object(s) from ${kube().context}.`);
+    });
+
+  program
+    .command('restore')
+    .description('Apply a backup to --context (create or replace), removing --drop-members from GSLBConfig memberClusters and GDP matchClusters/trafficSplit.')
+    .requiredOption('--from <dir>', 'directory written by "amko-fed backup"')
+    .option('--drop-members <clusters>', 'comma-separated member cluster names to remove', splitList, [] as string[])
+    .option('--dry-run', 'show what would be applied, change nothing', false)
+    .action(async (opts: { from: string; dropMembers: string[]; dryRun: boolean }) => {
+      const [{ restore }, kube] = await Promise.all([import('./commands/restore.ts'), loadKube()]);
+      const steps = await restore(kube(), opts);
+      for (const s of steps) {
+        io.out(`${opts.dryRun ? '(dry run) would ' : ''}${s.action} ${s.kind} ${s.namespace}/${s.name}${s.removed.length ? ` (removed ${s.removed.join('; ')})` : ''}`);
+      }
+      io.out(opts.dryRun ? `Dry run: nothing was changed on ${kube().context}.` : `Restored ${steps.length} object(s) to ${kube().context}.`);
+    });
+
+  program
+    .command('promote')
+    .description('Make --context the leader: set GSLBConfig spec.gslbLeader.controllerIP (with --controller-ip) and AMKOCluster spec.isLeader: true. Refuses while another reachable member is still leader.')
+    .option('--controller-ip <ip>', "the new leader site's Avi controller IP")
+    .option('--dry-run', 'show what would change, change nothing', false)
+    .option('--force', 'promote even though another reachable member still says isLeader: true', false)
+    .action(async (opts: { controllerIp?: string; dryRun: boolean; force: boolean }) => {
+      const [{ promote }, kube] = await Promise.all([import('./commands/leadership.ts'), loadKube()]);
+      printLeadership(io, 'Promoted', await promote(kube(), opts));
+    });
+
+  program
+    .command('demote')
+    .description('Set an old leader (--context) to follower: AMKOCluster spec.isLeader: false.')
+    .option('--dry-run', 'show what would change, change nothing', false)
+    .action(async (opts: { dryRun: boolean }) => {
+      const [{ demote }, kube] = await Promise.all([import('./commands/leadership.ts'), loadKube()]);
+      printLeadership(io, 'Demoted', await demote(kube(), opts));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (never throws). */
+export async function runCli(argv: readonly string[], env: CliEnvironment, io: CliIo): Promise<number> {
+  const program = buildProgram(env, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliError) {
+      io.err(`error: ${err.message}`);
+      return err.exitCode;
+    }
+    io.err(`error: ${(err as Error).message ?? String(err)}`);
+    return EXIT_FAILED;
+  }
+}

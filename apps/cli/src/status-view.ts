@@ -1,0 +1,81 @@
+/**
+ * What `amko-fed status` shows, computed from the records in Redis: per follower, its validity,
+ * and per object whether the follower is in sync with the leader's latest state, still pending,
+ * or failed (with the reason). Pure: the records come in, rows go out.
+ */
+import type { MembersDocument, ProjectionListing, ResultRecord } from '@amko-fed/queue';
+
+export const ObjectSyncState = { InSync: 'in sync', Pending: 'pending', Failed: 'failed' } as const;
+export type ObjectSyncState = (typeof ObjectSyncState)[keyof typeof ObjectSyncState];
+
+export interface ObjectRow {
+  readonly objectKey: string;
+  readonly state: ObjectSyncState;
+  /** The last successful apply (or no-op check) time. */
+  readonly lastApplied: string | undefined;
+  readonly reason: string | undefined;
+}
+
+export interface FollowerView {
+  readonly cluster: string;
+  readonly membership: 'valid' | 'invalid' | 'stop';
+  readonly membershipReason: string | undefined;
+  readonly objects: readonly ObjectRow[];
+}
+
+export interface StatusView {
+  readonly leader: string | undefined;
+  readonly publishedAt: string | undefined;
+  readonly followers: readonly FollowerView[];
+  readonly inSync: boolean;
+}
+
+function rowFor(listing: ProjectionListing, result: ResultRecord | undefined): ObjectRow | undefined {
+  const { objectKey, entry } = listing;
+  // a tombstone the follower has never heard of needs no row: nothing to delete there
+  if (entry.state === 'absent' && result === undefined) return undefined;
+  if (result === undefined) return { objectKey, state: ObjectSyncState.Pending, lastApplied: undefined, reason: 'not applied yet' };
+  const succeeded = result.outcome !== 'failed' && result.outcome !== 'fenced';
+  const lastApplied = succeeded ? result.at : undefined;
+  if (result.seq < entry.seq) {
+    return { objectKey, state: ObjectSyncState.Pending, lastApplied, reason: `leader change #${entry.seq} not applied yet (last: #${result.seq}${succeeded ? '' : `, failed: ${result.errorMessage ?? result.outcome}`})` };
+  }
+  if (!succeeded) return { objectKey, state: ObjectSyncState.Failed, lastApplied: undefined, reason: result.errorMessage ?? result.outcome };
+  return { objectKey, state: ObjectSyncState.InSync, lastApplied, reason: undefined };
+}
+
+export function buildStatusView(
+  members: MembersDocument | undefined,
+  projection: readonly ProjectionListing[],
+  resultsByCluster: ReadonlyMap<string, ReadonlyMap<string, ResultRecord>>,
+): StatusView {
+  const sorted = [...projection].sort((a, b) => a.objectKey.localeCompare(b.objectKey));
+  const followers: FollowerView[] = (members?.members ?? []).map((member) => {
+    const results = resultsByCluster.get(member.cluster) ?? new Map<string, ResultRecord>();
+    const objects = sorted.flatMap((listing) => rowFor(listing, results.get(listing.objectKey)) ?? []);
+    return { cluster: member.cluster, membership: member.state, membershipReason: member.reason, objects };
+  });
+  const inSync = members !== undefined && followers.every((f) => f.membership === 'valid' && f.objects.every((o) => o.state === ObjectSyncState.InSync));
+  return { leader: members?.leader, publishedAt: members?.at, followers, inSync };
+}
+
+/** A plain-text table, one line per (follower, object). */
+export function renderStatusView(view: StatusView, conditions: readonly { type?: string; status?: string; reason?: string }[] | undefined): string {
+  const lines: string[] = [];
+  lines.push(`Leader: ${view.leader ?? 'unknown (no watcher has published members yet)'}${view.publishedAt ? `   (members checked ${view.publishedAt})` : ''}`);
+  if (conditions) {
+    lines.push('AMKOCluster status:');
+    for (const c of conditions) lines.push(`  ${c.type ?? ''}: ${c.status ?? ''}${c.reason ? ` (${c.reason})` : ''}`);
+  }
+  const rows: string[][] = [['FOLLOWER', 'MEMBER', 'OBJECT', 'STATE', 'LAST APPLIED', 'REASON']];
+  for (const f of view.followers) {
+    if (f.objects.length === 0) rows.push([f.cluster, f.membership, '-', f.membership === 'valid' ? 'in sync' : '-', '-', f.membershipReason ?? '']);
+    for (const o of f.objects) {
+      rows.push([f.cluster, f.membership, o.objectKey, o.state, o.lastApplied ?? '-', o.reason ?? (f.membership === 'valid' ? '' : f.membershipReason ?? '')]);
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) lines.push(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+  lines.push(view.inSync ? 'All followers are in sync.' : 'Not everything is in sync.');
+  return lines.join('\n');
+}
