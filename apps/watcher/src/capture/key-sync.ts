@@ -1,0 +1,97 @@
+/**
+ * Converging one object key into the federation log: the leader's current state (or its absence)
+ * is appended when the projection differs, and a watched change is then enqueued for every valid
+ * follower in one call (one pipelined round trip per follower queue).
+ */
+import { parseObjectKey, type ObjectKey } from '@amko-fed/domain';
+import type { FederationLog, FollowerQueues, ReplicationJob } from '@amko-fed/queue';
+import type { Logger } from 'pino';
+import type { WatcherMetrics } from '../http/metrics.ts';
+import type { LeaderObject } from './leader-object.ts';
+import type { ProjectionIndex } from './projection-index.ts';
+
+export interface KeySyncOptions {
+  readonly source: 'watch' | 'resync';
+  readonly tombstoneUnknown: boolean;
+  /** resourceVersion of the DELETED event, when the key was deleted while watched. */
+  readonly deletedResourceVersion: string | undefined;
+}
+
+export interface KeySync {
+  /** @param current the leader's object, undefined when it does not exist (any more). */
+  converge(key: ObjectKey, current: LeaderObject | undefined, options: KeySyncOptions): Promise<void>;
+}
+
+export interface KeySyncDeps {
+  readonly log: FederationLog;
+  readonly queues: FollowerQueues;
+  readonly index: ProjectionIndex;
+  readonly metrics: WatcherMetrics;
+  readonly logger: Logger;
+  /** The followers jobs go to right now. */
+  validFollowers(): readonly string[];
+}
+
+export function createKeySync(deps: KeySyncDeps): KeySync {
+  const { log, queues, index, metrics } = deps;
+  const logger = deps.logger.child({ component: 'capture' });
+  /** Keys whose event was appended but whose jobs could not be enqueued yet. */
+  const unenqueued = new Map<ObjectKey, number>();
+
+  async function enqueue(key: ObjectKey, seq: number): Promise<void> {
+    const jobs: ReplicationJob[] = deps.validFollowers().map((cluster) => ({ cluster, objectKey: key, seq, reason: 'event' }));
+    if (jobs.length === 0) return;
+    await queues.enqueueMany(jobs);
+    for (const job of jobs) metrics.jobsEnqueued.inc({ cluster: job.cluster });
+  }
+
+  return {
+    async converge(key, current, options) {
+      const ref = parseObjectKey(key);
+      if (ref === undefined) return;
+      const known = index.get(key);
+      let appended = false;
+      let seq: number;
+      if (current !== undefined) {
+        const result = await log.appendIfChanged({
+          op: 'upsert',
+          objectKey: key,
+          kind: ref.kind,
+          resourceVersion: current.resourceVersion,
+          ...(current.generation === undefined ? {} : { generation: current.generation }),
+          contentHash: current.contentHash,
+          object: current.object,
+          source: options.source,
+        });
+        ({ appended, seq } = result);
+        index.set(key, { seq, state: 'present', contentHash: current.contentHash, resourceVersion: current.resourceVersion });
+      } else {
+        const input = {
+          op: 'delete' as const,
+          objectKey: key,
+          kind: ref.kind,
+          resourceVersion: options.deletedResourceVersion ?? known?.resourceVersion ?? '',
+          ...(known?.contentHash === undefined ? {} : { contentHash: known.contentHash }),
+          source: options.source,
+        };
+        const result = await log.appendIfChanged(input);
+        ({ appended, seq } = result);
+        if (!appended && seq === 0 && options.tombstoneUnknown) {
+          seq = await log.appendEvent(input);
+          appended = true;
+        }
+        if (seq > 0) index.set(key, { seq, state: 'absent', contentHash: undefined, resourceVersion: input.resourceVersion });
+      }
+      if (appended) {
+        const op = current === undefined ? 'delete' : 'upsert';
+        metrics.events.inc({ kind: ref.kind, op });
+        logger.info({ objectKey: key, seq, op, source: options.source }, `Recorded ${ref.kind} ${op === 'delete' ? 'deletion' : 'change'}`);
+      }
+      if ((appended && options.source === 'watch') || unenqueued.has(key)) {
+        unenqueued.set(key, seq);
+        await enqueue(key, seq);
+        unenqueued.delete(key);
+      }
+    },
+  };
+}

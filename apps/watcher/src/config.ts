@@ -1,0 +1,136 @@
+/**
+ * The watcher's configuration: every environment variable it reads, parsed once at start with zod.
+ * A bad value fails with a ConfigError naming the variable and the fix (main.ts exits with code 2).
+ */
+import { hostname } from 'node:os';
+import { ALL_FEDERATED_KINDS, DEFAULT_FEDERATED_KINDS, FEDERATED_KINDS, resolveFederatedKind, type FederatedKind } from '@amko-fed/domain';
+import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisUrl } from '@amko-fed/queue';
+import { durationMs, logLevel, parseEnv, port } from '@amko-fed/service';
+import { z } from 'zod';
+
+export const LogFormat = { json: 'json', pretty: 'pretty' } as const;
+export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
+
+export interface WatcherConfig {
+  readonly redisUrl: string;
+  /** Prefix of every Redis key and BullMQ queue (carries a Redis Cluster hash tag). */
+  readonly keyPrefix: string;
+  /** Namespace of the watcher's pod: its AMKOCluster and its Lease live here. */
+  readonly podNamespace: string;
+  /** This replica's identity in the Lease. */
+  readonly podName: string;
+  /** The members kubeconfig: inline text, a mounted file, or neither (then the gslb-config-secret is read). */
+  readonly gslbConfig: { readonly inline: string | undefined; readonly file: string | undefined };
+  /** How to reach the local (own) cluster: a kubeconfig file and context, or the in-cluster service account. */
+  readonly local: { readonly kubeconfigFile: string | undefined; readonly context: string | undefined };
+  readonly federatedKinds: readonly FederatedKind[];
+  readonly resyncIntervalMs: number;
+  readonly memberCheckIntervalMs: number;
+  readonly statusDebounceMs: number;
+  readonly leaseDurationMs: number;
+  /** Timeout of every API request to the local cluster and to members. */
+  readonly kubeTimeoutMs: number;
+  readonly logLevel: z.infer<typeof logLevel>;
+  readonly logFormat: LogFormat;
+  readonly httpPort: number;
+  readonly httpHost: string;
+}
+
+/** Facts about the process that only matter for defaults (passed in so that this stays testable). */
+export interface ConfigDefaults {
+  readonly hostname: string;
+  readonly pid: number;
+  readonly stdoutIsTTY: boolean;
+}
+
+const KIND_HELP = `use a comma-separated list of ${ALL_FEDERATED_KINDS.join(', ')} (or ${ALL_FEDERATED_KINDS.map((k) => FEDERATED_KINDS[k].shortName).join(', ')})`;
+
+const federatedKinds = z.string().transform((value, ctx) => {
+  const kinds: FederatedKind[] = [];
+  for (const name of value.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
+    const kind = resolveFederatedKind(name);
+    if (kind === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${name}" is not a federated kind; ${KIND_HELP}` });
+      return z.NEVER;
+    }
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  if (kinds.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `is empty; ${KIND_HELP}` });
+    return z.NEVER;
+  }
+  return kinds;
+});
+
+const redisUrl = z.string({ error: () => 'is required; set it to the Redis URL, e.g. redis://redis:6379' }).superRefine((value, ctx) => {
+  try {
+    parseRedisUrl(value);
+  } catch (_err) {
+    ctx.addIssue({ code: 'custom', message: 'is not a usable Redis URL; use redis://[user:password@]host:6379[/db] or rediss://…' });
+  }
+});
+
+const keyPrefix = z.string().superRefine((value, ctx) => {
+  try {
+    assertKeyPrefix(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${err instanceof Error ? err.message : 'is invalid'}; e.g. {amko-fed}` });
+  }
+});
+
+const nonEmpty = (what: string) => z.string().trim().min(1, { error: () => `must not be empty; ${what}` });
+const optionalText = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const DURATION_HELP = 'use e.g. 500ms, 30s or 5m';
+
+function envSchema(defaults: ConfigDefaults) {
+  return z.object({
+    REDIS_URL: redisUrl,
+    KEY_PREFIX: keyPrefix.prefault(DEFAULT_KEY_PREFIX),
+    POD_NAMESPACE: nonEmpty('set it to the namespace of the watcher pod (avi-system)').prefault('avi-system'),
+    POD_NAME: nonEmpty('set it from the downward API (metadata.name)').prefault(`${defaults.hostname}-${defaults.pid}`),
+    GSLB_CONFIG: optionalText,
+    GSLB_CONFIG_FILE: optionalText,
+    LOCAL_KUBECONFIG: optionalText,
+    LOCAL_CONTEXT: optionalText,
+    FEDERATED_KINDS: federatedKinds.prefault(DEFAULT_FEDERATED_KINDS.join(',')),
+    RESYNC_INTERVAL: durationMs(DURATION_HELP).prefault('5m'),
+    MEMBER_CHECK_INTERVAL: durationMs(DURATION_HELP).prefault('30s'),
+    STATUS_DEBOUNCE: durationMs(DURATION_HELP).prefault('500ms'),
+    LEASE_DURATION: durationMs(DURATION_HELP)
+      .refine((ms) => ms >= 1000, { error: () => 'must be at least 1s; use e.g. 15s' })
+      .prefault('15s'),
+    KUBE_REQUEST_TIMEOUT: durationMs(DURATION_HELP).prefault('10s'),
+    LOG_LEVEL: logLevel.prefault('info'),
+    LOG_FORMAT: z
+      .enum(['json', 'pretty'], { error: () => 'must be json or pretty' })
+      .prefault(defaults.stdoutIsTTY ? 'pretty' : 'json'),
+    HTTP_PORT: port.prefault('8081'),
+    HTTP_HOST: nonEmpty('use e.g. 0.0.0.0 or 127.0.0.1').prefault('0.0.0.0'),
+  });
+}
+
+/** Parses the environment; throws ConfigError (from @amko-fed/service) naming every bad variable. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: ConfigDefaults = { hostname: hostname(), pid: process.pid, stdoutIsTTY: process.stdout.isTTY === true },
+): WatcherConfig {
+  const e = parseEnv(envSchema(defaults), env);
+  return {
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.KEY_PREFIX,
+    podNamespace: e.POD_NAMESPACE,
+    podName: e.POD_NAME,
+    gslbConfig: { inline: e.GSLB_CONFIG, file: e.GSLB_CONFIG_FILE },
+    local: { kubeconfigFile: e.LOCAL_KUBECONFIG, context: e.LOCAL_CONTEXT },
+    federatedKinds: e.FEDERATED_KINDS,
+    resyncIntervalMs: e.RESYNC_INTERVAL,
+    memberCheckIntervalMs: e.MEMBER_CHECK_INTERVAL,
+    statusDebounceMs: e.STATUS_DEBOUNCE,
+    leaseDurationMs: e.LEASE_DURATION,
+    kubeTimeoutMs: e.KUBE_REQUEST_TIMEOUT,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST,
+  };
+}

@@ -1,0 +1,62 @@
+/** The watcher's Prometheus metrics, on a Registry of its own (no global default registry). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const RoleMetric = {
+  standby: 'standby',
+  none: 'none',
+  follower: 'follower',
+  invalid: 'invalid',
+  leader: 'leader',
+} as const;
+export type RoleMetric = (typeof RoleMetric)[keyof typeof RoleMetric];
+
+export interface WatcherMetrics {
+  readonly registry: Registry;
+  readonly events: Counter<'kind' | 'op'>;
+  readonly jobsEnqueued: Counter<'cluster'>;
+  readonly memberValid: Gauge<'cluster'>;
+  readonly resyncDuration: Histogram<string>;
+  readonly role: Gauge<'role'>;
+  /** Sets the role gauge: 1 for `role`, 0 for every other. */
+  setRole(role: RoleMetric): void;
+}
+
+export function createWatcherMetrics(options: { readonly defaultMetrics?: boolean } = {}): WatcherMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const events = new Counter({
+    name: 'amko_fed_watcher_events_total',
+    help: 'Events appended to the federation log, by kind and operation (upsert, delete)',
+    labelNames: ['kind', 'op'] as const,
+    registers: [registry],
+  });
+  const jobsEnqueued = new Counter({
+    name: 'amko_fed_watcher_jobs_enqueued_total',
+    help: 'Replication jobs enqueued, by follower cluster',
+    labelNames: ['cluster'] as const,
+    registers: [registry],
+  });
+  const memberValid = new Gauge({
+    name: 'amko_fed_watcher_member_valid',
+    help: '1 when the member cluster passed validation, 0 otherwise',
+    labelNames: ['cluster'] as const,
+    registers: [registry],
+  });
+  const resyncDuration = new Histogram({
+    name: 'amko_fed_watcher_resync_duration_seconds',
+    help: 'Duration of full and per-member resyncs',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const role = new Gauge({
+    name: 'amko_fed_watcher_role',
+    help: 'This replica\'s role: 1 for the current one (standby, none, follower, invalid, leader)',
+    labelNames: ['role'] as const,
+    registers: [registry],
+  });
+  const setRole = (current: RoleMetric): void => {
+    for (const value of Object.values(RoleMetric)) role.set({ role: value }, value === current ? 1 : 0);
+  };
+  setRole(RoleMetric.standby);
+  return { registry, events, jobsEnqueued, memberValid, resyncDuration, role, setRole };
+}

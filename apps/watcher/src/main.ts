@@ -1,0 +1,26 @@
+/**
+ * The watcher's composition root: configuration, the root logger, the watcher, signals.
+ * A bad configuration exits with code 2 and a message naming the variable (no stack trace).
+ */
+import { ConfigError, createLogger, installShutdown } from '@amko-fed/service';
+import { loadConfig, type WatcherConfig } from './config.ts';
+import { createWatcher } from './watcher.ts';
+
+let config: WatcherConfig;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`amko-fed watcher: ${err.message}\n`);
+  process.exit(2);
+}
+
+const logger = createLogger({ name: 'amko-fed-watcher', level: config.logLevel, pretty: config.logFormat === 'pretty' });
+const watcher = createWatcher({ config, logger });
+installShutdown(logger, () => watcher.stop());
+try {
+  await watcher.start();
+} catch (err) {
+  logger.fatal({ err }, 'Could not start the watcher');
+  process.exit(1);
+}

@@ -1,0 +1,49 @@
+/**
+ * One member check: read the members kubeconfig, initialise the members, then list AMKOClusters
+ * in avi-system on every member IN PARALLEL (each request has its own timeout, so one slow member
+ * never delays the others) and validate them with AMKO's rules.
+ */
+import {
+  AMKO_CLUSTER_KIND,
+  AVI_SYSTEM_NAMESPACE,
+  initMembers,
+  memberNames,
+  MemberInitOutcome,
+  MemberObservation,
+  validateMembers,
+  type LeaderSpec,
+  type MemberFacts,
+} from '@amko-fed/domain';
+import type { MemberClients } from './member-clients.ts';
+import type { MembersKubeconfigSource } from './members-kubeconfig.ts';
+import { summariseMembers, type MembersOutcomeReport } from './members-outcome.ts';
+
+export interface CheckMembersDeps {
+  readonly source: MembersKubeconfigSource;
+  readonly clients: MemberClients;
+}
+
+export async function checkMembers(deps: CheckMembersDeps, spec: LeaderSpec): Promise<MembersOutcomeReport> {
+  const names = memberNames(spec);
+  const kubeconfig = await deps.source.read();
+  if (!kubeconfig.ok) {
+    return summariseMembers(names, { outcome: MemberInitOutcome.Failed, reason: kubeconfig.reason, members: [], missing: [] }, [], undefined);
+  }
+  const init = initMembers(spec, kubeconfig.text);
+  if (init.outcome === MemberInitOutcome.Failed || kubeconfig.text === undefined) return summariseMembers(names, init, [], undefined);
+
+  const { clients, failures } = deps.clients.resolve(kubeconfig.text, init.members);
+  if (clients.size === 0) return summariseMembers(names, init, failures, undefined);
+
+  const facts = await Promise.all(
+    [...clients].map(async ([cluster, client]): Promise<MemberFacts> => {
+      try {
+        const list = await client.list(AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE);
+        return { observation: MemberObservation.Listed, cluster, amkoClusters: list.items };
+      } catch (err) {
+        return { observation: MemberObservation.ListFailed, cluster, error: err instanceof Error ? err.message : 'request failed' };
+      }
+    }),
+  );
+  return summariseMembers(names, init, failures, validateMembers(facts, spec.version));
+}

@@ -1,0 +1,110 @@
+/**
+ * Acting on member check results: the member registry (which replicators follow), the follower
+ * queues (an invalid follower's queue is paused, a valid one's resumed) and the member gauges.
+ * Queue states are reconciled on every pass, so a failed pause/resume is retried next time.
+ */
+import type { FollowerQueues, Member, MemberRegistry } from '@amko-fed/queue';
+import { isValidClusterName } from '@amko-fed/queue';
+import type { Logger } from 'pino';
+import type { WatcherMetrics } from '../http/metrics.ts';
+import {
+  leaderRegistryMembers,
+  sameMembers,
+  stoppedRegistryMembers,
+  validityChanges,
+  type MembersOutcomeReport,
+} from './members-outcome.ts';
+
+export interface MemberSync {
+  /** Applies a leader's member check; returns the followers that just became valid. */
+  applyLeader(report: MembersOutcomeReport, leader: string, generation: number | undefined): Promise<readonly string[]>;
+  /** This cluster federates nothing: every member stops. */
+  applyStopped(memberNames: readonly string[], leader: string, reason: string): Promise<void>;
+  /** The followers jobs go to. */
+  valid(): readonly string[];
+}
+
+type QueueState = 'paused' | 'resumed';
+
+export function createMemberSync(options: {
+  readonly registry: MemberRegistry;
+  readonly queues: FollowerQueues;
+  readonly metrics: WatcherMetrics;
+  readonly logger: Logger;
+}): MemberSync {
+  const { registry, queues, metrics } = options;
+  const logger = options.logger.child({ component: 'members' });
+  let valid: ReadonlySet<string> | undefined;
+  const applied = new Map<string, QueueState>();
+  const reasons = new Map<string, string>();
+
+  async function readPrevious(): Promise<{ leader: string | undefined; members: readonly Member[] }> {
+    try {
+      const doc = await registry.readMembers();
+      return { leader: doc?.leader, members: doc?.members ?? [] };
+    } catch (err) {
+      logger.warn({ err }, 'Could not read the member registry');
+      return { leader: undefined, members: [] };
+    }
+  }
+
+  async function reconcileQueues(desired: ReadonlyMap<string, QueueState>): Promise<void> {
+    await Promise.all(
+      [...desired].map(async ([cluster, state]) => {
+        if (applied.get(cluster) === state || !isValidClusterName(cluster)) return;
+        try {
+          if (state === 'paused') await queues.pause(cluster);
+          else await queues.resume(cluster);
+          applied.set(cluster, state);
+        } catch (err) {
+          logger.warn({ err, cluster }, state === 'paused' ? 'Could not pause follower queue' : 'Could not resume follower queue');
+        }
+      }),
+    );
+  }
+
+  async function publish(leader: string, previous: { leader: string | undefined; members: readonly Member[] }, members: Member[], generation?: number): Promise<void> {
+    if (!isValidClusterName(leader)) return;
+    if (previous.leader === leader && sameMembers(previous.members, members)) return;
+    try {
+      const doc = await registry.publishMembers({ leader, members, ...(generation === undefined ? {} : { generation }) });
+      logger.info({ revision: doc.revision, members: members.map((m) => `${m.cluster}=${m.state}`) }, 'Published member registry');
+    } catch (err) {
+      logger.warn({ err }, 'Could not publish the member registry');
+    }
+  }
+
+  return {
+    async applyLeader(report, leader, generation) {
+      const next = new Set(report.valid);
+      const changes = validityChanges(valid, next, report.members);
+      valid = next;
+      const invalidReasons = new Map(report.invalid.map((f) => [f.cluster, f.message]));
+      for (const cluster of changes.becameValid) logger.info({ cluster }, 'Member cluster is valid');
+      for (const cluster of report.members) {
+        const reason = invalidReasons.get(cluster);
+        if (reason !== undefined && reasons.get(cluster) !== reason) logger.warn({ cluster, reason }, 'Member cluster is not valid');
+        if (reason === undefined) reasons.delete(cluster);
+        else reasons.set(cluster, reason);
+      }
+      const previous = await readPrevious();
+      const desired = new Map<string, QueueState>();
+      for (const m of previous.members) desired.set(m.cluster, 'paused');
+      for (const cluster of report.members) desired.set(cluster, next.has(cluster) ? 'resumed' : 'paused');
+      await reconcileQueues(desired);
+      for (const cluster of desired.keys()) metrics.memberValid.set({ cluster }, next.has(cluster) ? 1 : 0);
+      await publish(leader, previous, leaderRegistryMembers(report, previous.members), generation);
+      return changes.becameValid;
+    },
+    async applyStopped(memberNames, leader, reason) {
+      valid = new Set();
+      reasons.clear();
+      const previous = await readPrevious();
+      const members = stoppedRegistryMembers(memberNames, previous.members, reason);
+      await reconcileQueues(new Map(members.map((m) => [m.cluster, 'paused' as const])));
+      for (const m of members) metrics.memberValid.set({ cluster: m.cluster }, 0);
+      await publish(leader || previous.leader || '', previous, members);
+    },
+    valid: () => [...(valid ?? [])],
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Full resync (at start, after a relist, every RESYNC_INTERVAL) and per-member resync (when a
+ * member becomes valid again): the leader's objects are diffed against the projection (synthetic
+ * events, tombstones for deletions nobody saw), followers are listed for objects only they hold,
+ * and a reconcile is enqueued for every (valid follower, object). Requests coalesce: at most one
+ * resync runs at a time.
+ */
+import {
+  AVI_SYSTEM_NAMESPACE,
+  FEDERATED_KINDS,
+  isFederatedCopy,
+  parseObjectKey,
+  toObjectKey,
+  type FederatedKind,
+  type ObjectKey,
+} from '@amko-fed/domain';
+import type { ClusterClient } from '@amko-fed/kube';
+import type { FollowerQueues } from '@amko-fed/queue';
+import type { Logger } from 'pino';
+import type { Capture } from '../capture/capture.ts';
+import type { ProjectionIndex } from '../capture/projection-index.ts';
+import type { WatcherMetrics } from '../http/metrics.ts';
+import { keysToConverge, resyncJobs, unknownFollowerKeys } from './plan-resync.ts';
+import { ResyncIncompleteError } from './resync-incomplete-error.ts';
+
+export interface ResyncDeps {
+  readonly capture: Capture;
+  readonly index: ProjectionIndex;
+  readonly queues: FollowerQueues;
+  readonly kinds: readonly FederatedKind[];
+  readonly metrics: WatcherMetrics;
+  readonly logger: Logger;
+  validFollowers(): readonly string[];
+  clientOf(cluster: string): ClusterClient | undefined;
+  /** Jobs per enqueueMany call. @defaultValue 2000 */
+  readonly batchSize?: number;
+}
+
+export interface Resync {
+  /** Requests a resync of every valid follower, or only of `clusters`. */
+  request(clusters?: readonly string[]): void;
+  /** Resolves when no resync is running or requested. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createResync(deps: ResyncDeps): Resync {
+  const { capture, index, queues, kinds, metrics } = deps;
+  const logger = deps.logger.child({ component: 'resync' });
+  const batchSize = deps.batchSize ?? 2000;
+  let pendingAll = false;
+  const pendingClusters = new Set<string>();
+  let running: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let stopped = false;
+
+  async function listFollower(client: ClusterClient | undefined): Promise<Set<ObjectKey> | undefined> {
+    if (client === undefined) return undefined;
+    try {
+      const perKind = await Promise.all(
+        kinds.map(async (kind) => {
+          const info = FEDERATED_KINDS[kind];
+          const list = await client.list(info, AVI_SYSTEM_NAMESPACE);
+          return list.items
+            .filter((item) => info.singleton || isFederatedCopy(item))
+            .map((item) => toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: item.metadata.name }));
+        }),
+      );
+      return new Set(perKind.flat());
+    } catch (err) {
+      logger.warn({ err, cluster: client.context }, 'Could not list federated objects on follower; reconciling every known object there');
+      return undefined;
+    }
+  }
+
+  async function runOnce(clusters: readonly string[], full: boolean): Promise<void> {
+    const end = metrics.resyncDuration.startTimer();
+    const leaderKeys = new Set<ObjectKey>();
+    for (const object of capture.objects()) leaderKeys.add(object.key);
+    const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
+    let ok = await capture.converge(keysToConverge(leaderKeys, projected), { source: 'resync', tombstoneUnknown: false });
+
+    const listings = new Map<string, ReadonlySet<ObjectKey> | undefined>(
+      await Promise.all(clusters.map(async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const)),
+    );
+    const unknown = unknownFollowerKeys(listings, leaderKeys, index);
+    if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync', tombstoneUnknown: true })) && ok;
+
+    const jobs = resyncJobs(clusters, leaderKeys, listings, index.keys(kinds), index);
+    for (let i = 0; i < jobs.length; i += batchSize) {
+      const batch = jobs.slice(i, i + batchSize);
+      await queues.enqueueMany(batch);
+      for (const job of batch) metrics.jobsEnqueued.inc({ cluster: job.cluster });
+    }
+    const seconds = end();
+    if (!ok) throw new ResyncIncompleteError('some objects could not be recorded in the federation log');
+    logger.info(
+      { full, followers: clusters.length, objects: leaderKeys.size, jobs: jobs.length, tombstoned: unknown.length, seconds },
+      full ? 'Resynced all followers' : 'Resynced followers',
+    );
+  }
+
+  function take(): { clusters: readonly string[]; full: boolean } | undefined {
+    const valid = deps.validFollowers();
+    if (pendingAll) {
+      pendingAll = false;
+      pendingClusters.clear();
+      return { clusters: valid, full: true };
+    }
+    if (pendingClusters.size === 0) return undefined;
+    const clusters = valid.filter((c) => pendingClusters.has(c));
+    pendingClusters.clear();
+    return { clusters, full: false };
+  }
+
+  function kick(): void {
+    if (running !== undefined || stopped) return;
+    running = (async () => {
+      for (let next = take(); next !== undefined && !stopped; next = take()) {
+        if (!capture.synced()) {
+          // Never treat "not listed yet" as "empty": wait; the first completed list requests a resync.
+          if (next.full) pendingAll = true;
+          else for (const c of next.clusters) pendingClusters.add(c);
+          return;
+        }
+        try {
+          await runOnce(next.clusters, next.full);
+          failures = 0;
+        } catch (err) {
+          if (stopped) return;
+          failures += 1;
+          const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
+          logger.warn({ err, retryInMs }, 'Resync failed, retrying');
+          const retry = next;
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(() => request(retry.full ? undefined : retry.clusters), retryInMs);
+        }
+      }
+    })().finally(() => {
+      running = undefined;
+      if (!stopped && capture.synced() && (pendingAll || pendingClusters.size > 0)) kick();
+    });
+  }
+
+  function request(clusters?: readonly string[]): void {
+    if (clusters === undefined) pendingAll = true;
+    else for (const c of clusters) pendingClusters.add(c);
+    kick();
+  }
+
+  return {
+    request,
+    async idle() {
+      while (running !== undefined) await running;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await running;
+    },
+  };
+}

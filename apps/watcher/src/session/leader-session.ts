@@ -1,0 +1,207 @@
+/**
+ * What the replica holding the Lease does: decide this cluster's role from its AMKOCluster (on
+ * every AMKOCluster change and every MEMBER_CHECK_INTERVAL), check the members when it is the
+ * leader, run federation while it is, and keep the AMKOCluster status current. Passes never
+ * overlap; requests during a pass coalesce into one more pass.
+ */
+import { AMKO_CLUSTER_KIND, NO_AMKOCLUSTER_MESSAGE, NOT_A_LEADER_REASON, memberNames } from '@amko-fed/domain';
+import type { ClusterClient } from '@amko-fed/kube';
+import { checkRedisReady, type FederationLog, type FollowerQueues, type MemberRegistry, type ResultsStore } from '@amko-fed/queue';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { WatcherConfig } from '../config.ts';
+import { RoleMetric, type WatcherMetrics } from '../http/metrics.ts';
+import { checkMembers } from '../members/check-members.ts';
+import type { MemberClients } from '../members/member-clients.ts';
+import { createMemberSync } from '../members/member-sync.ts';
+import type { MembersKubeconfigSource } from '../members/members-kubeconfig.ts';
+import type { MembersOutcomeReport } from '../members/members-outcome.ts';
+import { decideRole, Role, sameRole, type RoleDecision } from '../role/decide-role.ts';
+import { createRoleWatch } from '../role/role-watch.ts';
+import { createStatusWriter } from '../status/status-writer.ts';
+import { createFederation, type Federation } from './federation.ts';
+import { statusPlan } from './status-plan.ts';
+
+export interface LeaderSessionDeps {
+  readonly config: WatcherConfig;
+  readonly logger: Logger;
+  readonly local: ClusterClient;
+  readonly localKubeConfig: KubeConfig;
+  readonly redis: Redis;
+  readonly queues: FollowerQueues;
+  readonly log: FederationLog;
+  readonly registry: MemberRegistry;
+  readonly results: ResultsStore;
+  readonly metrics: WatcherMetrics;
+  readonly memberClients: MemberClients;
+  readonly membersSource: MembersKubeconfigSource;
+}
+
+export interface SessionHealth {
+  readonly role: RoleDecision['role'] | 'starting';
+  /** Why nothing is federated, when that is the case. */
+  readonly reason: string | undefined;
+  /** Informers of the federated kinds have listed (true when not federating). */
+  readonly synced: boolean;
+  readonly validFollowers: readonly string[];
+}
+
+export interface LeaderSession {
+  start(): void;
+  stop(): Promise<void>;
+  /** Redis came back: re-publish and resync. */
+  redisRecovered(): void;
+  health(): SessionHealth;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
+  const { config, local, metrics } = deps;
+  const logger = deps.logger.child({ component: 'role' });
+  const members = createMemberSync({ registry: deps.registry, queues: deps.queues, metrics, logger: deps.logger });
+  let decision: RoleDecision | undefined;
+  let report: MembersOutcomeReport | undefined;
+  let federation: Federation | undefined;
+  let stopped = false;
+  let started: Promise<void> = Promise.resolve();
+  let pass: Promise<void> | undefined;
+  let again = false;
+  let checkTimer: NodeJS.Timeout | undefined;
+
+  const status = createStatusWriter({
+    client: local,
+    debounceMs: config.statusDebounceMs,
+    logger: deps.logger,
+    plan: () => statusPlan(decision, report, federation),
+  });
+  const roleWatch = createRoleWatch({
+    kubeConfig: deps.localKubeConfig,
+    namespace: config.podNamespace,
+    logger: deps.logger,
+    onChange: () => evaluate(),
+    onStatus: (target, conditions) => status.observe(target, conditions),
+  });
+
+  async function startFederation(): Promise<void> {
+    if (federation !== undefined) return;
+    federation = createFederation({
+      kubeConfig: deps.localKubeConfig,
+      kinds: config.federatedKinds,
+      resyncIntervalMs: config.resyncIntervalMs,
+      log: deps.log,
+      queues: deps.queues,
+      results: deps.results,
+      metrics,
+      logger: deps.logger,
+      validFollowers: () => members.valid(),
+      clientOf: (cluster) => deps.memberClients.get(cluster),
+      onStatusChange: () => status.schedule(),
+    });
+    await federation.start();
+  }
+
+  async function stopFederation(): Promise<void> {
+    const running = federation;
+    federation = undefined;
+    await running?.stop();
+  }
+
+  async function passOnce(): Promise<void> {
+    let listed;
+    try {
+      listed = await local.list(AMKO_CLUSTER_KIND, undefined);
+    } catch (err) {
+      logger.warn({ err }, 'Could not list AMKOClusters, retrying');
+      scheduleCheck(Math.min(config.memberCheckIntervalMs, 1_000));
+      return;
+    }
+    const next = decideRole(listed.items, config.podNamespace);
+    if (!sameRole(decision, next)) logger.info({ role: next.role, ...('reason' in next ? { reason: next.reason } : {}) }, `Role is ${next.role}`);
+    decision = next;
+    metrics.setRole(next.role === Role.TooMany ? RoleMetric.invalid : next.role);
+    if (next.role === Role.Leader) {
+      const checked = await checkMembers({ source: deps.membersSource, clients: deps.memberClients }, next.spec);
+      report = checked;
+      const becameValid = await members.applyLeader(checked, next.spec.clusterContext, next.generation);
+      if (!stopped) await startFederation();
+      if (becameValid.length > 0) federation?.resync.request(becameValid);
+    } else {
+      report = undefined;
+      await stopFederation();
+      const names = next.role === Role.Follower || next.role === Role.Invalid ? memberNames(next) : [];
+      const context = next.role === Role.Follower || next.role === Role.Invalid ? next.clusterContext : '';
+      const reason = next.role === Role.Follower ? NOT_A_LEADER_REASON : next.role === Role.None ? NO_AMKOCLUSTER_MESSAGE : next.reason;
+      await members.applyStopped(names, context, reason);
+    }
+    status.schedule();
+  }
+
+  function scheduleCheck(delayMs = config.memberCheckIntervalMs): void {
+    clearTimeout(checkTimer);
+    if (!stopped) checkTimer = setTimeout(() => evaluate(), delayMs);
+  }
+
+  /** Requests a pass; passes never overlap. */
+  function evaluate(): void {
+    if (stopped) return;
+    if (pass !== undefined) {
+      again = true;
+      return;
+    }
+    scheduleCheck();
+    pass = (async () => {
+      do {
+        again = false;
+        try {
+          await passOnce();
+        } catch (err) {
+          logger.error({ err }, 'Role and member check failed');
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      pass = undefined;
+    });
+  }
+
+  async function waitForRedis(): Promise<void> {
+    for (let attempt = 0; !stopped; attempt += 1) {
+      const readiness = await checkRedisReady(deps.redis);
+      if (readiness.ready) return;
+      if (attempt % 10 === 0) logger.warn({ reason: readiness.reason }, 'Waiting for Redis before taking up leader work');
+      await sleep(Math.min(5_000, 100 * 2 ** attempt));
+    }
+  }
+
+  return {
+    start() {
+      started = (async () => {
+        await waitForRedis();
+        if (stopped) return;
+        await roleWatch.start();
+        evaluate();
+      })();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(checkTimer);
+      await started;
+      await roleWatch.stop();
+      await pass;
+      await status.stop();
+      await stopFederation();
+    },
+    redisRecovered() {
+      if (stopped) return;
+      evaluate();
+      federation?.resync.request();
+    },
+    health: () => ({
+      role: decision?.role ?? 'starting',
+      reason: decision === undefined ? undefined : decision.role === Role.Leader ? report?.stopReason : 'reason' in decision ? decision.reason : NOT_A_LEADER_REASON,
+      synced: federation === undefined ? true : federation.capture.synced(),
+      validFollowers: members.valid(),
+    }),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The GSLBConfig / GDP (/ GSLBHostRule) Federation steps, from the replicators' results:
+ * - a leader-side problem of the kind (cannot list it, more than one singleton) → hard failure
+ *   (`failure in federation` + AMKO's message);
+ * - otherwise, for every valid follower and every object of the kind the projection knows, the
+ *   follower's latest result counts when its seq is at least the projection's seq for the object
+ *   (an older result describes a state that is no longer wanted: the newer one is pending, and
+ *   pending counts as not failed). A counted failed or fenced result is a ClusterFailure naming the
+ *   cluster and the reason → `error in federating to some clusters`;
+ * - no counted failure → `federated to all valid clusters successfully`.
+ */
+import { parseObjectKey, StepOutcome, type ClusterFailure, type FederatedKind, type FederationResults, type ObjectKey, type StepResult } from '@amko-fed/domain';
+
+/** What the aggregator keeps of a follower's latest result for one object. */
+export interface ResultSummary {
+  readonly seq: number;
+  /** ISO time the result was recorded. */
+  readonly at: string;
+  readonly failed: boolean;
+  readonly message: string | undefined;
+}
+
+export interface FederationStepsInput {
+  readonly kinds: readonly FederatedKind[];
+  readonly validFollowers: readonly string[];
+  /** The projection: seq per object key. */
+  readonly projection: Iterable<[ObjectKey, { readonly seq: number }]>;
+  result(cluster: string, key: ObjectKey): ResultSummary | undefined;
+  /** Leader-side hard failures per kind. */
+  readonly leaderProblems: ReadonlyMap<FederatedKind, string>;
+}
+
+export function federationSteps(input: FederationStepsInput): FederationResults {
+  const failures = new Map<FederatedKind, ClusterFailure[]>(input.kinds.map((k) => [k, []]));
+  for (const [key, entry] of input.projection) {
+    const kind = parseObjectKey(key)?.kind;
+    const list = kind === undefined ? undefined : failures.get(kind);
+    if (list === undefined) continue;
+    for (const cluster of input.validFollowers) {
+      const result = input.result(cluster, key);
+      if (result !== undefined && result.failed && result.seq >= entry.seq) {
+        list.push({ cluster, message: `${key}: ${result.message ?? 'failed'}` });
+      }
+    }
+  }
+  const steps: { -readonly [K in FederatedKind]?: StepResult } = {};
+  for (const kind of input.kinds) {
+    const problem = input.leaderProblems.get(kind);
+    const kindFailures = failures.get(kind) ?? [];
+    if (problem !== undefined) steps[kind] = { outcome: StepOutcome.Failed, reason: problem };
+    else if (kindFailures.length > 0) steps[kind] = { outcome: StepOutcome.PartlyFailed, failures: kindFailures };
+    else steps[kind] = { outcome: StepOutcome.Succeeded };
+  }
+  return steps;
+}
+
+/** Whether `next` replaces `current` as the latest result (higher seq, or same seq and not older). */
+export function isNewerResult(current: ResultSummary | undefined, next: ResultSummary): boolean {
+  if (current === undefined) return true;
+  if (next.seq !== current.seq) return next.seq > current.seq;
+  return next.at >= current.at;
+}

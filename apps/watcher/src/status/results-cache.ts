@@ -1,0 +1,87 @@
+/**
+ * The latest replication result per (follower, object), kept in memory from the results store:
+ * loaded once, then followed on the results stream (the follow position is pinned before the load,
+ * so nothing recorded in between is missed; applying a result twice is harmless).
+ */
+import type { ObjectKey } from '@amko-fed/domain';
+import type { ResultRecord, ResultsFollower, ResultsStore, ResultStreamEntry } from '@amko-fed/queue';
+import type { Logger } from 'pino';
+import { isNewerResult, type ResultSummary } from './federation-steps.ts';
+
+export interface ResultsCache {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  get(cluster: string, key: ObjectKey): ResultSummary | undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function summarise(record: ResultRecord): ResultSummary {
+  const failed = record.outcome === 'failed' || record.outcome === 'fenced';
+  return { seq: record.seq, at: record.at, failed, message: failed ? (record.errorMessage ?? record.errorCode) : undefined };
+}
+
+export function createResultsCache(options: {
+  readonly store: ResultsStore;
+  readonly logger: Logger;
+  /** Called after results changed. */
+  onChange(): void;
+}): ResultsCache {
+  const logger = options.logger.child({ component: 'status' });
+  const byCluster = new Map<string, Map<ObjectKey, ResultSummary>>();
+  let follower: ResultsFollower | undefined;
+  let lastErrorText: string | undefined;
+  let stopped = false;
+
+  function apply(record: ResultRecord): boolean {
+    let results = byCluster.get(record.cluster);
+    if (results === undefined) {
+      results = new Map();
+      byCluster.set(record.cluster, results);
+    }
+    const next = summarise(record);
+    if (!isNewerResult(results.get(record.objectKey), next)) return false;
+    results.set(record.objectKey, next);
+    return true;
+  }
+
+  function onBatch(entries: ResultStreamEntry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      if (entry.type === 'cleared') changed = byCluster.delete(entry.cluster) || changed;
+      else changed = apply(entry.record) || changed;
+    }
+    lastErrorText = undefined;
+    if (changed) options.onChange();
+  }
+
+  return {
+    async start() {
+      follower = options.store.followResults('$', onBatch, {
+        onError: (err) => {
+          const text = err instanceof Error ? err.message : String(err);
+          if (text !== lastErrorText) logger.warn({ err }, 'Could not read replication results, retrying');
+          lastErrorText = text;
+        },
+      });
+      // Wait until the follow position is pinned, then load the current results.
+      while (follower.lastId === '$' && !stopped) await sleep(5);
+      for (let attempt = 1; !stopped; attempt += 1) {
+        try {
+          for (const record of await options.store.readResults()) apply(record);
+          options.onChange();
+          return;
+        } catch (err) {
+          logger.warn({ err }, 'Could not load replication results, retrying');
+          await sleep(Math.min(5_000, 100 * 2 ** attempt));
+        }
+      }
+    },
+    async stop() {
+      stopped = true;
+      await follower?.stop();
+      follower = undefined;
+    },
+    get: (cluster, key) => byCluster.get(cluster)?.get(key),
+  };
+}
