@@ -32,16 +32,24 @@ export interface Identity {
 
 export class Authenticator {
   readonly #byToken = new Map<string, Identity>();
+  readonly #anonymous: Identity | undefined;
 
-  constructor(tokens: readonly TokenSpec[]) {
+  /**
+   * `anonymous` is who a request without an `Authorization` header is (undefined: 401). Over plain
+   * HTTP kubectl never sends bearer tokens, so HTTP clusters serve such requests as the first
+   * token's user, like the API server's old insecure port.
+   */
+  constructor(tokens: readonly TokenSpec[], anonymous?: 'first-token-user') {
     tokens.forEach((spec, i) => {
       this.#byToken.set(spec.token, { user: spec.user ?? (i === 0 ? 'admin' : `user-${i}`), rules: spec.rules });
     });
+    const first = tokens[0];
+    this.#anonymous = anonymous && first ? this.#byToken.get(first.token) : undefined;
   }
 
   /** The identity behind an `Authorization` header, or undefined (401). */
   authenticate(header: string | undefined): Identity | undefined {
-    if (!header) return undefined;
+    if (!header) return this.#anonymous;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) return undefined;
     return this.#byToken.get(match[1]);

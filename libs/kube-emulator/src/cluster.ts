@@ -34,6 +34,12 @@ export interface EmulatedClusterOptions {
   /** Plain HTTP instead of HTTPS (kubeconfig then carries `insecure-skip-tls-verify: true`). */
   readonly http?: boolean;
   /**
+   * Serve requests without an `Authorization` header as the admin user. kubectl never sends a
+   * bearer token over plain HTTP, so this mirrors the API server's old insecure port.
+   * @defaultValue true for `http`, false for HTTPS
+   */
+  readonly anonymousAdmin?: boolean;
+  /**
    * Accepted bearer tokens. The first one is the cluster's admin `token`. Strings are
    * unrestricted; `{ token, user, rules }` limits what a token may do (403 otherwise).
    * @defaultValue one random unrestricted token
@@ -159,7 +165,7 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
   };
   const handler = createRequestHandler({
     api,
-    auth: new Authenticator(tokenSpecs),
+    auth: new Authenticator(tokenSpecs, (options.anonymousAdmin ?? options.http === true) ? 'first-token-user' : undefined),
     faults,
     requestLog,
     openWatches,

@@ -2,10 +2,17 @@
 import { parse as parseYaml } from 'yaml';
 import { badRequest } from '../pure/index.ts';
 import { clone, isJsonObject, type KubeObject } from '../object.ts';
+import { decodeProtobufObject, protobufContentType } from '../protobuf.ts';
 import type { ResourceType } from '../resource-type.ts';
 
-/** Parses a JSON body (YAML too when `yaml` is set, e.g. apply patches). */
-export function decodeBody(raw: Buffer, yaml = false): unknown {
+/**
+ * Parses a request body by its Content-Type: JSON; YAML for `*yaml` types (apply patches accept
+ * both); Kubernetes protobuf for the built-in kinds kubectl's typed clients send.
+ */
+export function decodeBody(raw: Buffer, contentType?: string): unknown {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === protobufContentType) return decodeProtobufObject(raw);
+  const yaml = mediaType.endsWith('yaml');
   const text = raw.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   try {

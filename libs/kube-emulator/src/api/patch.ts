@@ -96,7 +96,7 @@ function applyObject(
   if (!options.fieldManagerGiven) {
     throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
   }
-  const intent = decodeBody(raw, true);
+  const intent = decodeBody(raw, 'application/apply-patch+yaml');
   if (!isJsonObject(intent)) throw badRequest('the apply patch must be an object');
   if (typeof intent['apiVersion'] !== 'string' || typeof intent['kind'] !== 'string' || intent['apiVersion'] === '' || intent['kind'] === '') {
     throw badRequest(`invalid object type: ${String(intent['apiVersion'] ?? '')}, Kind=${String(intent['kind'] ?? '')}`);

@@ -145,13 +145,13 @@ export async function handleResource(r: ResourceRequest, rt: ResourceType): Prom
     }
     case 'create': {
       const options = writeOptionsOf(query, req.headers['user-agent']);
-      const body = decodeBody(await readBody(req), isYaml(req.headers['content-type']));
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
       sendWriteResult(r, rt, createObject(api, rt, info.namespace, body, options), 201);
       return;
     }
     case 'update': {
       const options = writeOptionsOf(query, req.headers['user-agent']);
-      const body = decodeBody(await readBody(req), isYaml(req.headers['content-type']));
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
       sendWriteResult(r, rt, updateObject(api, rt, info.namespace, name, sub, body, options), 201);
       return;
     }
@@ -164,7 +164,7 @@ export async function handleResource(r: ResourceRequest, rt: ResourceType): Prom
     }
     case 'delete': {
       const raw = await readBody(req);
-      const body = raw.length > 0 ? decodeBody(raw) : undefined;
+      const body = raw.length > 0 ? decodeBody(raw, req.headers['content-type']) : undefined;
       const result = deleteObject(api, rt, info.namespace, name, deleteOptionsOf(body, query));
       if (result.kind === 'object') sendJson(res, 200, objectJson(result.object, rt.apiVersion));
       else sendJson(res, 200, result.status);
@@ -173,7 +173,7 @@ export async function handleResource(r: ResourceRequest, rt: ResourceType): Prom
     case 'deletecollection': {
       if (rt.plural === 'namespaces' && rt.group === '') throw methodNotAllowed({ group: rt.group, plural: rt.plural }, 'deletecollection');
       const raw = await readBody(req);
-      const body = raw.length > 0 ? decodeBody(raw) : undefined;
+      const body = raw.length > 0 ? decodeBody(raw, req.headers['content-type']) : undefined;
       const matches = selectorOf(rt, query.get('labelSelector'), query.get('fieldSelector'));
       const deleted = deleteCollection(api, rt, info.namespace, matches, deleteOptionsOf(body, query));
       const items = deleted.map((o) => objectJson(o, rt.apiVersion)).join(',');
@@ -185,8 +185,4 @@ export async function handleResource(r: ResourceRequest, rt: ResourceType): Prom
       throw notFound({ group: rt.group, plural: rt.plural }, String(_exhaustive));
     }
   }
-}
-
-function isYaml(contentType: string | undefined): boolean {
-  return contentType !== undefined && /yaml/i.test(contentType);
 }
