@@ -1,0 +1,51 @@
+/**
+ * bull-board over every follower queue the member registry knows (valid, invalid or stopped: the
+ * failed jobs of an invalid member are worth seeing). Queues come and go with the registry.
+ *
+ * What the board shows is safe by construction: job data is the identity `{cluster, objectKey,
+ * seq, reason}` (never an object or a credential), return values are `{outcome, seq}`, and failure
+ * reasons are redacted before they reach BullMQ. Authentication is added by the HTTP layer.
+ */
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FollowerQueue } from '@amko-fed/queue';
+import type { FastifyPluginCallback } from 'fastify';
+
+export const BOARD_PATH = '/board';
+
+export interface BoardOptions {
+  /** bull-board's readOnlyMode on every queue (no retry, clean, pause, add…). */
+  readonly readOnly: boolean;
+  /** @defaultValue BOARD_PATH */
+  readonly basePath?: string;
+}
+
+export interface Board {
+  /** The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. */
+  readonly plugin: FastifyPluginCallback;
+  readonly basePath: string;
+  /** Replaces the queues shown (sorted by name). */
+  showQueues(queues: readonly FollowerQueue[]): void;
+}
+
+export function createBoard(options: BoardOptions): Board {
+  const basePath = options.basePath ?? BOARD_PATH;
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(basePath);
+  const board = createBullBoard({
+    queues: [],
+    // @bull-board/fastify 9.10.1 declares its own copy of @bull-board/api 9.10.1 types; the adapter
+    // implements the same IServerAdapter at run time.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: 'amko-fed replicator' } },
+  });
+  return {
+    plugin: serverAdapter.registerPlugin(),
+    basePath,
+    showQueues(queues) {
+      const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name));
+      board.replaceQueues(sorted.map((queue) => new BullMQAdapter(queue, { readOnlyMode: options.readOnly, displayName: queue.name })));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * One ClusterClient per follower context, built from the members kubeconfig (GSLB_CONFIG or the
+ * mounted GSLB_CONFIG_FILE). The kubeconfig is read at start and re-read on `refresh()` (the
+ * replicator calls it on every member registry change), never per job; clients are rebuilt only
+ * when the text changed, so each follower keeps its connections.
+ */
+import { createHash } from 'node:crypto';
+import { readKubeconfig, UnavailableError, UnknownClusterError } from '@amko-fed/domain';
+import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
+import { readGslbConfig, type GslbConfigSource } from '@amko-fed/service';
+import type { Logger } from 'pino';
+import { collectStrings, createSecretRedactor, type Redactor } from './secret-redactor.ts';
+
+export interface ClusterClientsOptions {
+  readonly source: GslbConfigSource;
+  /** Per-request timeout of every client. */
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+}
+
+export interface ClusterClients {
+  /** Re-reads the kubeconfig; never throws (an unreadable source is reported by `clientFor`). */
+  refresh(): Promise<void>;
+  /**
+   * The client of `cluster`. Throws UnknownClusterError (terminal) when the kubeconfig has no such
+   * context, UnavailableError (retryable) when the kubeconfig cannot be read or parsed.
+   */
+  clientFor(cluster: string): ClusterClient;
+  /** Removes the kubeconfig's credentials (and credential-like text) from a message. */
+  readonly redact: Redactor;
+  /** Undefined while the kubeconfig is usable, else why not (secret-free). */
+  readonly problem: string | undefined;
+}
+
+type Loaded =
+  | { readonly state: 'ok'; readonly text: string; readonly hash: string }
+  | { readonly state: 'unavailable'; readonly reason: string };
+
+const CONTEXT_MISSING = /does not exist in the kubeconfig/;
+
+/** Keys of a kubeconfig `users[].user` entry whose values are credentials. */
+const CREDENTIAL_KEYS = ['token', 'password', 'client-key-data', 'auth-provider'] as const;
+
+/** Every credential value of the kubeconfig, for verbatim redaction. */
+function secretsOf(text: string): string[] {
+  const read = readKubeconfig(text);
+  if (!read.ok) return [];
+  const secrets = new Set<string>();
+  for (const entry of read.kubeconfig.users ?? []) {
+    const user = (entry as { user?: unknown }).user;
+    if (user === null || typeof user !== 'object') continue;
+    const fields = user as Record<string, unknown>;
+    for (const key of CREDENTIAL_KEYS) collectStrings(fields[key], secrets);
+    // exec plugins get credentials through env; their command and args are not secret.
+    collectStrings((fields['exec'] as { env?: unknown } | undefined)?.env, secrets);
+  }
+  return [...secrets];
+}
+
+export function createClusterClients(options: ClusterClientsOptions): ClusterClients {
+  const logger = options.logger.child({ component: 'clusters' });
+  let loaded: Loaded = { state: 'unavailable', reason: 'the members kubeconfig has not been read yet' };
+  let clients = new Map<string, ClusterClient>();
+  let redactor: Redactor = createSecretRedactor([]);
+
+  async function refresh(): Promise<void> {
+    let text: string | undefined;
+    try {
+      text = await readGslbConfig(options.source);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : 'cannot read the members kubeconfig';
+      if (loaded.state !== 'unavailable' || loaded.reason !== reason) logger.error({ reason }, 'Could not read the members kubeconfig');
+      // Keep using the last good kubeconfig: a mounted secret is briefly absent while it is updated.
+      if (loaded.state === 'unavailable') loaded = { state: 'unavailable', reason };
+      return;
+    }
+    if (text === undefined) {
+      loaded = { state: 'unavailable', reason: 'the members kubeconfig is empty; fill the gslb-config-secret key gslb-members' };
+      clients = new Map();
+      return;
+    }
+    const hash = createHash('sha256').update(text).digest('hex');
+    if (loaded.state === 'ok' && loaded.hash === hash) return;
+    redactor = createSecretRedactor(secretsOf(text));
+    loaded = { state: 'ok', text, hash };
+    clients = new Map();
+    logger.info('Loaded the members kubeconfig');
+  }
+
+  function clientFor(cluster: string): ClusterClient {
+    const existing = clients.get(cluster);
+    if (existing) return existing;
+    if (loaded.state !== 'ok') throw new UnavailableError(`no client for cluster ${cluster}: ${loaded.reason}`);
+    let kubeConfig;
+    try {
+      kubeConfig = kubeConfigForContext(loaded.text, cluster);
+    } catch (err) {
+      if (err instanceof Error && CONTEXT_MISSING.test(err.message)) {
+        throw new UnknownClusterError(cluster, { cause: err });
+      }
+      throw new UnavailableError(`no client for cluster ${cluster}: ${err instanceof Error ? err.message : 'unusable kubeconfig'}`, { cause: err });
+    }
+    const client = createClusterClient({ context: cluster, kubeConfig, timeoutMs: options.timeoutMs });
+    clients.set(cluster, client);
+    return client;
+  }
+
+  return {
+    refresh,
+    clientFor,
+    redact: (text) => redactor(text),
+    get problem() {
+      return loaded.state === 'ok' ? undefined : loaded.reason;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Composition root of the replicator: load the configuration, build the logger, wire, handle
+ * signals. A bad configuration exits with code 2 and names the variable to fix.
+ */
+import { ConfigError, createLogger, installShutdown } from '@amko-fed/service';
+import { loadConfig } from './config.ts';
+import { createReplicator } from './replicator.ts';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`amko-fed replicator: ${err.message}\n`);
+  process.exit(2);
+}
+
+const logger = createLogger({ name: 'replicator', level: config.logLevel, pretty: config.logFormat === 'pretty' });
+const replicator = createReplicator({ config, logger });
+installShutdown(logger, () => replicator.stop(), config.shutdownTimeoutMs + 10_000);
+
+try {
+  await replicator.start();
+} catch (err) {
+  logger.fatal({ err }, 'Could not start the replicator');
+  await replicator.stop().catch(() => undefined);
+  process.exit(1);
+}

@@ -1,0 +1,241 @@
+/**
+ * createReplicator: wires the capabilities (clusters, fencing, workers per member, catch-up,
+ * board, replay, metrics, HTTP) over two Redis connections:
+ *   - `client`: projection reads, results, registry, queues (board, replay, counts);
+ *   - `worker`: shared by every Worker for its non-blocking commands (each Worker adds its own
+ *     blocking connection for fetching jobs).
+ * `start()` connects and begins following the member registry; `stop()` stops intake, drains the
+ * workers (bounded by SHUTDOWN_TIMEOUT, then interrupts what is still running), closes the HTTP
+ * server and the connections.
+ */
+import { hostname } from 'node:os';
+import {
+  checkRedisReady,
+  createFederationLog,
+  createFollowerQueues,
+  createMemberRegistry,
+  createRedisConnection,
+  createResultsStore,
+  followerJobOptions,
+  type MembersDocument,
+} from '@amko-fed/queue';
+import type { ReadinessCheck } from '@amko-fed/service';
+import type { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { createBoard } from './board/board.ts';
+import { createFollowerCatchUp } from './catch-up/follower-catch-up.ts';
+import { createClusterClients } from './clusters/cluster-clients.ts';
+import type { ReplicatorConfig } from './config.ts';
+import { createLeaderFence } from './fencing/leader-fence.ts';
+import { startHttpServer, type HttpServer } from './http/http-server.ts';
+import { createReplicatorMetrics } from './metrics/metrics.ts';
+import { createReplay } from './replay/replay.ts';
+import { createFollowerWorker } from './worker/follower-worker.ts';
+import { createJobProcessor } from './worker/replicate-job.ts';
+import { knownFollowers } from './workers-by-member/desired-workers.ts';
+import { createMemberWorkers, type RunningWorker } from './workers-by-member/member-workers.ts';
+
+export interface ReplicatorDeps {
+  readonly config: ReplicatorConfig;
+  readonly logger: Logger;
+  /** @defaultValue () => new Date() */
+  readonly clock?: () => Date;
+  /** Randomness of the backoff jitter. @defaultValue Math.random */
+  readonly random?: () => number;
+  /** Name stored on the jobs this process works on. @defaultValue replicator-<hostname>-<pid> */
+  readonly workerName?: string;
+}
+
+export interface ReplicatorHealth {
+  readonly ready: boolean;
+  readonly checks: readonly ReadinessCheck[];
+  /** Followers with a running worker. */
+  readonly followers: readonly string[];
+  /** Followers currently failing to answer (being probed). */
+  readonly unreachable: readonly string[];
+}
+
+export interface Replicator {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): Promise<ReplicatorHealth>;
+  /** Base URL of the HTTP server once started. */
+  readonly url: string | undefined;
+}
+
+/** After the grace period, interrupted jobs get this long to hand themselves back to the queue. */
+const INTERRUPT_GRACE_MS = 2_000;
+
+const delay = (ms: number): Promise<'timeout'> =>
+  new Promise((resolve) => {
+    setTimeout(() => resolve('timeout'), ms).unref();
+  });
+
+/** Logs a connection's errors once per distinct message (ioredis repeats them on every reconnect). */
+function connectionErrorLogger(logger: Logger, name: string): (error: Error) => void {
+  let last: string | undefined;
+  return (error) => {
+    if (error.message === last) return;
+    last = error.message;
+    logger.warn({ connection: name, reason: error.message }, 'Redis connection error');
+  };
+}
+
+export function createReplicator(deps: ReplicatorDeps): Replicator {
+  const { config } = deps;
+  const logger = deps.logger;
+  const clock = deps.clock ?? (() => new Date());
+  const workerName = deps.workerName ?? `replicator-${hostname()}-${process.pid}`;
+  const prefix = config.keyPrefix;
+
+  const client = createRedisConnection(config.redisUrl, {
+    role: 'client', connectionName: 'amko-fed-replicator', lazyConnect: true, onError: connectionErrorLogger(logger, 'client'),
+  });
+  const workerConnection = createRedisConnection(config.redisUrl, {
+    role: 'worker', connectionName: 'amko-fed-replicator-worker', lazyConnect: true, onError: connectionErrorLogger(logger, 'worker'),
+  });
+  const log = createFederationLog({ redis: client, prefix });
+  const results = createResultsStore({ redis: client, prefix });
+  const registry = createMemberRegistry({ redis: client, prefix });
+  const queues = createFollowerQueues({
+    connection: client,
+    prefix,
+    defaultJobOptions: followerJobOptions({ attempts: config.retryAttempts, backoffBaseMs: config.retryBaseMs }),
+    onError: connectionErrorLogger(logger, 'queues'),
+  });
+  const clients = createClusterClients({ source: config.gslbConfig, timeoutMs: config.kubeRequestTimeoutMs, logger });
+  const fence = createLeaderFence({ ttlMs: config.fenceCacheTtlMs });
+  const board = createBoard({ readOnly: config.boardReadOnly });
+  let members: MembersDocument | undefined;
+  const metrics = createReplicatorMetrics({
+    queueDepth: { clusters: () => knownFollowers(members), counts: (cluster) => queues.counts(cluster) },
+  });
+  /** Moves a follower's delayed (backing-off) jobs to waiting; returns how many. */
+  async function promoteDelayed(cluster: string): Promise<number> {
+    const queue = queues.queue(cluster);
+    const delayed = await queue.getDelayedCount();
+    if (delayed > 0) await queue.promoteJobs();
+    return delayed;
+  }
+  const catchUp = createFollowerCatchUp({
+    probe: (cluster) => fence.refresh(cluster, clients.clientFor(cluster)),
+    promote: promoteDelayed,
+    logger,
+  });
+  const jobDeps = {
+    log,
+    results,
+    clientFor: (cluster: string) => clients.clientFor(cluster),
+    redact: clients.redact,
+    fence,
+    leaderContext: () => members?.leader,
+    metrics,
+    clock,
+    maxAttempts: config.retryAttempts,
+    logger,
+    onReachability: (cluster: string, reachable: boolean) => catchUp.reachability(cluster, reachable),
+  };
+
+  async function closeWorker(cluster: string, worker: Worker): Promise<void> {
+    const closing = worker.close();
+    if ((await Promise.race([closing.then(() => 'closed' as const), delay(config.shutdownTimeoutMs)])) === 'closed') return;
+    logger.warn({ cluster, timeoutMs: config.shutdownTimeoutMs }, 'Active jobs did not finish in time; interrupting them');
+    worker.cancelAllJobs('shutdown');
+    if ((await Promise.race([closing.then(() => 'closed' as const), delay(INTERRUPT_GRACE_MS)])) === 'timeout') {
+      logger.warn({ cluster }, 'Worker did not close; its jobs are recovered as stalled');
+    }
+  }
+
+  function startWorker(cluster: string): RunningWorker {
+    const worker = createFollowerWorker({
+      cluster,
+      connection: workerConnection,
+      prefix,
+      concurrency: config.concurrency,
+      retryBaseMs: config.retryBaseMs,
+      retryCapMs: config.retryCapMs,
+      process: createJobProcessor(cluster, jobDeps),
+      onError: (error) => logger.warn({ cluster, reason: clients.redact(error.message) }, 'Worker error'),
+      onStalled: (jobId) => logger.warn({ cluster, jobId }, 'Recovered a job whose worker stopped (stalled); retrying it'),
+      name: workerName,
+      ...(deps.random === undefined ? {} : { random: deps.random }),
+    });
+    // A member that (re)joins catches up at once: its jobs delayed by backoff run now.
+    promoteDelayed(cluster).then(
+      (promoted) => promoted > 0 && logger.info({ cluster, promoted }, 'Retrying the delayed jobs of a joining follower now'),
+      (err: unknown) => logger.warn({ cluster, err }, 'Could not promote the delayed jobs of a joining follower'),
+    );
+    return { close: () => closeWorker(cluster, worker) };
+  }
+
+  const memberWorkers = createMemberWorkers({
+    registry,
+    startWorker,
+    async onDocument(document) {
+      members = document;
+      await clients.refresh();
+      fence.clear();
+      board.showQueues(knownFollowers(document).map((cluster) => queues.queue(cluster)));
+    },
+    onStopped: (cluster) => catchUp.forget(cluster),
+    logger,
+  });
+
+  async function readiness(): Promise<ReadinessCheck[]> {
+    const redis = await checkRedisReady(client);
+    let registryCheck: ReadinessCheck;
+    try {
+      const document = await registry.readMembers();
+      registryCheck = {
+        name: 'member-registry',
+        ok: true,
+        detail: document === undefined ? 'not published yet' : `revision ${document.revision}, leader ${document.leader}, ${knownFollowers(document).length} followers`,
+      };
+    } catch (err) {
+      registryCheck = { name: 'member-registry', ok: false, detail: err instanceof Error ? err.message : 'unreadable' };
+    }
+    return [
+      { name: 'redis', ok: redis.ready, ...(redis.ready ? {} : { detail: redis.reason }) },
+      registryCheck,
+      { name: 'members-kubeconfig', ok: clients.problem === undefined, ...(clients.problem === undefined ? {} : { detail: clients.problem }) },
+    ];
+  }
+
+  let http: HttpServer | undefined;
+  let started = false;
+
+  return {
+    get url() {
+      return http?.url;
+    },
+    async start() {
+      if (started) throw new Error('the replicator was already started');
+      started = true;
+      await Promise.all([client.connect(), workerConnection.connect()]);
+      await clients.refresh();
+      http = await startHttpServer({
+        logger,
+        registry: metrics.registry,
+        readiness,
+        board,
+        replay: createReplay({ queues, log, members: () => members }),
+        credentials: config.board,
+        host: config.httpHost,
+        port: config.httpPort,
+      });
+      await memberWorkers.start();
+      logger.info({ followers: memberWorkers.running(), concurrency: config.concurrency }, 'Replicator started');
+    },
+    async stop() {
+      catchUp.stop();
+      await memberWorkers.stop();
+      await http?.close();
+      await queues.close();
+      await Promise.all([client, workerConnection].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+    async health() {
+      const checks = await readiness();
+      return { ready: checks.every((c) => c.ok), checks, followers: memberWorkers.running(), unreachable: catchUp.unreachable() };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Converges one object on one follower: GET → planApply → create / replace / delete / nothing.
+ * A 409 (someone changed the object between our GET and our write, or it is still being deleted)
+ * or a 404 on replace re-reads and re-plans at once, a few times, before the job is retried with
+ * backoff. Never branches on why the job was enqueued.
+ */
+import {
+  ConflictError,
+  NotFoundError,
+  PlanAction,
+  planApply,
+  type DesiredState,
+  type KindInfo,
+  type KubeObject,
+  type ObjectRef,
+} from '@amko-fed/domain';
+import type { ClusterClient } from '@amko-fed/kube';
+
+/** Immediate re-plans after a conflict before the job is retried with backoff. */
+export const MAX_REPLANS = 3;
+
+export const ApplyOutcome = { created: 'created', updated: 'updated', deleted: 'deleted', noop: 'noop' } as const;
+export type ApplyOutcome = (typeof ApplyOutcome)[keyof typeof ApplyOutcome];
+
+export interface ApplyResult {
+  readonly outcome: ApplyOutcome;
+  /** planApply's explanation, for logs. */
+  readonly reason: string;
+  /** Conflicts resolved by re-planning. */
+  readonly replans: number;
+}
+
+export interface ApplyObjectInput {
+  readonly client: ClusterClient;
+  readonly kindInfo: KindInfo;
+  readonly ref: ObjectRef;
+  readonly desired: DesiredState;
+  /** The leader's context name (provenance). */
+  readonly sourceCluster: string;
+}
+
+function isReplannable(err: unknown): boolean {
+  return err instanceof ConflictError || err instanceof NotFoundError;
+}
+
+export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult> {
+  const { client, kindInfo, ref, desired, sourceCluster } = input;
+  for (let replans = 0; ; replans += 1) {
+    const observed = await client.get(kindInfo, ref.namespace, ref.name);
+    const plan = planApply({ desired, observed, kindInfo, sourceCluster });
+    try {
+      switch (plan.action) {
+        case PlanAction.Create:
+          await client.create(kindInfo, ref.namespace, plan.body as KubeObject);
+          return { outcome: ApplyOutcome.created, reason: plan.reason, replans };
+        case PlanAction.Update:
+          await client.replace(kindInfo, ref.namespace, ref.name, plan.body as KubeObject);
+          return { outcome: ApplyOutcome.updated, reason: plan.reason, replans };
+        case PlanAction.Delete: {
+          const existed = await client.delete(kindInfo, plan.namespace ?? ref.namespace, plan.name, { resourceVersion: plan.resourceVersion });
+          return { outcome: existed ? ApplyOutcome.deleted : ApplyOutcome.noop, reason: plan.reason, replans };
+        }
+        case PlanAction.Noop:
+          return { outcome: ApplyOutcome.noop, reason: plan.reason, replans };
+        default: {
+          const _exhaustive: never = plan;
+          return _exhaustive;
+        }
+      }
+    } catch (err) {
+      if (isReplannable(err) && replans < MAX_REPLANS) continue;
+      throw err;
+    }
+  }
+}
