@@ -1,0 +1,74 @@
+import { AMKO_UUID_ANNOTATION } from '@amko-fed/domain';
+import { describe, expect, it } from 'vitest';
+import { objectKeyOf, toLeaderObject } from './leader-object.ts';
+
+const gc = (overrides: { spec?: unknown; annotations?: Record<string, string>; labels?: Record<string, string>; status?: unknown } = {}) => ({
+  apiVersion: 'amko.vmware.com/v1alpha1',
+  kind: 'GSLBConfig',
+  metadata: {
+    name: 'gc-1',
+    namespace: 'avi-system',
+    uid: 'u-1',
+    resourceVersion: '42',
+    generation: 2,
+    labels: overrides.labels ?? { app: 'amko' },
+    annotations: overrides.annotations ?? {
+      [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b',
+      'kubectl.kubernetes.io/last-applied-configuration': '{"big":"json"}',
+      'meta.helm.sh/release-name': 'amko',
+    },
+    managedFields: [{ manager: 'kubectl' }],
+  },
+  spec: overrides.spec ?? { gslbLeader: { controllerIP: '10.0.0.1' }, refreshInterval: 60 },
+  status: overrides.status ?? { state: 'success' },
+});
+
+describe('toLeaderObject', () => {
+  describe('when an object is watched', () => {
+    it('keeps only what the copy rule reads', () => {
+      expect(toLeaderObject('GSLBConfig', gc())).toEqual({
+        key: 'GSLBConfig/avi-system/gc-1',
+        kind: 'GSLBConfig',
+        resourceVersion: '42',
+        generation: 2,
+        contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        object: {
+          apiVersion: 'amko.vmware.com/v1alpha1',
+          kind: 'GSLBConfig',
+          metadata: {
+            name: 'gc-1',
+            namespace: 'avi-system',
+            uid: 'u-1',
+            resourceVersion: '42',
+            generation: 2,
+            annotations: { [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b' },
+          },
+          spec: { gslbLeader: { controllerIP: '10.0.0.1' }, refreshInterval: 60 },
+        },
+      });
+    });
+  });
+
+  describe('when only status, labels or other annotations change', () => {
+    it('keeps the same content hash', () => {
+      const before = toLeaderObject('GSLBConfig', gc())?.contentHash;
+      const after = toLeaderObject('GSLBConfig', gc({ status: { state: 'error' }, labels: { x: 'y' }, annotations: { [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b', other: '1' } }))?.contentHash;
+      expect(after).toBe(before);
+    });
+  });
+
+  describe('when spec or the amko-uuid annotation change', () => {
+    it('changes the content hash', () => {
+      const before = toLeaderObject('GSLBConfig', gc())?.contentHash;
+      expect(toLeaderObject('GSLBConfig', gc({ spec: { refreshInterval: 61 } }))?.contentHash).not.toBe(before);
+      expect(toLeaderObject('GSLBConfig', gc({ annotations: { [AMKO_UUID_ANNOTATION]: 'other' } }))?.contentHash).not.toBe(before);
+    });
+  });
+
+  describe('when the object has no name', () => {
+    it('is ignored', () => {
+      expect(toLeaderObject('GSLBConfig', { metadata: {} })).toBeUndefined();
+      expect(objectKeyOf('GSLBConfig', { metadata: { namespace: 'avi-system' } })).toBeUndefined();
+    });
+  });
+});

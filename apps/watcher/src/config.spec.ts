@@ -1,0 +1,124 @@
+import { ConfigError } from '@amko-fed/service';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const defaults = { hostname: 'watcher-0', pid: 42, stdoutIsTTY: false };
+const minimal = { REDIS_URL: 'redis://redis:6379' };
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env, defaults);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  describe('when only REDIS_URL is set', () => {
+    it('applies every default', () => {
+      expect(loadConfig(minimal, defaults)).toEqual({
+        redisUrl: 'redis://redis:6379',
+        keyPrefix: '{amko-fed}',
+        podNamespace: 'avi-system',
+        podName: 'watcher-0-42',
+        gslbConfig: { inline: undefined, file: undefined },
+        local: { kubeconfigFile: undefined, context: undefined },
+        federatedKinds: ['GSLBConfig', 'GlobalDeploymentPolicy'],
+        resyncIntervalMs: 300_000,
+        memberCheckIntervalMs: 30_000,
+        statusDebounceMs: 500,
+        leaseDurationMs: 15_000,
+        kubeTimeoutMs: 10_000,
+        logLevel: 'info',
+        logFormat: 'json',
+        httpPort: 8081,
+        httpHost: '0.0.0.0',
+      });
+    });
+
+    it('logs pretty when stdout is a terminal', () => {
+      expect(loadConfig(minimal, { ...defaults, stdoutIsTTY: true }).logFormat).toBe('pretty');
+    });
+  });
+
+  describe('when every variable is set', () => {
+    it('reads them', () => {
+      const config = loadConfig(
+        {
+          ...minimal,
+          KEY_PREFIX: '{fed-a}',
+          POD_NAMESPACE: 'amko',
+          POD_NAME: 'watcher-7d9f',
+          GSLB_CONFIG: 'apiVersion: v1',
+          GSLB_CONFIG_FILE: '/etc/members/gslb-members',
+          LOCAL_KUBECONFIG: '/tmp/kubeconfig',
+          LOCAL_CONTEXT: 'cluster1',
+          FEDERATED_KINDS: 'gc, gdp,ghr',
+          RESYNC_INTERVAL: '1m',
+          MEMBER_CHECK_INTERVAL: '5s',
+          STATUS_DEBOUNCE: '100ms',
+          LEASE_DURATION: '9s',
+          KUBE_REQUEST_TIMEOUT: '2s',
+          LOG_LEVEL: 'debug',
+          LOG_FORMAT: 'pretty',
+          HTTP_PORT: '9000',
+          HTTP_HOST: '127.0.0.1',
+        },
+        defaults,
+      );
+      expect(config).toMatchObject({
+        keyPrefix: '{fed-a}',
+        podNamespace: 'amko',
+        podName: 'watcher-7d9f',
+        gslbConfig: { inline: 'apiVersion: v1', file: '/etc/members/gslb-members' },
+        local: { kubeconfigFile: '/tmp/kubeconfig', context: 'cluster1' },
+        federatedKinds: ['GSLBConfig', 'GlobalDeploymentPolicy', 'GSLBHostRule'],
+        resyncIntervalMs: 60_000,
+        memberCheckIntervalMs: 5_000,
+        statusDebounceMs: 100,
+        leaseDurationMs: 9_000,
+        kubeTimeoutMs: 2_000,
+        logLevel: 'debug',
+        logFormat: 'pretty',
+        httpPort: 9000,
+        httpHost: '127.0.0.1',
+      });
+    });
+
+    it('accepts kubectl kind names and drops duplicates', () => {
+      expect(loadConfig({ ...minimal, FEDERATED_KINDS: 'gslbconfigs,GSLBConfig,globaldeploymentpolicy' }, defaults).federatedKinds).toEqual([
+        'GSLBConfig',
+        'GlobalDeploymentPolicy',
+      ]);
+    });
+  });
+
+  describe('when values are bad', () => {
+    it.each([
+      [{}, 'REDIS_URL: is required; set it to the Redis URL, e.g. redis://redis:6379'],
+      [{ ...minimal, FEDERATED_KINDS: 'gc,hostrules' }, 'FEDERATED_KINDS: "hostrules" is not a federated kind'],
+      [{ ...minimal, FEDERATED_KINDS: ' , ' }, 'FEDERATED_KINDS: is empty'],
+      [{ ...minimal, RESYNC_INTERVAL: 'often' }, 'RESYNC_INTERVAL: "often" is not a duration; use e.g. 500ms, 30s or 5m'],
+      [{ ...minimal, LEASE_DURATION: '200ms' }, 'LEASE_DURATION: must be at least 1s'],
+      [{ ...minimal, HTTP_PORT: '99999' }, 'HTTP_PORT: "99999" is not a whole number from 0 to 65535'],
+      [{ ...minimal, LOG_FORMAT: 'xml' }, 'LOG_FORMAT: must be json or pretty'],
+      [{ ...minimal, KEY_PREFIX: 'no-hash-tag' }, 'KEY_PREFIX: '],
+      [{ ...minimal, POD_NAMESPACE: ' ' }, 'POD_NAMESPACE: must not be empty'],
+    ])('names the variable and the fix for %j', (env, expected) => {
+      expect(problemsOf(env).some((p) => p.startsWith(expected))).toBe(true);
+    });
+
+    it('never echoes the Redis URL, which may hold a password', () => {
+      const problems = problemsOf({ REDIS_URL: 'http://user:hunter2@redis' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^REDIS_URL: is not a usable Redis URL/);
+      expect(problems.join()).not.toContain('hunter2');
+    });
+
+    it('lists every bad variable at once', () => {
+      expect(problemsOf({ RESYNC_INTERVAL: 'x', HTTP_PORT: 'y' }).map((p) => p.split(':')[0])).toEqual(['REDIS_URL', 'RESYNC_INTERVAL', 'HTTP_PORT']);
+    });
+  });
+});
