@@ -128,7 +128,7 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
   const crdType = registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
   const crdSources: { file: string; crd: JsonObject }[] = [];
   if (options.crdsDir !== undefined || options.crds === undefined) crdSources.push(...(await loadCrdManifests(options.crdsDir ?? defaultCrdsDir)));
-  for (const crd of options.crds ?? []) crdSources.push({ file: '(options.crds)', crd });
+  for (const crd of options.crds ?? []) crdSources.push({ file: '(options.crds)', crd: structuredClone(crd) });
   for (const { file, crd } of crdSources) {
     try {
       createObject(api, crdType, undefined, crd, seedOptions);

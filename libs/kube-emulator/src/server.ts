@@ -111,7 +111,7 @@ function faultTarget(info: RequestInfo, method: string): Parameters<Faults['deci
   return { verb: method === 'GET' ? 'get' : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'DELETE' ? 'delete' : 'patch', resource: undefined, namespace: undefined };
 }
 
-async function route(sc: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, identity: Identity | undefined, entry: RequestLogEntry): Promise<void> {
+async function route(sc: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, identity: Identity | undefined): Promise<void> {
   const path = url.pathname;
   if (path === '/version' || path === '/version/') {
     sendJson(res, 200, versionInfo);
@@ -148,9 +148,6 @@ async function route(sc: ServerContext, req: IncomingMessage, res: ServerRespons
           api: sc.api,
           openWatches: sc.openWatches,
           bookmarkIntervalMs: sc.bookmarkIntervalMs,
-          onWatchStarted: () => {
-            entry.status = 200;
-          },
         },
         rt,
       );
@@ -242,7 +239,7 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
       if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
       if (decision.kind === 'error') throw injectedError(decision.status, decision.retryAfterSeconds);
     }
-    await route(sc, req, res, url, info, identity, entry);
+    await route(sc, req, res, url, info, identity);
   } catch (err) {
     if (!res.headersSent) sendError(res, err);
     else res.destroy();

@@ -30,8 +30,6 @@ export interface WatchOptions {
   readonly encode: (obj: KubeObject, type: WatchEventType) => string;
   /** `{kind, apiVersion}` of the watched resource, for BOOKMARK objects. */
   readonly bookmarkKind: { readonly kind: string; readonly apiVersion: string };
-  /** Called once the 200 headers are out (request log). */
-  readonly onStarted?: () => void;
 }
 
 /** Every open watch of a cluster, so tests can drop them (network reset) or end them cleanly. */
@@ -83,7 +81,6 @@ export function serveWatch(_req: IncomingMessage, res: ServerResponse, options: 
   const { store, storageKey, namespace, matches, encode } = options;
   res.writeHead(200, { 'Content-Type': jsonContentType, 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
-  options.onStarted?.();
   res.socket?.setNoDelay(true);
 
   const send = (type: string, objectJson: string): void => {

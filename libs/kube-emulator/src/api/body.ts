@@ -1,7 +1,7 @@
 /** Decoding and checking write bodies before any kind-specific logic runs. */
 import { parse as parseYaml } from 'yaml';
 import { badRequest } from '../pure/index.ts';
-import { clone, isJsonObject, type KubeObject } from '../object.ts';
+import { isJsonObject, type KubeObject } from '../object.ts';
 import { decodeProtobufObject, protobufContentType } from '../protobuf.ts';
 import type { ResourceType } from '../resource-type.ts';
 
@@ -35,12 +35,13 @@ function checkStringMap(value: unknown, field: string): void {
 }
 
 /**
- * A mutable copy of a write body as an object of this resource: for custom resources `apiVersion`
- * and `kind` are required and must match; built-in kinds get them filled in.
+ * A write body as an object of this resource: for custom resources `apiVersion` and `kind` are
+ * required and must match; built-in kinds get them filled in. The body is taken over (callers pass
+ * freshly decoded or freshly built objects) and may be modified.
  */
 export function objectFromBody(rt: ResourceType, body: unknown): KubeObject {
   if (!isJsonObject(body)) throw badRequest('the body of the request must be a JSON object');
-  const obj = clone(body) as KubeObject;
+  const obj = body as KubeObject;
   const kind = obj.kind;
   const apiVersion = obj.apiVersion;
   if (rt.builtin) {

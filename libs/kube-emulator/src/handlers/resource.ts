@@ -26,8 +26,6 @@ export interface ResourceRequest {
   readonly api: ApiContext;
   readonly openWatches: OpenWatches;
   readonly bookmarkIntervalMs: number;
-  /** Called when a watch response has started (its headers are out). */
-  readonly onWatchStarted: () => void;
 }
 
 /** The Status for paths the server does not serve. */
@@ -137,7 +135,6 @@ export async function handleResource(r: ResourceRequest, rt: ResourceType): Prom
             ? (obj) => JSON.stringify(tableOf(rt, [obj], api.now(), obj.metadata.resourceVersion ?? '', query))
             : (obj) => objectJson(obj, rt.apiVersion),
           bookmarkKind: { kind: rt.kind, apiVersion: rt.apiVersion },
-          onStarted: r.onWatchStarted,
         },
         r.openWatches,
       );
