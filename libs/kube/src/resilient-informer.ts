@@ -1,9 +1,12 @@
 /**
  * A list+watch informer over client-node's `makeInformer` that never stays down: the library stops
  * for good after a connection reset, a refused reconnect or a failed list (kube-api-notes §0.6),
- * so every `error` schedules a `start()` again with capped exponential backoff. After a 410 the
- * library relists by itself. Every completed list is reported through `onSynced`, so the owner can
- * run a full resync after a relist.
+ * so every `error` schedules a `start()` again with capped exponential backoff. A restart resumes
+ * the watch from the last resourceVersion (nothing is missed while the history still holds it);
+ * after a 410 the library relists by itself. Every completed list is reported through `onSynced`,
+ * so the owner can run a full resync after a relist. The informer counts as healthy again once a
+ * restarted watch is connected (client-node's `start()` resolves after the watch response
+ * headers, having reported any failure first).
  */
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
@@ -64,6 +67,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
   let healthy = false;
   let restarts = 0;
   let failures = 0;
+  let errorCount = 0;
   let lastError: string | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   let listCount = 0;
@@ -110,8 +114,20 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
   informer.on('connect', () => {
     if (synced) healthy = true;
   });
+  /** Starts (or restarts) the library informer; healthy again when the watch connected without error. */
+  async function startOnce(): Promise<void> {
+    const errorsBefore = errorCount;
+    await informer.start();
+    if (!stopped && synced && errorCount === errorsBefore) {
+      healthy = true;
+      failures = 0;
+      lastError = undefined;
+    }
+  }
+
   informer.on('error', (err: unknown) => {
     if (stopped) return;
+    errorCount += 1;
     healthy = false;
     failures += 1;
     const delay = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(failures - 1, 20));
@@ -122,7 +138,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
     restartTimer = setTimeout(() => {
       if (stopped) return;
       restarts += 1;
-      void informer.start();
+      void startOnce().catch(() => undefined);
     }, delay);
   });
 
@@ -131,7 +147,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
       if (finished) throw new Error('a stopped informer cannot be started again; create a new one');
       if (!stopped) return;
       stopped = false;
-      await informer.start();
+      await startOnce();
     },
     async stop() {
       stopped = true;
