@@ -1,0 +1,117 @@
+/**
+ * What happens after an attempt: the result record (secret-free), metrics and one log line, in
+ * Kubernetes style ("Updated GSLBConfig", "Could not delete GlobalDeploymentPolicy; will retry").
+ */
+import type { ObjectKey } from '@amko-fed/domain';
+import type { ProjectionState, ResultRecordInput, ResultsStore } from '@amko-fed/queue';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Redactor } from '../clusters/secret-redactor.ts';
+import type { ReplicatorMetrics } from '../metrics/metrics.ts';
+import { ApplyOutcome, type ApplyResult } from './apply-object.ts';
+import { classifyFailure, toWorkerError } from './job-failure.ts';
+
+export type AttemptJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'timestamp' | 'opts'>;
+
+export interface JobOutcomeDeps {
+  readonly results: Pick<ResultsStore, 'recordResult'>;
+  readonly redact: Redactor;
+  readonly metrics: ReplicatorMetrics;
+  readonly clock: () => Date;
+  /** RETRY_ATTEMPTS. */
+  readonly maxAttempts: number;
+}
+
+/** What a completed job returns (kept small: BullMQ stores it, bull-board shows it). */
+export interface JobReturn {
+  readonly outcome: ApplyOutcome;
+  readonly seq: number;
+}
+
+/** One attempt in progress: what is known about it when it ends. */
+export interface Attempt {
+  readonly job: AttemptJob;
+  readonly logger: Logger;
+  readonly startedMs: number;
+  readonly objectKey: ObjectKey | undefined;
+  /** e.g. GSLBConfig (or "object" when the payload was unreadable). */
+  readonly kind: string;
+}
+
+const VERB = { created: 'Created', updated: 'Updated', deleted: 'Deleted' } as const;
+
+const seconds = (fromMs: number, toMs: number): number => (toMs - fromMs) / 1000;
+
+function eventTimeOf(entry: ProjectionState): number {
+  return Date.parse(entry.state === 'present' ? entry.updatedAt : entry.deletedAt);
+}
+
+export interface JobOutcomes {
+  succeeded(attempt: Attempt & { readonly objectKey: ObjectKey }, entry: ProjectionState, result: ApplyResult): Promise<JobReturn>;
+  /** Nothing to apply: the projection has no entry for the object. */
+  skipped(attempt: Attempt & { readonly objectKey: ObjectKey }, seq: number): Promise<JobReturn>;
+  /** Records and logs a failure; returns the error to hand to BullMQ. */
+  failed(attempt: Attempt, entry: ProjectionState | undefined, verb: string, error: unknown): Promise<Error>;
+}
+
+export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOutcomes {
+  async function record(attempt: Attempt & { readonly objectKey: ObjectKey }, fields: Pick<ResultRecordInput, 'outcome' | 'seq' | 'contentHash' | 'errorCode' | 'errorMessage'>): Promise<void> {
+    await deps.results.recordResult({
+      cluster,
+      objectKey: attempt.objectKey,
+      attempts: attempt.job.attemptsMade + 1,
+      at: deps.clock().toISOString(),
+      enqueuedAt: new Date(attempt.job.timestamp).toISOString(),
+      ...fields,
+    });
+  }
+
+  return {
+    async succeeded(attempt, entry, result) {
+      await record(attempt, { outcome: result.outcome, seq: entry.seq, ...(entry.state === 'present' ? { contentHash: entry.contentHash } : {}) });
+      const now = deps.clock().getTime();
+      deps.metrics.observeAttempt(cluster, result.outcome, seconds(attempt.startedMs, now));
+      if (result.outcome === ApplyOutcome.noop) {
+        attempt.logger.debug({ seq: entry.seq, reason: result.reason }, `${attempt.kind} is up to date`);
+      } else {
+        deps.metrics.observeEventToApplied(cluster, seconds(eventTimeOf(entry), now));
+        attempt.logger.info({ seq: entry.seq, reason: result.reason, replans: result.replans }, `${VERB[result.outcome]} ${attempt.kind}`);
+      }
+      return { outcome: result.outcome, seq: entry.seq };
+    },
+
+    async skipped(attempt, seq) {
+      // Without a projection entry (not even a tombstone) nothing says what the leader has: never
+      // delete on a guess. Resyncs write tombstones for objects that only followers hold.
+      await record(attempt, { outcome: ApplyOutcome.noop, seq });
+      deps.metrics.observeAttempt(cluster, ApplyOutcome.noop, seconds(attempt.startedMs, deps.clock().getTime()));
+      attempt.logger.debug({ seq }, 'Not in the projection; nothing to apply');
+      return { outcome: ApplyOutcome.noop, seq };
+    },
+
+    async failed(attempt, entry, verb, error) {
+      const { job, logger, objectKey, kind } = attempt;
+      const number = job.attemptsMade + 1;
+      const jobAttempts = typeof job.opts.attempts === 'number' ? job.opts.attempts : Number.POSITIVE_INFINITY;
+      const failure = classifyFailure({ error, redact: deps.redact, attempt: number, maxAttempts: Math.min(deps.maxAttempts, jobAttempts) });
+      const workerError = toWorkerError(failure);
+      if (objectKey !== undefined) {
+        const seq = entry?.seq ?? (typeof (job.data as { seq?: unknown }).seq === 'number' ? (job.data as { seq: number }).seq : 0);
+        try {
+          await record({ ...attempt, objectKey }, { outcome: failure.outcome, seq, errorCode: failure.code, errorMessage: failure.message });
+        } catch (recordError) {
+          const reason = deps.redact(recordError instanceof Error ? recordError.message : String(recordError));
+          logger.error({ reason }, 'Could not record the result');
+        }
+      }
+      deps.metrics.observeAttempt(cluster, failure.outcome, seconds(attempt.startedMs, deps.clock().getTime()));
+      if (failure.terminal) {
+        logger.error({ err: workerError, attempt: number, code: failure.code }, `Could not ${verb} ${kind}; giving up`);
+      } else {
+        deps.metrics.countRetry(cluster);
+        logger.warn({ err: workerError, attempt: number, code: failure.code }, `Could not ${verb} ${kind}; will retry`);
+      }
+      return workerError;
+    },
+  };
+}
