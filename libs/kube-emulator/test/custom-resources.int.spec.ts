@@ -383,6 +383,19 @@ describe('custom resources', () => {
     });
   });
 
+  describe('when a collection is deleted', () => {
+    it('deletes the objects matching the label selector only', async () => {
+      const team = uniqueName('team');
+      for (const [name, labels] of [[`${team}-a`, { team }], [`${team}-b`, { team }], [`${team}-c`, { team: 'other' }]] as const) {
+        await c.co.createNamespacedCustomObject({ ...gc(), body: { ...gslbConfig(name), metadata: { name, labels } } });
+      }
+      await c.co.deleteCollectionNamespacedCustomObject({ ...gc(), labelSelector: `team=${team}` });
+      const left = (await c.co.listNamespacedCustomObject({ ...gc() })) as { items: unknown[] };
+      const names = left.items.map((i) => metaOf(i).name).filter((n) => n.startsWith(team));
+      expect(names).toEqual([`${team}-c`]);
+    });
+  });
+
   describe('when dryRun=All', () => {
     it('validates a create but stores nothing', async () => {
       const name = uniqueName('gc');
