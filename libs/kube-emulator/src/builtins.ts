@@ -3,8 +3,8 @@
  * (coordination.k8s.io/v1) and CustomResourceDefinition (apiextensions.k8s.io/v1), with their
  * kind-specific rules (Namespace defaults, Secret `stringData`, CRD validation and status).
  */
-import { badRequest, invalid, invalidCause, normalizeCrd, validateCrd, type PrinterColumn } from './pure/index.ts';
-import { isJsonObject, type KubeObject } from './object.ts';
+import { badRequest, forbiddenCause, invalid, invalidCause, normalizeCrd, validateCrd, type PrinterColumn } from './pure/index.ts';
+import { deepEqual, isJsonObject, type KubeObject } from './object.ts';
 import { apiVersionOf, type KindRules, type ResourceType } from './resource-type.ts';
 
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
@@ -82,6 +82,19 @@ function normalizeSecret(obj: KubeObject, old: KubeObject | undefined): KubeObje
   if (old !== undefined && old['type'] !== obj['type']) {
     throw invalid('Secret', '', name, [invalidCause('type', obj['type'], 'field is immutable')]);
   }
+  checkImmutableData('Secret', obj, old);
+  return obj;
+}
+
+/** Secrets and ConfigMaps with `immutable: true` keep their data and stay immutable. */
+function checkImmutableData(kind: string, obj: KubeObject, old: KubeObject | undefined): KubeObject {
+  if (old?.['immutable'] !== true) return obj;
+  const causes = [];
+  if (obj['immutable'] !== true) causes.push(forbiddenCause('immutable', 'field is immutable when `immutable` is set'));
+  for (const field of ['data', 'binaryData']) {
+    if (!deepEqual(obj[field], old[field])) causes.push(forbiddenCause(field, 'field is immutable when `immutable` is set'));
+  }
+  if (causes.length > 0) throw invalid(kind, '', obj.metadata.name ?? '', causes);
   return obj;
 }
 
@@ -107,7 +120,7 @@ export function builtinResourceTypes(): ResourceType[] {
       namespaced: true,
       shortNames: ['cm'],
       printerColumns: [age],
-      rules: {},
+      rules: { normalize: (obj, old) => checkImmutableData('ConfigMap', obj, old) },
     }),
     builtin({
       group: '',

@@ -25,6 +25,8 @@ export interface StoreSubscriber {
   /** Storage key of the resource it watches. */
   readonly resource: string;
   onEvent(event: StoreEvent): void;
+  /** The resource stopped being served (its CRD was deleted). */
+  onResourceRemoved?(): void;
 }
 
 export interface StoreOptions {
@@ -147,6 +149,13 @@ export class Store {
     this.#head = 0;
     this.#size = 0;
     this.#compactedThrough = this.#rv;
+  }
+
+  /** Tells the subscribers of a resource that it is gone (after its objects were deleted). */
+  resourceRemoved(resource: string): void {
+    const subscribers = this.#subscribers.get(resource);
+    if (!subscribers) return;
+    for (const subscriber of [...subscribers]) subscriber.onResourceRemoved?.();
   }
 
   subscribe(subscriber: StoreSubscriber): () => void {

@@ -127,7 +127,7 @@ export function serveWatch(_req: IncomingMessage, res: ServerResponse, options: 
     for (const event of past) deliver(event);
   }
 
-  const unsubscribe = store.subscribe({ resource: storageKey, onEvent: deliver });
+  const unsubscribe = store.subscribe({ resource: storageKey, onEvent: deliver, onResourceRemoved: () => res.end() });
   openWatches.add(res);
   const timers: NodeJS.Timeout[] = [];
   if (options.timeoutSeconds !== undefined && options.timeoutSeconds > 0) {

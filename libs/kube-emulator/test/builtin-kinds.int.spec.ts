@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { clusterProvider, type ClusterProvider } from './support/provider.ts';
+import { collectWatch } from './support/watch.ts';
 import { clientsFor, createTestNamespace, eventually, failure, gslbConfig, gslbConfigs, metaOf, strategicMergePatch, uniqueName, type Clients } from './support/clients.ts';
 
 let provider: ClusterProvider;
@@ -114,6 +115,14 @@ describe('secrets', () => {
       expect(Object.keys(patched.data ?? {}).sort()).toEqual(['k', 'k2']);
     });
 
+    it('refuse data changes once immutable', async () => {
+      const name = uniqueName('s');
+      await c.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData: { k: 'v' }, immutable: true } });
+      const err = await failure(c.core.replaceNamespacedSecret({ namespace: ns, name, body: { metadata: { name }, stringData: { k: 'changed' }, immutable: true } }));
+      expect(err.code).toBe(422);
+      expect(err.status.details?.causes?.[0]?.field).toBe('data');
+    });
+
     it('allow an unconditional replace and have no generation', async () => {
       const name = uniqueName('s');
       await c.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name }, stringData: { k: 'v' } } });
@@ -178,12 +187,16 @@ describe('custom resource definitions', () => {
   });
 
   describe('when deleted', () => {
-    it('delete their objects and stop serving the group', async () => {
+    it('delete their objects, end their watches and stop serving the group', async () => {
       const group = `${uniqueName('g')}.test.amko-fed.io`;
       await c.ext.createCustomResourceDefinition({ body: widgetCrd(group) });
       const coords = { group, version: 'v1', plural: 'widgets', namespace: ns };
       await eventually(() => c.co.createNamespacedCustomObject({ ...coords, body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 2 } } }));
+      const watch = await collectWatch(c.kc, `/apis/${group}/v1/namespaces/${ns}/widgets`, {});
+      await watch.waitFor((e) => e.type === 'ADDED');
       await c.ext.deleteCustomResourceDefinition({ name: `widgets.${group}` });
+      await watch.waitFor((e) => e.type === 'DELETED' && e.object.metadata?.name === 'w1');
+      expect(await watch.done).toBeNull();
       await eventually(async () => expect((await failure(c.ext.readCustomResourceDefinition({ name: `widgets.${group}` }))).code).toBe(404), 30_000, 100);
       await eventually(async () => expect((await failure(c.co.listNamespacedCustomObject(coords))).code).toBe(404), 30_000, 100);
     });

@@ -29,6 +29,7 @@ export function removeObject(ctx: ApiContext, rt: ResourceType, obj: KubeObject)
     for (const key of storageKeys) for (const cr of ctx.store.list(key)) ctx.store.delete(key, cr);
     const removed = ctx.store.delete(rt.storageKey, obj);
     ctx.registry.removeCrd(name);
+    for (const key of storageKeys) ctx.store.resourceRemoved(key);
     return removed;
   }
   const removed = ctx.store.delete(rt.storageKey, obj);
