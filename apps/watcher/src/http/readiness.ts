@@ -15,6 +15,8 @@ export interface WatcherHealth {
   readonly role: string;
   readonly lease: ElectionState;
   readonly validFollowers?: readonly string[];
+  /** Resyncs completed while leading. */
+  readonly resyncs?: number;
 }
 
 export async function readinessChecks(input: {
@@ -39,6 +41,6 @@ export async function readinessChecks(input: {
     checks,
     role: input.lease === ElectionState.Leading ? (input.session?.role ?? 'starting') : input.lease,
     lease: input.lease,
-    ...(input.session === undefined ? {} : { validFollowers: input.session.validFollowers }),
+    ...(input.session === undefined ? {} : { validFollowers: input.session.validFollowers, resyncs: input.session.resyncs }),
   };
 }

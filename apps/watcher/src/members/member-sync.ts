@@ -100,10 +100,12 @@ export function createMemberSync(options: {
       valid = new Set();
       reasons.clear();
       const previous = await readPrevious();
-      const members = stoppedRegistryMembers(memberNames, previous.members, reason);
+      // Without a clusterContext of its own, this cluster is still the one the last document named.
+      const self = leader || previous.leader || '';
+      const members = stoppedRegistryMembers(memberNames.filter((name) => name !== self), previous.members, reason);
       await reconcileQueues(new Map(members.map((m) => [m.cluster, 'paused' as const])));
       for (const m of members) metrics.memberValid.set({ cluster: m.cluster }, 0);
-      await publish(leader || previous.leader || '', previous, members);
+      await publish(self, previous, members);
     },
     valid: () => [...(valid ?? [])],
   };

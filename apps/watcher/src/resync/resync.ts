@@ -41,6 +41,8 @@ export interface Resync {
   request(clusters?: readonly string[]): void;
   /** Resolves when no resync is running or requested. */
   idle(): Promise<void>;
+  /** Resyncs completed so far. */
+  completed(): number;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export function createResync(deps: ResyncDeps): Resync {
   let running: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let failures = 0;
+  let completed = 0;
   let stopped = false;
 
   async function listFollower(client: ClusterClient | undefined): Promise<Set<ObjectKey> | undefined> {
@@ -127,6 +130,7 @@ export function createResync(deps: ResyncDeps): Resync {
         try {
           await runOnce(next.clusters, next.full);
           failures = 0;
+          completed += 1;
         } catch (err) {
           if (stopped) return;
           failures += 1;
@@ -151,6 +155,7 @@ export function createResync(deps: ResyncDeps): Resync {
 
   return {
     request,
+    completed: () => completed,
     async idle() {
       while (running !== undefined) await running;
     },

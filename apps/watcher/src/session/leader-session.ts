@@ -45,6 +45,8 @@ export interface SessionHealth {
   /** Informers of the federated kinds have listed (true when not federating). */
   readonly synced: boolean;
   readonly validFollowers: readonly string[];
+  /** Resyncs completed since this replica started leading. */
+  readonly resyncs: number;
 }
 
 export interface LeaderSession {
@@ -202,6 +204,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       reason: decision === undefined ? undefined : decision.role === Role.Leader ? report?.stopReason : 'reason' in decision ? decision.reason : NOT_A_LEADER_REASON,
       synced: federation === undefined ? true : federation.capture.synced(),
       validFollowers: members.valid(),
+      resyncs: federation?.resync.completed() ?? 0,
     }),
   };
 }

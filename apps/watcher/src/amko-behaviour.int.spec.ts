@@ -1,0 +1,288 @@
+/**
+ * AMKO's federator behaviour (reference/amko-federator-behaviour.md §2–§6) with its exact strings,
+ * asserted on the AMKOCluster status read back from the emulated leader.
+ */
+import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AMKO_NAME,
+  amkoCluster,
+  conditionsOf,
+  createSecret,
+  eventually,
+  gslbConfig,
+  NS,
+  pendingJobs,
+  redisView,
+  settled,
+  startFixture,
+  startWatcher,
+  VERSION,
+  type Fixture,
+  type RedisView,
+  type RunningWatcher,
+} from '../test/harness.ts';
+
+let fixture: Fixture;
+const running: RunningWatcher[] = [];
+const views: RedisView[] = [];
+
+const VALID = { type: 'current AMKOCluster Validation', status: 'valid AMKOCluster object' };
+const CLIENTS_FETCHED = { type: 'member cluster initialisation', status: 'all cluster clients fetched' };
+const ALL_VALIDATED = { type: 'member cluster validation', status: 'validated all member clusters' };
+const GC_OK = { type: 'GSLBConfig Federation', status: 'federated to all valid clusters successfully' };
+const GDP_OK = { type: 'GDP Federation', status: 'federated to all valid clusters successfully' };
+
+async function start(env: Record<string, string | undefined> = {}): Promise<{ w: RunningWatcher; view: RedisView }> {
+  const w = await startWatcher(fixture, env, running);
+  const view = redisView(fixture.redisUrl, w.config.keyPrefix);
+  views.push(view);
+  return { w, view };
+}
+
+async function setSpec(cluster: keyof Fixture['client'], spec: Parameters<typeof amkoCluster>[0]): Promise<void> {
+  await fixture.client[cluster].mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec });
+}
+
+const statusIs = (expected: unknown[], name = AMKO_NAME, namespace = NS) =>
+  eventually(async () => expect(await conditionsOf(fixture.client.cluster1, name, namespace)).toEqual(expected));
+
+beforeAll(async () => {
+  fixture = await startFixture();
+});
+
+beforeEach(async () => {
+  await fixture.reset();
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.watcher.stop()));
+  await Promise.all(views.splice(0).map((v) => v.close()));
+});
+
+afterAll(async () => {
+  await fixture?.close();
+});
+
+describe('watcher (AMKO behaviour)', () => {
+  describe('when this cluster is a valid leader and every member is valid', () => {
+    it('writes the five success conditions and publishes both followers as valid', async () => {
+      const { w, view } = await start();
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+      expect(await view.registry.readMembers()).toMatchObject({
+        leader: 'cluster1',
+        members: [{ cluster: 'cluster2', state: 'valid' }, { cluster: 'cluster3', state: 'valid' }],
+      });
+      expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader', lease: 'leading' });
+    });
+  });
+
+  describe('when this cluster is a follower', () => {
+    it('writes AMKO\'s not-a-leader condition and tells the replicators to stop', async () => {
+      await setSpec('cluster1', { isLeader: false });
+      const { w, view } = await start();
+      await statusIs([{ type: 'current AMKOCluster Validation', status: "won't federate objects", reason: 'AMKO not a leader' }]);
+      expect(await view.registry.readMembers()).toMatchObject({
+        leader: 'cluster1',
+        members: [
+          { cluster: 'cluster2', state: 'stop', reason: 'AMKO not a leader' },
+          { cluster: 'cluster3', state: 'stop', reason: 'AMKO not a leader' },
+        ],
+      });
+      expect(await view.queues.isPaused('cluster2')).toBe(true);
+      expect((await w.watcher.health()).role).toBe('follower');
+    });
+  });
+
+  describe('when the leader AMKOCluster is invalid', () => {
+    it.each([
+      ['its clusterContext is empty', { clusterContext: '' }, "clusterContext field can't be empty in AMKOCluster object"],
+      ['its version is empty', { version: '' }, "version field can't be empty in AMKOCluster object"],
+    ])('reports it when %s and stops federating', async (_what, spec, reason) => {
+      const { w, view } = await start();
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+      await setSpec('cluster1', spec);
+      await statusIs([{ type: 'current AMKOCluster Validation', status: 'invalid AMKOCluster object', reason }]);
+      expect((await w.watcher.health()).role).toBe('invalid');
+      expect(await view.registry.readMembers()).toMatchObject({
+        leader: 'cluster1',
+        members: [{ cluster: 'cluster2', state: 'stop', reason }, { cluster: 'cluster3', state: 'stop', reason }],
+      });
+    });
+
+    it('reports it on the object itself when it is outside avi-system', async () => {
+      await fixture.client.cluster1.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
+      await fixture.client.cluster1.create(AMKO_CLUSTER_KIND, 'default', amkoCluster({ isLeader: true }));
+      await start();
+      await statusIs([{ type: 'current AMKOCluster Validation', status: 'invalid AMKOCluster object', reason: "AMKOCluster's namespace is not avi-system" }], AMKO_NAME, 'default');
+    });
+
+    it('reports "only one AMKOClusterObject allowed per cluster" when there are two', async () => {
+      await fixture.client.cluster1.create(AMKO_CLUSTER_KIND, 'default', amkoCluster({ isLeader: true }, 'another'));
+      const { w } = await start();
+      await statusIs([{ type: 'current AMKOCluster Validation', status: 'invalid AMKOCluster object', reason: 'only one AMKOClusterObject allowed per cluster' }]);
+      expect((await w.watcher.health()).role).toBe('too-many');
+    });
+  });
+
+  describe('when a member context is missing from the members kubeconfig', () => {
+    it('fails member initialisation with AMKO\'s message and federates nothing', async () => {
+      await setSpec('cluster1', { clusters: ['cluster1', 'cluster2', 'cluster3', 'cluster4'] });
+      const { view } = await start();
+      await statusIs([
+        VALID,
+        {
+          type: 'member cluster initialisation',
+          status: 'member cluster clients invalid',
+          reason: 'error in initialising member cluster contexts: error in building context config for kubernetes cluster cluster4: context "cluster4" does not exist',
+        },
+      ]);
+      expect((await view.registry.readMembers())?.members.map((m) => `${m.cluster}=${m.state}`)).toEqual(['cluster2=invalid', 'cluster3=invalid', 'cluster4=invalid']);
+    });
+  });
+
+  describe('when a member has no AMKOCluster', () => {
+    it('skips it, pauses its queue, and takes it back once its AMKOCluster exists', async () => {
+      await fixture.client.cluster3.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
+      const { w, view } = await start();
+      await statusIs([
+        VALID,
+        CLIENTS_FETCHED,
+        { type: 'member cluster validation', status: 'error in validating some member clusters', reason: "no AMKOCluster object present in cluster cluster3, can't federate" },
+        GC_OK,
+        GDP_OK,
+      ]);
+      expect(await view.queues.isPaused('cluster3')).toBe(true);
+      expect(await view.queues.isPaused('cluster2')).toBe(false);
+      expect((await view.registry.readMembers())?.members).toContainEqual({ cluster: 'cluster3', state: 'invalid', reason: "no AMKOCluster object present in cluster cluster3, can't federate" });
+
+      await fixture.client.cluster3.create(AMKO_CLUSTER_KIND, NS, amkoCluster({ clusterContext: 'cluster3' }));
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+      expect(await view.queues.isPaused('cluster3')).toBe(false);
+      expect((await w.watcher.health()).validFollowers).toEqual(['cluster2', 'cluster3']);
+    });
+  });
+
+  describe('when a member runs another AMKO version', () => {
+    it('skips it with AMKO\'s version mismatch message, then resyncs it when it matches again', async () => {
+      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      await setSpec('cluster3', { version: '1.11.0' });
+      const { w, view } = await start();
+      await statusIs([
+        VALID,
+        CLIENTS_FETCHED,
+        { type: 'member cluster validation', status: 'error in validating some member clusters', reason: `version mismatch, current AMKO: ${VERSION}, AMKO in cluster cluster3: 1.11.0` },
+        GC_OK,
+        GDP_OK,
+      ]);
+      await settled(w);
+      expect(await pendingJobs(view, 'cluster3')).toEqual([]);
+
+      await setSpec('cluster3', { version: VERSION });
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+      const jobs = await eventually(async () => {
+        const waiting = await pendingJobs(view, 'cluster3');
+        expect(waiting).toHaveLength(1);
+        return waiting;
+      });
+      expect(jobs[0]).toMatchObject({ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', reason: 'resync' });
+      expect(await view.queues.isPaused('cluster3')).toBe(false);
+    });
+  });
+
+  describe('when another member is also a leader', () => {
+    it('stops all federation with a reason naming that cluster, and recovers when it is demoted', async () => {
+      await setSpec('cluster2', { isLeader: true });
+      const { view } = await start();
+      const dualLeader = {
+        type: 'member cluster validation',
+        status: 'member cluster clients invalid',
+        reason: 'AMKO in cluster cluster2 is also a leader, conflicting state',
+      };
+      await statusIs([VALID, CLIENTS_FETCHED, dualLeader]);
+      expect((await view.registry.readMembers())?.members).toEqual([
+        { cluster: 'cluster2', state: 'invalid', reason: dualLeader.reason },
+        { cluster: 'cluster3', state: 'invalid', reason: dualLeader.reason },
+      ]);
+
+      // A change now is recorded but goes to nobody.
+      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      await eventually(async () => expect(await view.log.latestSeq()).toBe(1));
+      expect(await pendingJobs(view, 'cluster2')).toEqual([]);
+      expect(await pendingJobs(view, 'cluster3')).toEqual([]);
+      expect(await view.queues.isPaused('cluster2')).toBe(true);
+
+      await setSpec('cluster2', { isLeader: false });
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+      for (const cluster of ['cluster2', 'cluster3']) {
+        await eventually(async () => expect((await pendingJobs(view, cluster)).map((j) => j.objectKey)).toEqual(['GSLBConfig/avi-system/gc-1']));
+      }
+    });
+  });
+
+  describe('when the gslb-config-secret is malformed', () => {
+    it('reports a clear reason without crashing, and recovers when the secret is fixed', async () => {
+      await createSecret(fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': 'clusters: [\n  - name: {' });
+      const { w } = await start({ GSLB_CONFIG: undefined });
+      await statusIs([
+        VALID,
+        {
+          type: 'member cluster initialisation',
+          status: 'member cluster clients invalid',
+          reason: 'error in initialising member cluster contexts: members kubeconfig (GSLB_CONFIG) is not valid YAML: BAD_INDENT at line 2, column 12',
+        },
+      ]);
+      expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader' });
+
+      await createSecret(fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': fixture.membersKubeconfig });
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+    });
+
+    it('reports AMKO\'s message when there is no members kubeconfig at all', async () => {
+      await start({ GSLB_CONFIG: undefined });
+      await statusIs([
+        VALID,
+        {
+          type: 'member cluster initialisation',
+          status: 'member cluster clients invalid',
+          reason: 'error in fetching the GSLB_CONFIG env variable, this contains the members kube config, check gslb-config-secret',
+        },
+      ]);
+    });
+  });
+
+  describe('when replicators record results', () => {
+    it('names a failing follower in the federation condition and clears it when the follower succeeds', async () => {
+      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      const { w, view } = await start();
+      await settled(w);
+      const seq = (await view.log.readProjection('GSLBConfig/avi-system/gc-1'))?.seq ?? 0;
+      const at = new Date().toISOString();
+      const result = { cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1' as const, seq, attempts: 3, at };
+      await view.results.recordResult({ ...result, outcome: 'failed', errorCode: 'UNAVAILABLE', errorMessage: 'replace GSLBConfig avi-system/gc-1 on cluster3: connection refused' });
+      await view.results.recordResult({ ...result, cluster: 'cluster2', outcome: 'created', contentHash: 'h' });
+      await statusIs([
+        VALID,
+        CLIENTS_FETCHED,
+        ALL_VALIDATED,
+        {
+          type: 'GSLBConfig Federation',
+          status: 'error in federating to some clusters',
+          reason: 'cluster3: GSLBConfig/avi-system/gc-1: replace GSLBConfig avi-system/gc-1 on cluster3: connection refused',
+        },
+        GDP_OK,
+      ]);
+
+      await view.results.recordResult({ ...result, outcome: 'updated', contentHash: 'h', at: new Date(Date.now() + 1).toISOString() });
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+
+      // Unchanged conditions are not written again, however many member checks run.
+      const statusPatches = () => fixture.clusters.cluster1.requestLog.entries({ verb: 'patch', resource: 'amkoclusters' }).filter((e) => e.subresource === 'status').length;
+      const memberLists = () => fixture.clusters.cluster2.requestLog.entries({ verb: 'list', resource: 'amkoclusters' }).length;
+      const patchesBefore = statusPatches();
+      const listsBefore = memberLists();
+      await eventually(() => expect(memberLists()).toBeGreaterThanOrEqual(listsBefore + 3));
+      expect(statusPatches()).toBe(patchesBefore);
+    });
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * Integration-test harness: three emulated clusters (cluster1 the leader, cluster2 and cluster3
+ * followers) with AMKO's CRDs and avi-system, started once per test file; the run's Redis under a
+ * fresh prefix per watcher; watchers run in-process with `createWatcher`.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, FEDERATED_KINDS, type AMKOClusterCondition, type KubeObject } from '@amko-fed/domain';
+import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
+import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  createFederationLog,
+  createFollowerQueues,
+  createMemberRegistry,
+  createRedisConnection,
+  createResultsStore,
+  type FederationLog,
+  type FollowerQueues,
+  type MemberRegistry,
+  type ResultsStore,
+} from '@amko-fed/queue';
+import { createLogger } from '@amko-fed/service';
+import { isolatedPrefix } from '@amko-fed/testing';
+import type { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { loadConfig, type WatcherConfig } from '../src/config.ts';
+import { createWatcher, type Watcher } from '../src/watcher.ts';
+
+// Provided by libs/testing/src/global-setup.ts (the integration project's globalSetup).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+export const NS = AVI_SYSTEM_NAMESPACE;
+export const AMKO_NAME = 'amkocluster-federation';
+export const VERSION = '1.12.1';
+export const CLUSTERS = ['cluster1', 'cluster2', 'cluster3'] as const;
+export type ClusterName = (typeof CLUSTERS)[number];
+
+export interface Fixture {
+  readonly clusters: Readonly<Record<ClusterName, EmulatedCluster>>;
+  /** Admin clients (not the watcher's credentials). */
+  readonly client: Readonly<Record<ClusterName, ClusterClient>>;
+  /** Kubeconfig of all three clusters: the members kubeconfig (gslb-config-secret). */
+  readonly membersKubeconfig: string;
+  /** A kubeconfig file for cluster1 only, as the watcher's LOCAL_KUBECONFIG. */
+  readonly localKubeconfigFile: string;
+  /** A second identity for cluster1 (user `second-watcher`), for a standby replica. */
+  readonly secondKubeconfigFile: string;
+  readonly redisUrl: string;
+  /** Brings every cluster back to the standard federation: one AMKOCluster each, no GC/GDP/GHR, no secret. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFixture(): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'amko-fed-watcher-'));
+  const started: EmulatedCluster[] = [];
+  for (const name of CLUSTERS) {
+    const tokens: (string | { token: string; user: string })[] = [{ token: `admin-${name}`, user: 'admin' }];
+    if (name === 'cluster1') tokens.push({ token: 'watcher-1', user: 'watcher' }, { token: 'watcher-2', user: 'second-watcher' });
+    started.push(await startEmulatedCluster({ name, tokens }));
+  }
+  const clusters = Object.fromEntries(started.map((c) => [c.name, c])) as Record<ClusterName, EmulatedCluster>;
+  const adminKubeconfig = kubeconfigYaml(started);
+  const client = Object.fromEntries(
+    CLUSTERS.map((name) => [name, createClusterClient({ context: name, kubeConfig: kubeConfigForContext(adminKubeconfig, name), timeoutMs: 5_000 })]),
+  ) as Record<ClusterName, ClusterClient>;
+  const withToken = (token: string) => clusters.cluster1.kubeconfig().replace(/token: .*/, `token: ${token}`);
+  const localKubeconfigFile = join(dir, 'cluster1-watcher');
+  const secondKubeconfigFile = join(dir, 'cluster1-second-watcher');
+  await writeFile(localKubeconfigFile, withToken('watcher-1'));
+  await writeFile(secondKubeconfigFile, withToken('watcher-2'));
+
+  async function reset(): Promise<void> {
+    await Promise.all(
+      CLUSTERS.map(async (name) => {
+        const c = client[name];
+        for (const info of [AMKO_CLUSTER_KIND, ...Object.values(FEDERATED_KINDS)]) {
+          const all = await c.list(info, undefined);
+          await Promise.all(all.items.map((o) => c.delete(info, o.metadata.namespace ?? NS, o.metadata.name)));
+        }
+        await c.create(AMKO_CLUSTER_KIND, NS, amkoCluster({ isLeader: name === 'cluster1', clusterContext: name }));
+      }),
+    );
+    await deleteSecret(clusters.cluster1, 'gslb-config-secret');
+  }
+
+  return {
+    clusters,
+    client,
+    membersKubeconfig: kubeconfigYaml(started),
+    localKubeconfigFile,
+    secondKubeconfigFile,
+    redisUrl: inject('redisUrl'),
+    reset,
+    async close() {
+      await Promise.all(started.map((c) => c.close()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deletes a Secret through the API (no-op when absent). */
+async function deleteSecret(cluster: EmulatedCluster, name: string): Promise<void> {
+  const kc = kubeConfigForContext(kubeconfigYaml([cluster]), cluster.name);
+  await kc.makeApiClient(CoreV1Api).deleteNamespacedSecret({ namespace: NS, name }).catch(() => undefined);
+}
+
+export async function createSecret(cluster: EmulatedCluster, name: string, data: Record<string, string>): Promise<void> {
+  const kc = kubeConfigForContext(kubeconfigYaml([cluster]), cluster.name);
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.deleteNamespacedSecret({ namespace: NS, name }).catch(() => undefined);
+  await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name }, stringData: data } });
+}
+
+export function amkoCluster(spec: Partial<{ isLeader: boolean; clusterContext: string; version: string; clusters: string[] }>, name = AMKO_NAME): KubeObject {
+  return {
+    apiVersion: 'amko.vmware.com/v1alpha1',
+    kind: 'AMKOCluster',
+    metadata: { name },
+    spec: { isLeader: false, clusterContext: 'cluster1', version: VERSION, clusters: [...CLUSTERS], ...spec },
+  } as KubeObject;
+}
+
+export function gslbConfig(name = 'gc-1', refreshInterval = 60, uuid = '3e328a5c-a717-11ed-a422-0a580a80025b'): KubeObject {
+  return {
+    apiVersion: 'amko.vmware.com/v1alpha1',
+    kind: 'GSLBConfig',
+    metadata: { name, annotations: { 'amko.vmware.com/amko-uuid': uuid } },
+    spec: {
+      gslbLeader: { credentials: 'gslb-avi-secret', controllerVersion: '22.1.3', controllerIP: '10.10.10.10' },
+      memberClusters: [{ clusterContext: 'cluster1' }, { clusterContext: 'cluster2' }, { clusterContext: 'cluster3' }],
+      refreshInterval,
+      logLevel: 'INFO',
+    },
+  } as KubeObject;
+}
+
+export function gdp(name = 'global-gdp', ttl = 30): KubeObject {
+  return {
+    apiVersion: 'amko.vmware.com/v1alpha2',
+    kind: 'GlobalDeploymentPolicy',
+    metadata: { name },
+    spec: { matchRules: { appSelector: { label: { app: 'gslb' } } }, matchClusters: [{ cluster: 'cluster1' }, { cluster: 'cluster2' }], ttl },
+  } as KubeObject;
+}
+
+export function gslbHostRule(name: string, annotations: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'amko.vmware.com/v1alpha1',
+    kind: 'GSLBHostRule',
+    metadata: { name, annotations },
+    spec: { fqdn: `${name}.example.com`, ttl: 30 },
+  } as KubeObject;
+}
+
+/** The AMKOCluster status conditions of cluster1 (or another object). */
+export async function conditionsOf(client: ClusterClient, name = AMKO_NAME, namespace = NS): Promise<AMKOClusterCondition[] | undefined> {
+  const object = await client.get(AMKO_CLUSTER_KIND, namespace, name);
+  return (object as { status?: { conditions?: AMKOClusterCondition[] } } | undefined)?.status?.conditions;
+}
+
+/** Log lines a watcher wrote (JSON objects). */
+export interface LogSink {
+  readonly lines: Record<string, unknown>[];
+  messages(): string[];
+}
+
+export interface RunningWatcher {
+  readonly watcher: Watcher;
+  readonly config: WatcherConfig;
+  readonly logs: LogSink;
+}
+
+/** Adapters on the same Redis prefix as a watcher, to read what it wrote. */
+export interface RedisView {
+  readonly redis: Redis;
+  readonly queues: FollowerQueues;
+  readonly log: FederationLog;
+  readonly registry: MemberRegistry;
+  readonly results: ResultsStore;
+  close(): Promise<void>;
+}
+
+export function redisView(redisUrl: string, prefix: string): RedisView {
+  const redis = createRedisConnection(redisUrl, { role: 'client' });
+  const queues = createFollowerQueues({ connection: redis, prefix });
+  return {
+    redis,
+    queues,
+    log: createFederationLog({ redis, prefix }),
+    registry: createMemberRegistry({ redis, prefix }),
+    results: createResultsStore({ redis, prefix }),
+    async close() {
+      await queues.close();
+      await redis.quit();
+    },
+  };
+}
+
+/** Jobs not yet processed in a follower's queue (paused queues keep theirs in `wait` in BullMQ 6). */
+export async function pendingJobs(view: RedisView, cluster: string): Promise<{ cluster: string; objectKey: string; seq: number; reason?: string | undefined }[]> {
+  const jobs = await view.queues.queue(cluster).getJobs(['waiting', 'delayed', 'prioritized']);
+  return jobs.map((j) => j.data);
+}
+
+/** Environment for a test watcher: fast intervals, cluster1's kubeconfig, the members kubeconfig inline. */
+export function watcherEnv(fixture: Fixture, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    REDIS_URL: fixture.redisUrl,
+    KEY_PREFIX: isolatedPrefix('watcher'),
+    POD_NAME: `watcher-${Math.random().toString(36).slice(2, 8)}`,
+    LOCAL_KUBECONFIG: fixture.localKubeconfigFile,
+    LOCAL_CONTEXT: 'cluster1',
+    GSLB_CONFIG: fixture.membersKubeconfig,
+    MEMBER_CHECK_INTERVAL: '300ms',
+    STATUS_DEBOUNCE: '20ms',
+    LEASE_DURATION: '3s',
+    KUBE_REQUEST_TIMEOUT: '2s',
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    ...overrides,
+  };
+}
+
+export function startWatcher(fixture: Fixture, overrides: Record<string, string | undefined> = {}, running: RunningWatcher[] = []): Promise<RunningWatcher> {
+  const config = loadConfig(watcherEnv(fixture, overrides), { hostname: 'test', pid: process.pid, stdoutIsTTY: false });
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  const logger = createLogger({ name: 'watcher-test', level: config.logLevel, destination });
+  const watcher = createWatcher({ config, logger });
+  const entry: RunningWatcher = { watcher, config, logs: { lines, messages: () => lines.map((l) => String(l['msg'])) } };
+  running.push(entry);
+  return watcher.start().then(() => entry);
+}
+
+/** Polls `check` until it stops throwing: waits for asynchronous effects (a functional deadline, not a timing assertion). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/** Waits until a leader watcher has federation running and its first resync done. */
+export async function settled(running: RunningWatcher): Promise<void> {
+  await eventually(async () => {
+    const health = await running.watcher.health();
+    if (health.role !== 'leader' || (health.resyncs ?? 0) < 1) throw new Error(`not settled: ${JSON.stringify(health)}`);
+  });
+}
