@@ -26,7 +26,7 @@ import { isolatedPrefix } from '@amko-fed/testing';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { createReplicator, type Replicator } from '../src/replicator.ts';
+import { createReplicator, type Replicator, type ReplicatorDeps } from '../src/replicator.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -96,7 +96,7 @@ export interface ReplicatorFixture {
   follower(name: string): EmulatedCluster;
   /** The environment for loadConfig, with overrides. */
   env(overrides?: Record<string, string>): Record<string, string>;
-  startReplicator(overrides?: Record<string, string>): Promise<Replicator>;
+  startReplicator(overrides?: Record<string, string>, deps?: Pick<ReplicatorDeps, 'random'>): Promise<Replicator>;
   /** Publishes the member registry: every follower valid unless `states` says otherwise. */
   publishMembers(states?: Record<string, MemberState>): Promise<void>;
   /** Captures a leader upsert into the projection and enqueues it for `to` (default every follower). */
@@ -175,7 +175,7 @@ export async function replicatorFixture(options: FixtureOptions = {}): Promise<R
       return found;
     },
     env,
-    async startReplicator(overrides = {}) {
+    async startReplicator(overrides = {}, extra = {}) {
       const config = loadConfig(env(overrides));
       const destination = new Writable({
         write(chunk: Buffer, _enc, done) {
@@ -184,7 +184,7 @@ export async function replicatorFixture(options: FixtureOptions = {}): Promise<R
         },
       });
       const logger = createLogger({ name: 'replicator', level: config.logLevel, destination });
-      const replicator = createReplicator({ config, logger });
+      const replicator = createReplicator({ config, logger, ...extra });
       started.push(replicator);
       await replicator.start();
       return replicator;

@@ -10,7 +10,7 @@ const MIN_SECRET_LENGTH = 6;
 const PATTERNS: readonly [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
   [/(\w+:\/\/)[^\s/@]+@/g, '$1[redacted]@'],
-  [/\b(token|password|passwd|secret|client-key-data|id-token|refresh-token)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]'],
+  [/\b(token|password|passwd|secret|client-key-data|id-token|refresh-token)(["']?\s*[:=]\s*["']?)[^\s"',}&;]+/gi, '$1$2[redacted]'],
 ];
 
 export type Redactor = (text: string) => string;
