@@ -105,6 +105,14 @@ describe('discovery', () => {
     });
   });
 
+  describe('when a method does not fit the path', () => {
+    it('answers 405 MethodNotAllowed as a Status', async () => {
+      const res = await get('/apis/amko.vmware.com/v1alpha1/namespaces/default/gslbconfigs', { method: 'PUT', body: '{}', headers: { 'Content-Type': 'application/json' } });
+      expect(res.status).toBe(405);
+      expect(res.json()).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed', code: 405 });
+    });
+  });
+
   describe('when a path is not served', () => {
     it('answers a 404 Status as JSON', async () => {
       const res = await get('/apis/nothing.example.com/v1/things');

@@ -100,6 +100,27 @@ describe.skipIf(realServerSkips(process.env, 'informer (emulator hooks)', 'histo
     });
   });
 
+  describe('when its connection is dropped and the history compacted meanwhile', () => {
+    it('is restarted by its owner, gets 410, relists and fires delete for what vanished', async () => {
+      const emulator = cluster.emulator;
+      if (!emulator) throw new Error('emulator hooks missing');
+      const doomed = uniqueName('gc');
+      await c.co.createNamespacedCustomObject({ ...gc(), body: gslbConfig(doomed) });
+      const { informer, seen, errors } = await startInformer({ restartOnError: true });
+      await eventually(() => expect(informer.get(doomed, ns)).toBeDefined());
+      // Keep the restarted informer's watch back until the delete and the compaction are done.
+      emulator.faults.set({ latencyByVerb: { watch: 500 } });
+      emulator.dropWatches();
+      await c.co.deleteNamespacedCustomObject({ ...gc(), name: doomed });
+      emulator.compactHistory();
+      await eventually(() => expect(seen).toContain(`delete ${doomed}`));
+      emulator.faults.clear();
+      expect(errors.length).toBeGreaterThan(0);
+      expect(informer.get(doomed, ns)).toBeUndefined();
+      await informer.stop();
+    });
+  });
+
   describe('when the emulator drops its connection', () => {
     it('reports the error and, restarted by its owner, catches up', async () => {
       const emulator = cluster.emulator;

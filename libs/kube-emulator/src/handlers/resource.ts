@@ -79,6 +79,9 @@ export async function handleResource(r: ResourceRequest, rt: ResourceType): Prom
     if (!known) throw pathNotFound();
     if (!['get', 'update', 'patch'].includes(info.verb)) throw methodNotAllowed({ group: rt.group, plural: `${rt.plural}/${sub}` }, info.verb);
   }
+  if ((info.verb === 'create' && info.name !== undefined) || ((info.verb === 'update' || info.verb === 'patch') && info.name === undefined)) {
+    throw methodNotAllowed({ group: rt.group, plural: rt.plural }, info.verb);
+  }
   if (!rt.namespaced && info.namespace !== undefined) throw pathNotFound();
   if (rt.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb)) throw pathNotFound();
   const name = info.name ?? '';
