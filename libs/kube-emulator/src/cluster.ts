@@ -3,17 +3,15 @@
  * faults, request log and the test hooks. Several can run in one process on different ports.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
 import { ApiError } from './pure/index.ts';
 import type { AdminActions } from './admin.ts';
-import type { ApiContext } from './api/context.ts';
+import { builtinType, type ApiContext } from './api/context.ts';
 import { createObject } from './api/create.ts';
 import { Authenticator, type TokenSpec } from './auth.ts';
 import { builtinResourceTypes } from './builtins.ts';
 import { defaultCrdsDir, loadCrdManifests, CrdLoadError } from './crd-loader.ts';
 import { Faults } from './faults.ts';
+import { Listener } from './listener.ts';
 import { kubeconfigEntryOf, kubeconfigYaml, type KubeconfigEntry, type KubeconfigOptions } from './kubeconfig.ts';
 import type { JsonObject } from './object.ts';
 import { OpenApiDocuments } from './openapi-documents.ts';
@@ -121,11 +119,12 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
     random,
     defer: (work) => setImmediate(work),
   };
+  const namespaceType = builtinType(api, '', 'namespaces');
   for (const ns of [...systemNamespaces, ...(options.namespaces ?? ['avi-system'])]) {
-    if (store.get('/namespaces', '', ns)) continue;
-    createObject(api, registry.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, seedOptions);
+    if (store.get(namespaceType.storageKey, '', ns)) continue;
+    createObject(api, namespaceType, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, seedOptions);
   }
-  const crdType = registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+  const crdType = builtinType(api, 'apiextensions.k8s.io', 'customresourcedefinitions');
   const crdSources: { file: string; crd: JsonObject }[] = [];
   if (options.crdsDir !== undefined || options.crds === undefined) crdSources.push(...(await loadCrdManifests(options.crdsDir ?? defaultCrdsDir)));
   for (const crd of options.crds ?? []) crdSources.push({ file: '(options.crds)', crd: structuredClone(crd) });
@@ -142,8 +141,6 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
   const requestLog = new RequestLog(options.requestLogSize ?? 10_000);
   const openWatches = new OpenWatches();
   const tls = options.http ? undefined : await tlsMaterial();
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
   let port = options.port ?? 0;
   let closed = false;
   let outageTimer: NodeJS.Timeout | undefined;
@@ -175,26 +172,9 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
     admin,
   });
 
-  const listen = async (): Promise<void> => {
-    const s = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, handler) : createHttpServer(handler);
-    s.keepAliveTimeout = 30_000;
-    s.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
-    s.on('clientError', (_err, socket: Socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(port, host, () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
-    const address = s.address();
-    if (address && typeof address === 'object') port = address.port;
-    server = s;
-  };
-  await listen();
+  const listener = new Listener(handler, { host, port, tls });
+  await listener.listen();
+  port = listener.port;
 
   const scheme = tls ? 'https' : 'http';
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -214,28 +194,19 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
     requestLog,
     store,
     get running() {
-      return server !== undefined;
+      return listener.running;
     },
     get openWatchCount() {
       return openWatches.size;
     },
-    async stop() {
-      const s = server;
-      if (!s) return;
-      server = undefined;
-      const closing = new Promise<void>((resolve) => s.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-      await closing;
-    },
+    stop: () => listener.stop(),
     async start() {
       if (closed) throw new Error(`cluster ${options.name} is closed`);
-      if (server) return;
       if (outageTimer) {
         clearTimeout(outageTimer);
         outageTimer = undefined;
       }
-      await listen();
+      await listener.listen();
     },
     async close() {
       closed = true;

@@ -34,11 +34,12 @@ export interface WriteResult {
   readonly created: boolean;
 }
 
-export const namespacesType = (ctx: ApiContext): ResourceType => {
-  const rt = ctx.registry.lookup('', 'v1', 'namespaces');
-  if (!rt) throw new Error('namespaces are not registered');
+/** A built-in resource type the registry always has. */
+export function builtinType(ctx: Pick<ApiContext, 'registry'>, group: string, plural: string): ResourceType {
+  const rt = ctx.registry.lookup(group, 'v1', plural);
+  if (!rt) throw new Error(`built-in resource ${plural}.${group} is not registered`);
   return rt;
-};
+}
 
 export const namespaceStorageKey = '/namespaces';
 export const crdStorageKey = 'apiextensions.k8s.io/customresourcedefinitions';
