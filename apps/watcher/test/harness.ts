@@ -17,6 +17,8 @@ import {
   createMemberRegistry,
   createRedisConnection,
   createResultsStore,
+  followerQueueName,
+  type ReplicationJob,
   type FederationLog,
   type FollowerQueues,
   type MemberRegistry,
@@ -24,6 +26,7 @@ import {
 } from '@amko-fed/queue';
 import { createLogger } from '@amko-fed/service';
 import { isolatedPrefix } from '@amko-fed/testing';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type WatcherConfig } from '../src/config.ts';
@@ -208,6 +211,34 @@ export function redisView(redisUrl: string, prefix: string): RedisView {
 export async function pendingJobs(view: RedisView, cluster: string): Promise<{ cluster: string; objectKey: string; seq: number; reason?: string | undefined }[]> {
   const jobs = await view.queues.queue(cluster).getJobs(['waiting', 'delayed', 'prioritized']);
   return jobs.map((j) => j.data);
+}
+
+export type RecordedJob = ReplicationJob;
+
+/**
+ * Stands in for the replicators: BullMQ workers on the followers' queues that complete every job at
+ * once and record it, so each job the watcher enqueues is seen exactly once.
+ */
+export function recordJobs(redisUrl: string, prefix: string, clusters: readonly string[]): { jobs: RecordedJob[]; of(cluster: string, objectKey?: string): RecordedJob[]; close(): Promise<void> } {
+  const connection = createRedisConnection(redisUrl, { role: 'worker' });
+  const jobs: RecordedJob[] = [];
+  let closed = false;
+  const workers = clusters.map(
+    (cluster) =>
+      new Worker(followerQueueName(cluster), async (job: Job<RecordedJob>) => {
+        jobs.push(job.data);
+      }, { connection, prefix, concurrency: 1 }),
+  );
+  return {
+    jobs,
+    of: (cluster, objectKey) => jobs.filter((j) => j.cluster === cluster && (objectKey === undefined || j.objectKey === objectKey)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(workers.map((w) => w.close()));
+      await connection.quit();
+    },
+  };
 }
 
 /** Environment for a test watcher: fast intervals, cluster1's kubeconfig, the members kubeconfig inline. */

@@ -73,14 +73,16 @@ export function createCapture(options: CaptureOptions): Capture {
     merge: (a, b) => ({ source: a.source === 'watch' || b.source === 'watch' ? 'watch' : 'resync', tombstoneUnknown: a.tombstoneUnknown || b.tombstoneUnknown }),
     onError: (key, err, retryInMs) => logger.warn({ err, objectKey: key, retryInMs }, 'Could not record change, retrying'),
   });
-  const watched = { source: 'watch', tombstoneUnknown: false } as const;
+  // Until the first complete list, changes are the start-up diff: they are recorded, and the full
+  // resync that follows enqueues them (one job per follower and object, not two).
+  const watched = (): ConvergeOptions => ({ source: syncedAll ? 'watch' : 'resync', tombstoneUnknown: false });
 
   function upsert(kind: FederatedKind, raw: unknown): void {
     const next = toLeaderObject(kind, raw);
     if (next === undefined) return;
     const previous = store.get(next.key);
     store.set(next.key, next);
-    if (previous?.contentHash !== next.contentHash) void queue.mark(next.key, watched);
+    if (previous?.contentHash !== next.contentHash) void queue.mark(next.key, watched());
   }
 
   function remove(kind: FederatedKind, raw: unknown): void {
@@ -88,7 +90,7 @@ export function createCapture(options: CaptureOptions): Capture {
     if (key === undefined || !store.delete(key)) return;
     const rv = (raw as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
     if (typeof rv === 'string') deletedVersions.set(key, rv);
-    void queue.mark(key, watched);
+    void queue.mark(key, watched());
   }
 
   const informers: { kind: FederatedKind; informer: ResilientInformer }[] = kinds.map((kind) => ({

@@ -127,8 +127,10 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       const checked = await checkMembers({ source: deps.membersSource, clients: deps.memberClients }, next.spec);
       report = checked;
       const becameValid = await members.applyLeader(checked, next.spec.clusterContext, next.generation);
+      // A federation that starts now resyncs everything once its informers listed.
+      const wasFederating = federation !== undefined;
       if (!stopped) await startFederation();
-      if (becameValid.length > 0) federation?.resync.request(becameValid);
+      if (wasFederating && becameValid.length > 0) federation?.resync.request(becameValid);
     } else {
       report = undefined;
       await stopFederation();
