@@ -1,3 +1,4 @@
 import './provided-context.ts';
 export { startTestRedis, isolatedPrefix, freePort, type TestRedis, type RedisOptions } from './redis.ts';
 export { findOnPath } from './find-on-path.ts';
+export * from './harness/index.ts';

@@ -1,0 +1,174 @@
+/**
+ * A workload (watcher, replicator) as a real child process: `node apps/<app>/src/main.ts` with an
+ * explicit environment, stdout and stderr appended to a log file (written by the child itself, so
+ * the log survives a crash of either side), readiness from its `/readyz`, kill -9, graceful stop
+ * and restart. Every child is also killed when the test process exits, so none is left behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+export interface AppProcessOptions {
+  /** Short name for messages, e.g. `replicator`. */
+  readonly name: string;
+  /** Absolute path of the entry point, e.g. `<repo>/apps/replicator/src/main.ts`. */
+  readonly entry: string;
+  /** The child's whole environment besides PATH and HOME (nothing else is inherited). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Where stdout and stderr are appended. */
+  readonly logFile: string;
+  /** Base URL of the child's HTTP server (`/readyz` is polled there). */
+  readonly url: string;
+  /** Working directory. @defaultValue the entry's repository root is not assumed: process.cwd() */
+  readonly cwd?: string;
+  /** @defaultValue 30000 */
+  readonly readyTimeoutMs?: number;
+  /** @defaultValue process.execPath (the Node running the tests) */
+  readonly nodePath?: string;
+}
+
+export interface AppExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface AppProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly logFile: string;
+  /** The running child's pid, undefined when not running. */
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** Exits so far (kill -9 shows up as signal SIGKILL). */
+  readonly exits: readonly AppExit[];
+  /** Spawns the child and waits until `/readyz` answers 200 (fails early if the child exits). */
+  start(): Promise<void>;
+  /** Polls `/readyz` until 200. */
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** Sends `signal` (default SIGKILL, i.e. kill -9) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<AppExit | undefined>;
+  /** SIGTERM, then SIGKILL after `timeoutMs`; waits for the exit. */
+  stop(timeoutMs?: number): Promise<AppExit | undefined>;
+  /** stop() (or kill when `hard`) and start() again with the same environment and log file. */
+  restart(options?: { readonly hard?: boolean }): Promise<void>;
+  /** The log so far. */
+  logs(): Promise<string>;
+}
+
+/** Children of this test process; killed on exit so that no process outlives a crashed run. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of live) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+async function ready(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export function createAppProcess(options: AppProcessOptions): AppProcess {
+  installExitHook();
+  let child: ChildProcess | undefined;
+  let exited: Promise<AppExit> | undefined;
+  const exits: AppExit[] = [];
+
+  function spawnChild(): void {
+    const fd = openSync(options.logFile, 'a');
+    try {
+      const env: Record<string, string> = { ...options.env };
+      if (process.env['PATH'] !== undefined) env['PATH'] = process.env['PATH'];
+      if (process.env['HOME'] !== undefined) env['HOME'] = process.env['HOME'];
+      const started = spawn(options.nodePath ?? process.execPath, [options.entry], {
+        cwd: options.cwd ?? process.cwd(),
+        env,
+        stdio: ['ignore', fd, fd],
+      });
+      child = started;
+      live.add(started);
+      exited = new Promise<AppExit>((resolve) => {
+        started.once('exit', (code, signal) => {
+          live.delete(started);
+          const exit = { code, signal };
+          exits.push(exit);
+          if (child === started) child = undefined;
+          resolve(exit);
+        });
+      });
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async function waitReady(timeoutMs = options.readyTimeoutMs ?? 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const watching = child;
+    while (Date.now() < until) {
+      if (watching !== undefined && watching.exitCode !== null) break;
+      if (watching !== undefined && watching.signalCode !== null) break;
+      if (await ready(options.url)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
+    const state = child === undefined ? `exited (${JSON.stringify(exits.at(-1))})` : 'still running';
+    throw new Error(`${options.name} was not ready at ${options.url}/readyz within ${timeoutMs} ms; it is ${state}. Last log lines:\n${tail}`);
+  }
+
+  async function signalAndWait(signal: NodeJS.Signals, timeoutMs?: number): Promise<AppExit | undefined> {
+    const running = child;
+    const done = exited;
+    if (running === undefined || done === undefined) return undefined;
+    running.kill(signal);
+    if (timeoutMs === undefined) return done;
+    const timer = setTimeout(() => running.kill('SIGKILL'), timeoutMs);
+    try {
+      return await done;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const app: AppProcess = {
+    name: options.name,
+    url: options.url,
+    logFile: options.logFile,
+    get pid() {
+      return child?.pid;
+    },
+    get running() {
+      return child !== undefined;
+    },
+    exits,
+    async start() {
+      if (child !== undefined) throw new Error(`${options.name} is already running (pid ${child.pid})`);
+      spawnChild();
+      await waitReady();
+    },
+    waitReady,
+    kill: (signal = 'SIGKILL') => signalAndWait(signal),
+    stop: (timeoutMs = 10_000) => signalAndWait('SIGTERM', timeoutMs),
+    async restart(restartOptions = {}) {
+      if (restartOptions.hard) await signalAndWait('SIGKILL');
+      else await signalAndWait('SIGTERM', 10_000);
+      await app.start();
+    },
+    logs: () => readFile(options.logFile, 'utf8').catch(() => ''),
+  };
+  return app;
+}

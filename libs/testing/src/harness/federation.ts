@@ -1,0 +1,234 @@
+/**
+ * A whole federation on one machine, for end-to-end tests and the sandbox: N emulated clusters (a
+ * leader and followers) each with its AMKOCluster in avi-system, the members kubeconfig as the
+ * gslb-config-secret file, Redis, and the watcher and replicator as real child processes with their
+ * logs in files. `stop()` ends every process, cluster and private Redis it started, leaving no
+ * process or port behind.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
+import { freePort, isolatedPrefix, startTestRedis, type TestRedis } from '../redis.ts';
+import { createAppProcess, type AppProcess } from './app-process.ts';
+import { amkoPath, createKubeRest, type KubeRest } from './kube-rest.ts';
+
+/** The repository root (this file is libs/testing/src/harness/federation.ts). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export const AMKO_CLUSTER_NAME = 'amkocluster-federation';
+export const AVI_SYSTEM = 'avi-system';
+
+export type AppName = 'watcher' | 'replicator';
+
+export interface AppSettings {
+  /** Extra or overriding environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Start it with the federation. @defaultValue true */
+  readonly start?: boolean;
+}
+
+export interface FederationOptions {
+  /** The leader's context name. @defaultValue "leader" */
+  readonly leader?: string;
+  /** Follower context names, or how many (named follower1…). @defaultValue 2 */
+  readonly followers?: number | readonly string[];
+  /** `spec.version` of every AMKOCluster. @defaultValue "1.13.1" */
+  readonly amkoVersion?: string;
+  /** Use this Redis (e.g. the test run's) instead of starting a private redis-server. */
+  readonly redisUrl?: string;
+  /** The private Redis runs with `appendonly yes` (restartable without losing data). @defaultValue false */
+  readonly appendOnly?: boolean;
+  /** Redis key prefix (with a hash tag). @defaultValue isolatedPrefix('fed') */
+  readonly prefix?: string;
+  /** Where kubeconfigs and logs go. @defaultValue a new temporary directory (removed by stop unless keepWorkDir) */
+  readonly workDir?: string;
+  /** Keep the work directory (logs) after stop. @defaultValue false */
+  readonly keepWorkDir?: boolean;
+  /** LOG_LEVEL of both processes. @defaultValue "debug" */
+  readonly logLevel?: string;
+  /** Watcher settings, or false for no watcher process. */
+  readonly watcher?: AppSettings | false;
+  /** Replicator settings, or false for no replicator process. */
+  readonly replicator?: AppSettings | false;
+  /** @defaultValue REPO_ROOT */
+  readonly repoRoot?: string;
+}
+
+export interface Federation extends AsyncDisposable {
+  readonly leader: EmulatedCluster;
+  readonly followers: readonly EmulatedCluster[];
+  /** Leader first. */
+  readonly clusters: readonly EmulatedCluster[];
+  readonly redisUrl: string;
+  /** The private Redis (undefined when `redisUrl` was given). */
+  readonly redis: TestRedis | undefined;
+  readonly prefix: string;
+  readonly workDir: string;
+  /** The members kubeconfig (gslb-config-secret key gslb-members) and its file (GSLB_CONFIG_FILE). */
+  readonly membersKubeconfig: string;
+  readonly membersKubeconfigFile: string;
+  /** A kubeconfig for the leader only (the watcher's LOCAL_KUBECONFIG). */
+  readonly localKubeconfigFile: string;
+  /** Every credential in the kubeconfigs (to check that no log line contains one). */
+  readonly secrets: readonly string[];
+  /** Admin REST access to a cluster by name. */
+  kube(cluster: string): KubeRest;
+  cluster(name: string): EmulatedCluster;
+  /** The app processes (created even when not started). */
+  readonly watcher: AppProcess | undefined;
+  readonly replicator: AppProcess | undefined;
+  app(name: AppName): AppProcess;
+  /** The environment an app gets (useful to start more replicas by hand). */
+  envOf(name: AppName): Record<string, string>;
+  /** Patches a cluster's AMKOCluster spec (e.g. `{ isLeader: true }`). */
+  patchAMKOCluster(cluster: string, spec: Record<string, unknown>): Promise<void>;
+  /** The AMKOCluster status conditions of a cluster. */
+  amkoClusterConditions(cluster: string): Promise<{ type?: string; status?: string; reason?: string }[]>;
+  /** Stops processes, clusters and the private Redis; removes the work directory unless kept. */
+  stop(): Promise<void>;
+}
+
+function followerNames(option: FederationOptions['followers']): string[] {
+  if (Array.isArray(option)) return [...option];
+  const count = typeof option === 'number' ? option : 2;
+  return Array.from({ length: count }, (_, i) => `follower${i + 1}`);
+}
+
+export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'amko-fed-federation-')));
+  await mkdir(join(workDir, 'logs'), { recursive: true });
+  const leaderName = options.leader ?? 'leader';
+  const names = [leaderName, ...followerNames(options.followers)];
+  const version = options.amkoVersion ?? '1.13.1';
+  const prefix = options.prefix ?? isolatedPrefix('fed');
+  const clusters: EmulatedCluster[] = [];
+  const rests = new Map<string, KubeRest>();
+  const apps = new Map<AppName, AppProcess>();
+  let redis: TestRedis | undefined;
+  let stopped = false;
+
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all([...apps.values()].map((app) => app.stop(5_000).catch(() => undefined)));
+    for (const rest of rests.values()) rest.close();
+    await Promise.all(clusters.map((c) => c.close().catch(() => undefined)));
+    await redis?.dispose().catch(() => undefined);
+    if (!options.keepWorkDir && options.workDir === undefined) await rm(workDir, { recursive: true, force: true });
+  }
+
+  try {
+    for (const name of names) clusters.push(await startEmulatedCluster({ name }));
+    for (const cluster of clusters) rests.set(cluster.name, createKubeRest(cluster));
+    const kube = (name: string): KubeRest => {
+      const rest = rests.get(name);
+      if (!rest) throw new Error(`no cluster named ${name}; clusters: ${names.join(', ')}`);
+      return rest;
+    };
+    const [leader, ...followers] = clusters as [EmulatedCluster, ...EmulatedCluster[]];
+
+    for (const cluster of clusters) {
+      await kube(cluster.name).create(amkoPath('v1alpha1', 'amkoclusters', AVI_SYSTEM), {
+        apiVersion: 'amko.vmware.com/v1alpha1',
+        kind: 'AMKOCluster',
+        metadata: { name: AMKO_CLUSTER_NAME, namespace: AVI_SYSTEM },
+        spec: { isLeader: cluster === leader, clusterContext: cluster.name, version, clusters: names },
+      });
+    }
+
+    const membersKubeconfig = kubeconfigYaml(clusters);
+    const membersKubeconfigFile = join(workDir, 'gslb-members');
+    const localKubeconfigFile = join(workDir, 'local-kubeconfig');
+    await writeFile(membersKubeconfigFile, membersKubeconfig, { mode: 0o600 });
+    await writeFile(localKubeconfigFile, leader.kubeconfig(), { mode: 0o600 });
+
+    redis = options.redisUrl === undefined ? await startTestRedis({ appendOnly: options.appendOnly ?? false }) : undefined;
+    const redisUrl = options.redisUrl ?? redis?.url ?? '';
+    const logLevel = options.logLevel ?? 'debug';
+
+    const common = { REDIS_URL: redisUrl, KEY_PREFIX: prefix, GSLB_CONFIG_FILE: membersKubeconfigFile, HTTP_HOST: '127.0.0.1', LOG_LEVEL: logLevel, LOG_FORMAT: 'json' };
+    const ports = { watcher: await freePort(), replicator: await freePort() };
+    const envs: Record<AppName, Record<string, string>> = {
+      watcher: {
+        ...common,
+        HTTP_PORT: String(ports.watcher),
+        LOCAL_KUBECONFIG: localKubeconfigFile,
+        LOCAL_CONTEXT: leader.name,
+        POD_NAMESPACE: AVI_SYSTEM,
+        POD_NAME: 'watcher-0',
+        ...(options.watcher === false ? {} : options.watcher?.env),
+      },
+      replicator: {
+        ...common,
+        HTTP_PORT: String(ports.replicator),
+        ...(options.replicator === false ? {} : options.replicator?.env),
+      },
+    };
+    for (const name of ['watcher', 'replicator'] as const) {
+      const settings = options[name];
+      if (settings === false) continue;
+      apps.set(
+        name,
+        createAppProcess({
+          name,
+          entry: join(repoRoot, 'apps', name, 'src', 'main.ts'),
+          env: envs[name],
+          logFile: join(workDir, 'logs', `${name}.log`),
+          url: `http://127.0.0.1:${envs[name]['HTTP_PORT'] ?? ''}`,
+          cwd: repoRoot,
+        }),
+      );
+    }
+    // The replicator first: the watcher's first resync then finds workers waiting.
+    for (const name of ['replicator', 'watcher'] as const) {
+      const settings = options[name];
+      if (settings !== false && settings?.start !== false) await apps.get(name)?.start();
+    }
+
+    const federation: Federation = {
+      leader,
+      followers,
+      clusters,
+      redisUrl,
+      redis,
+      prefix,
+      workDir,
+      membersKubeconfig,
+      membersKubeconfigFile,
+      localKubeconfigFile,
+      secrets: clusters.map((c) => c.token),
+      kube,
+      cluster(name) {
+        const found = clusters.find((c) => c.name === name);
+        if (!found) throw new Error(`no cluster named ${name}; clusters: ${names.join(', ')}`);
+        return found;
+      },
+      watcher: apps.get('watcher'),
+      replicator: apps.get('replicator'),
+      app(name) {
+        const found = apps.get(name);
+        if (!found) throw new Error(`the ${name} process was disabled for this federation`);
+        return found;
+      },
+      envOf: (name) => ({ ...envs[name] }),
+      async patchAMKOCluster(cluster, spec) {
+        await kube(cluster).mergePatch(amkoPath('v1alpha1', 'amkoclusters', AVI_SYSTEM, AMKO_CLUSTER_NAME), { spec });
+      },
+      async amkoClusterConditions(cluster) {
+        const object = await kube(cluster).get(amkoPath('v1alpha1', 'amkoclusters', AVI_SYSTEM, AMKO_CLUSTER_NAME));
+        return ((object?.['status'] as { conditions?: unknown } | undefined)?.conditions as { type?: string; status?: string; reason?: string }[] | undefined) ?? [];
+      },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+    return federation;
+  } catch (err) {
+    const logs = await Promise.all([...apps.values()].map(async (app) => `--- ${app.name} ---\n${(await readFile(app.logFile, 'utf8').catch(() => '')).slice(-4000)}`));
+    await stop();
+    if (logs.length > 0 && err instanceof Error) err.message += `\n${logs.join('\n')}`;
+    throw err;
+  }
+}

@@ -1,0 +1,13 @@
+// The multi-process harness: emulated clusters + Redis + the watcher and replicator as child processes.
+export {
+  startFederation,
+  REPO_ROOT,
+  AMKO_CLUSTER_NAME,
+  AVI_SYSTEM,
+  type Federation,
+  type FederationOptions,
+  type AppSettings,
+  type AppName,
+} from './federation.ts';
+export { createAppProcess, type AppProcess, type AppProcessOptions, type AppExit } from './app-process.ts';
+export { createKubeRest, amkoPath, KubeRequestError, type KubeRest, type KubeResponse } from './kube-rest.ts';
