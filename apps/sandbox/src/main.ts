@@ -1,0 +1,91 @@
+/**
+ * `npm start`: runs the sandbox until Ctrl-C. Options: --work-dir DIR (default tmp/sandbox in the
+ * repository), --log-format json|pretty (default pretty on a terminal), --log-level LEVEL,
+ * --quiet (do not show the workloads' logs here; they are always in <work-dir>/logs).
+ */
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '@amko-fed/testing';
+import { tailFile, type LogTail } from './log-tail.ts';
+import { startSandbox, type Sandbox } from './sandbox.ts';
+
+const usage = 'usage: npm start -- [--work-dir DIR] [--log-format json|pretty] [--log-level info|debug|...] [--quiet]';
+let args;
+try {
+  args = parseArgs({
+    options: {
+      'work-dir': { type: 'string', default: join(REPO_ROOT, 'tmp', 'sandbox') },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+} catch (err) {
+  console.error(`error: ${(err as Error).message}\n${usage}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const logFormat = args['log-format'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
+if (logFormat !== 'json' && logFormat !== 'pretty') {
+  console.error(`error: --log-format must be json or pretty, not "${logFormat}"\n${usage}`);
+  process.exit(2);
+}
+
+const started = Date.now();
+console.log('Starting the amko-federation sandbox: 3 emulated clusters, Redis, a watcher and a replicator per cluster…');
+let sandbox: Sandbox;
+try {
+  sandbox = await startSandbox({ workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'], logFormat, logLevel: args['log-level'] });
+} catch (err) {
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(1);
+}
+
+const tails: LogTail[] = [];
+if (!args.quiet) {
+  const width = Math.max(...sandbox.sites.map((s) => `${s.name}/replicator`.length));
+  for (const site of sandbox.sites) {
+    for (const app of [site.watcher, site.replicator]) {
+      const label = app.name.padEnd(width);
+      tails.push(tailFile(app.logFile, (line) => process.stdout.write(`${label} │ ${line}\n`)));
+    }
+  }
+}
+
+const leader = sandbox.sites[0];
+const kc = relative(process.cwd(), sandbox.kubeconfigFile) || sandbox.kubeconfigFile;
+console.log(`
+amko-federation sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s
+  kubeconfig : ${sandbox.kubeconfigFile}  (contexts cluster1 = leader, cluster2, cluster3)
+  board      : ${leader?.boardUrl}  (user ${sandbox.board.username}, password ${sandbox.board.password})
+  Redis      : ${sandbox.redisUrl} (${sandbox.redisSource}); key prefix per cluster: ${sandbox.sites.map((s) => s.keyPrefix).join(' ')}
+  logs       : ${join(sandbox.workDir, 'logs')}
+
+Try (after: source ${relative(process.cwd(), sandbox.envFile) || sandbox.envFile}):
+  kubectl --kubeconfig ${kc} --context cluster1 -n avi-system edit gdp global-gdp
+  kubectl --kubeconfig ${kc} --context cluster2 -n avi-system get gdp global-gdp -o yaml
+  npx amko-fed --kubeconfig ${kc} --context cluster1 status --redis-url ${sandbox.redisUrl} --key-prefix '${leader?.keyPrefix}'
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const shutdown = (signal: NodeJS.Signals): void => {
+  if (stopping) {
+    console.error(`${signal} again: exiting now`);
+    process.exit(130);
+  }
+  stopping = true;
+  console.log('\nStopping the sandbox…');
+  void (async () => {
+    await sandbox.stop();
+    await Promise.all(tails.map((t) => t.stop()));
+    console.log('Sandbox stopped.');
+    process.exit(0);
+  })();
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

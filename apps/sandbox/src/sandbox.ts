@@ -1,0 +1,137 @@
+/**
+ * The local sandbox: three emulated clusters (cluster1 the leader, cluster2, cluster3) with AMKO's
+ * CRDs and avi-system, an AMKOCluster in each, the gslb-config-secret, the sample gc-1 and
+ * global-gdp on the leader, Redis, and a watcher + replicator per cluster as real processes,
+ * federating for real.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
+import { amkoPath, createKubeRest, findOnPath, REPO_ROOT, startTestRedis, type KubeRest, type TestRedis } from '@amko-fed/testing';
+import { amkoClusterObject, globalDeploymentPolicyObject, gslbConfigObject, gslbConfigSecret } from './sample-objects.ts';
+import { createSite, type Site } from './site.ts';
+
+export const SANDBOX_CLUSTERS = ['cluster1', 'cluster2', 'cluster3'] as const;
+
+export class SandboxError extends Error {
+  readonly code = 'SANDBOX_FAILED';
+}
+
+export interface SandboxOptions {
+  /** Where the kubeconfig, env file and logs go (emptied first). */
+  readonly workDir: string;
+  /** Use this Redis instead of a private redis-server. */
+  readonly redisUrl?: string | undefined;
+  readonly logFormat: 'json' | 'pretty';
+  /** @defaultValue "info" */
+  readonly logLevel?: string;
+  /** Extra environment for every workload. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @defaultValue REPO_ROOT */
+  readonly repoRoot?: string;
+}
+
+export interface Sandbox {
+  readonly workDir: string;
+  readonly kubeconfigFile: string;
+  readonly envFile: string;
+  readonly redisUrl: string;
+  readonly redisSource: 'REDIS_URL' | 'private redis-server';
+  readonly sites: readonly Site[];
+  readonly board: { readonly username: string; readonly password: string };
+  site(name: string): Site;
+  kube(name: string): KubeRest;
+  /** Stops every process, cluster and the private Redis. */
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
+  const { workDir } = options;
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(join(workDir, 'logs'), { recursive: true });
+
+  let redis: TestRedis | undefined;
+  const clusters: EmulatedCluster[] = [];
+  const rests = new Map<string, KubeRest>();
+  const sites: Site[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(sites.map((s) => s.close().catch(() => undefined)));
+    for (const rest of rests.values()) rest.close();
+    await Promise.all(clusters.map((c) => c.close().catch(() => undefined)));
+    await redis?.dispose().catch(() => undefined);
+  };
+
+  try {
+    if (options.redisUrl === undefined) {
+      if (!(await findOnPath('redis-server'))) {
+        throw new SandboxError('the sandbox needs Redis: set REDIS_URL=redis://HOST:PORT, or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) so a private one can be started');
+      }
+      redis = await startTestRedis({ appendOnly: true });
+    }
+    const redisUrl = options.redisUrl ?? redis?.url ?? '';
+
+    for (const name of SANDBOX_CLUSTERS) clusters.push(await startEmulatedCluster({ name }));
+    for (const cluster of clusters) rests.set(cluster.name, createKubeRest(cluster));
+    const kube = (name: string): KubeRest => {
+      const rest = rests.get(name);
+      if (!rest) throw new SandboxError(`no cluster ${name} in the sandbox; clusters: ${SANDBOX_CLUSTERS.join(', ')}`);
+      return rest;
+    };
+
+    const kubeconfigFile = join(workDir, 'kubeconfig');
+    const membersKubeconfig = kubeconfigYaml(clusters);
+    await writeFile(kubeconfigFile, kubeconfigYaml(clusters, { currentContext: 'cluster1' }), { mode: 0o600 });
+    const membersKubeconfigFile = join(workDir, 'gslb-members');
+    await writeFile(membersKubeconfigFile, membersKubeconfig, { mode: 0o600 });
+
+    const [leader] = SANDBOX_CLUSTERS;
+    for (const cluster of clusters) {
+      const rest = kube(cluster.name);
+      await rest.create(amkoPath('v1alpha1', 'amkoclusters', 'avi-system'), amkoClusterObject(cluster.name, SANDBOX_CLUSTERS, cluster.name === leader));
+      await rest.create('/api/v1/namespaces/avi-system/secrets', gslbConfigSecret(membersKubeconfig));
+    }
+    await kube(leader).create(amkoPath('v1alpha1', 'gslbconfigs', 'avi-system'), gslbConfigObject(SANDBOX_CLUSTERS));
+    await kube(leader).create(amkoPath('v1alpha2', 'globaldeploymentpolicies', 'avi-system'), globalDeploymentPolicyObject(SANDBOX_CLUSTERS));
+
+    const board = { username: 'admin', password: randomBytes(9).toString('base64url') };
+    for (const cluster of clusters) {
+      const localKubeconfigFile = join(workDir, `${cluster.name}.kubeconfig`);
+      await writeFile(localKubeconfigFile, cluster.kubeconfig(), { mode: 0o600 });
+      sites.push(await createSite({
+        cluster, repoRoot, workDir, redisUrl, membersKubeconfigFile, localKubeconfigFile, board,
+        logFormat: options.logFormat, logLevel: options.logLevel ?? 'info', env: options.env ?? {},
+      }));
+    }
+    await Promise.all(sites.map((s) => s.start()));
+
+    const envFile = join(workDir, 'env');
+    await writeFile(envFile, [
+      `export KUBECONFIG=${kubeconfigFile}`,
+      `export REDIS_URL=${redisUrl}`,
+      `export KEY_PREFIX='${sites[0]?.keyPrefix ?? ''}'`,
+      '',
+    ].join('\n'), { mode: 0o600 });
+
+    return {
+      workDir,
+      kubeconfigFile,
+      envFile,
+      redisUrl,
+      redisSource: options.redisUrl === undefined ? 'private redis-server' : 'REDIS_URL',
+      sites,
+      board,
+      site(name) {
+        const found = sites.find((s) => s.name === name);
+        if (!found) throw new SandboxError(`no site ${name} in the sandbox; sites: ${SANDBOX_CLUSTERS.join(', ')}`);
+        return found;
+      },
+      kube,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * A site of the sandbox: one emulated cluster with AMKO's CRDs, and next to it the two
+ * amko-federation workloads (watcher and replicator) as real child processes, as deploy/ installs
+ * them in every cluster. Each site has its own Redis key prefix, as each real site has its own
+ * Redis. `stop()` takes the whole site down (API server and processes), like a site failure.
+ */
+import { join } from 'node:path';
+import type { EmulatedCluster } from '@amko-fed/kube-emulator';
+import { createAppProcess, freePort, type AppProcess } from '@amko-fed/testing';
+
+export interface SiteOptions {
+  readonly cluster: EmulatedCluster;
+  readonly repoRoot: string;
+  readonly workDir: string;
+  readonly redisUrl: string;
+  readonly membersKubeconfigFile: string;
+  readonly localKubeconfigFile: string;
+  readonly logFormat: 'json' | 'pretty';
+  readonly logLevel: string;
+  readonly board: { readonly username: string; readonly password: string };
+  /** Extra environment for both workloads (e.g. a shorter RESYNC_INTERVAL in tests). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface Site {
+  readonly name: string;
+  readonly cluster: EmulatedCluster;
+  readonly keyPrefix: string;
+  readonly watcher: AppProcess;
+  readonly replicator: AppProcess;
+  readonly boardUrl: string;
+  /** Starts the workloads (the cluster must be running) and waits until both are ready. */
+  start(): Promise<void>;
+  /** The whole site goes down: workloads stopped, API server stopped (objects kept). */
+  stop(): Promise<void>;
+  /** The API server comes back, then the workloads. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createSite(options: SiteOptions): Promise<Site> {
+  const name = options.cluster.name;
+  const keyPrefix = `{amko-fed-${name}}`;
+  const [watcherPort, replicatorPort] = [await freePort(), await freePort()];
+  const common = {
+    REDIS_URL: options.redisUrl,
+    KEY_PREFIX: keyPrefix,
+    GSLB_CONFIG_FILE: options.membersKubeconfigFile,
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel,
+    LOG_FORMAT: options.logFormat,
+  };
+  const watcher = createAppProcess({
+    name: `${name}/watcher`,
+    entry: join(options.repoRoot, 'apps', 'watcher', 'src', 'main.ts'),
+    env: {
+      ...common,
+      HTTP_PORT: String(watcherPort),
+      LOCAL_KUBECONFIG: options.localKubeconfigFile,
+      LOCAL_CONTEXT: name,
+      POD_NAMESPACE: 'avi-system',
+      POD_NAME: `${name}-watcher-0`,
+      RESYNC_INTERVAL: '30s',
+      MEMBER_CHECK_INTERVAL: '5s',
+      ...options.env,
+    },
+    logFile: join(options.workDir, 'logs', `${name}-watcher.log`),
+    url: `http://127.0.0.1:${watcherPort}`,
+    cwd: options.repoRoot,
+  });
+  const replicator = createAppProcess({
+    name: `${name}/replicator`,
+    entry: join(options.repoRoot, 'apps', 'replicator', 'src', 'main.ts'),
+    env: {
+      ...common,
+      HTTP_PORT: String(replicatorPort),
+      BOARD_USERNAME: options.board.username,
+      BOARD_PASSWORD: options.board.password,
+      ...options.env,
+    },
+    logFile: join(options.workDir, 'logs', `${name}-replicator.log`),
+    url: `http://127.0.0.1:${replicatorPort}`,
+    cwd: options.repoRoot,
+  });
+
+  const stopWorkloads = async (): Promise<void> => {
+    await Promise.all([watcher.stop(5_000), replicator.stop(5_000)]);
+  };
+  const startWorkloads = async (): Promise<void> => {
+    await Promise.all([replicator.start(), watcher.start()]);
+  };
+
+  return {
+    name,
+    cluster: options.cluster,
+    keyPrefix,
+    watcher,
+    replicator,
+    boardUrl: `http://127.0.0.1:${replicatorPort}/board`,
+    start: startWorkloads,
+    async stop() {
+      await stopWorkloads();
+      await options.cluster.stop();
+    },
+    async restore() {
+      await options.cluster.start();
+      await startWorkloads();
+    },
+    async close() {
+      await stopWorkloads();
+      await options.cluster.close();
+    },
+  };
+}
