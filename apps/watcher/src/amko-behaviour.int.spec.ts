@@ -190,6 +190,34 @@ describe('watcher (AMKO behaviour)', () => {
     });
   });
 
+  describe('when a member does not answer', () => {
+    it('validates the others in parallel, skips it after the request timeout, and keeps federating to the rest', async () => {
+      const { w, view } = await start({ KUBE_REQUEST_TIMEOUT: '500ms' });
+      await settled(w);
+      fixture.clusters.cluster3.faults.set({ hang: { verbs: ['list'], resources: ['amkoclusters'] } });
+      try {
+        await statusIs([
+          VALID,
+          CLIENTS_FETCHED,
+          {
+            type: 'member cluster validation',
+            status: 'error in validating some member clusters',
+            reason: 'error in getting AMKOCluster list for cluster cluster3: list AMKOCluster avi-system on cluster3: the API server did not answer in time',
+          },
+          GC_OK,
+          GDP_OK,
+        ]);
+        expect((await w.watcher.health()).validFollowers).toEqual(['cluster2']);
+        await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+        await eventually(async () => expect((await pendingJobs(view, 'cluster2')).map((j) => j.reason)).toEqual(['event']));
+        expect(await pendingJobs(view, 'cluster3')).toEqual([]);
+      } finally {
+        fixture.clusters.cluster3.faults.clear();
+      }
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+    });
+  });
+
   describe('when another member is also a leader', () => {
     it('stops all federation with a reason naming that cluster, and recovers when it is demoted', async () => {
       await setSpec('cluster2', { isLeader: true });

@@ -70,6 +70,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
   let started: Promise<void> = Promise.resolve();
   let pass: Promise<void> | undefined;
   let again = false;
+  let retrySoon = false;
   let checkTimer: NodeJS.Timeout | undefined;
 
   const status = createStatusWriter({
@@ -116,7 +117,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       listed = await local.list(AMKO_CLUSTER_KIND, undefined);
     } catch (err) {
       logger.warn({ err }, 'Could not list AMKOClusters, retrying');
-      scheduleCheck(Math.min(config.memberCheckIntervalMs, 1_000));
+      retrySoon = true;
       return;
     }
     const next = decideRole(listed.items, config.podNamespace);
@@ -142,19 +143,22 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     status.schedule();
   }
 
-  function scheduleCheck(delayMs = config.memberCheckIntervalMs): void {
+  function scheduleCheck(delayMs: number): void {
     clearTimeout(checkTimer);
     if (!stopped) checkTimer = setTimeout(() => evaluate(), delayMs);
   }
 
-  /** Requests a pass; passes never overlap. */
+  /**
+   * Requests a pass; passes never overlap. The next periodic check is armed when a pass ends, so a
+   * slow pass (a member at its request timeout) never stops the periodic checks.
+   */
   function evaluate(): void {
     if (stopped) return;
     if (pass !== undefined) {
       again = true;
       return;
     }
-    scheduleCheck();
+    clearTimeout(checkTimer);
     pass = (async () => {
       do {
         again = false;
@@ -166,6 +170,8 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       } while (again && !stopped);
     })().finally(() => {
       pass = undefined;
+      scheduleCheck(retrySoon ? Math.min(config.memberCheckIntervalMs, 1_000) : config.memberCheckIntervalMs);
+      retrySoon = false;
     });
   }
 
