@@ -39,7 +39,7 @@ const started = Date.now();
 console.log('Starting the amko-federation sandbox: 3 emulated clusters, Redis, a watcher and a replicator per cluster…');
 let sandbox: Sandbox;
 try {
-  sandbox = await startSandbox({ workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'], logFormat, logLevel: args['log-level'] });
+  sandbox = await startSandbox({ workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'] || undefined, logFormat, logLevel: args['log-level'] });
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);
   process.exit(1);
