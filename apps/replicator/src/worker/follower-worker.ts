@@ -61,6 +61,13 @@ export function replicatorBackoff(baseMs: number, capMs: number, random: () => n
   };
 }
 
+/**
+ * Retention for jobs that do not carry their own (followerJobOptions sets the same): completed jobs
+ * trimmed to 1,000 / 1 h, failed jobs kept (up to 5,000) for replay.
+ */
+const REMOVE_ON_COMPLETE = { count: 1_000, age: 3_600 };
+const REMOVE_ON_FAIL = { count: 5_000 };
+
 export function createFollowerWorker(options: FollowerWorkerOptions): Worker {
   const worker = new Worker(followerQueueName(options.cluster), options.process, {
     connection: options.connection,
@@ -70,6 +77,8 @@ export function createFollowerWorker(options: FollowerWorkerOptions): Worker {
     lockDuration: LOCK_DURATION_MS,
     stalledInterval: STALLED_INTERVAL_MS,
     maxStalledCount: MAX_STALLED_COUNT,
+    removeOnComplete: REMOVE_ON_COMPLETE,
+    removeOnFail: REMOVE_ON_FAIL,
     settings: { backoffStrategy: replicatorBackoff(options.retryBaseMs, options.retryCapMs, options.random) },
   });
   worker.on('error', options.onError);
