@@ -99,6 +99,17 @@ describe('federation end to end', () => {
     });
   });
 
+  describe('when the leader changes one object 100 times in a burst', () => {
+    it('costs at most 3 writes per follower and ends with the last state', async () => {
+      for (const cluster of FOLLOWERS) federation.cluster(cluster).requestLog.clear();
+      const leader = federation.kube('leader');
+      for (let i = 1; i <= 100; i += 1) await leader.mergePatch(pathOf(GDP), { spec: { ttl: 1000 + i } });
+      await eventually(() => onFollowers(async (c) => (await specOn(federation, c, GDP))?.['ttl']), (all) => all.every((ttl) => ttl === 1100));
+      const writes = FOLLOWERS.map((c) => writesTo(federation, c, GDP.plural));
+      for (const count of writes) expect(count).toBeLessThanOrEqual(3);
+    });
+  });
+
   describe('when someone edits a follower copy directly', () => {
     it('reverts the edit within the resync interval', async () => {
       await federation.kube('follower1').mergePatch(pathOf(GC), { spec: { refreshInterval: 1 } });
