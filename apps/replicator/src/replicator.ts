@@ -231,7 +231,8 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       await memberWorkers.stop();
       await http?.close();
       await queues.close();
-      await Promise.all([client, workerConnection].map((c) => c.quit().catch(() => c.disconnect())));
+      // A connection that never connected (start failed early) is dropped; the others quit cleanly.
+      await Promise.all([client, workerConnection].map((c) => (c.status === 'wait' ? c.disconnect() : c.quit().catch(() => c.disconnect()))));
     },
     async health() {
       const checks = await readiness();

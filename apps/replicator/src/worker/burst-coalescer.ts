@@ -9,7 +9,9 @@
  *     debounce), so the rest of the burst costs one more apply;
  *   - a continuous stream still gets an apply at least every MAX_DEFER_MS.
  * A leader that changes an object only after the previous change was applied never waits. The
- * state is per process (a job picked up by another replica simply is not deferred).
+ * state is per process (a job picked up by another replica simply is not deferred). The change time
+ * comes from the watcher's clock: clock skew between hosts only shifts the quiet period of a burst,
+ * and MAX_DEFER_MS bounds it.
  */
 
 /** How long an object must be unchanged before the deferred apply of a burst runs. */
