@@ -3,7 +3,7 @@
  * `/readyz` (its dependencies are usable; 503 with the failing checks otherwise) and `/metrics`
  * (Prometheus). Returns the fastify instance so an app can add routes before `listen`.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 
@@ -21,7 +21,8 @@ export interface OpsServerOptions {
 
 export function createOpsServer(options: OpsServerOptions): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = options.logger.child({ component: 'http' });
-  const app = Fastify({ loggerInstance, disableRequestLogging: true });
+  // no line per request: probes and scrapes would drown the log (info only when something changed)
+  const app = Fastify({ loggerInstance, logController: new LogController({ disableRequestLogging: true }) });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const checks = await options.readiness();
