@@ -1,6 +1,8 @@
 /**
- * Maps whatever client-node throws to the domain's classified errors. Messages carry the API
- * server's Status message (never request headers, so never a token).
+ * Maps failures of API requests to the domain's classified errors, for both request paths: the
+ * lean one (`kube-transport.ts`: a status code, a body and headers, or a thrown network error) and
+ * client-node's (an ApiException, or whatever its fetch threw). Messages carry the API server's
+ * Status message (never request headers, so never a token).
  */
 import { ApiException } from '@kubernetes/client-node';
 import { UnavailableError, errorForHttpStatus, parseRetryAfterMs, type AmkoFedError, isAmkoFedError } from '@amko-fed/domain';
@@ -26,29 +28,54 @@ function statusMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+function headerValue(headers: Readonly<Record<string, string | string[] | undefined>> | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    return Array.isArray(value) ? value[0] : value;
+  }
   return undefined;
+}
+
+/**
+ * The classified error of an API answer with a failure status: the Status `message` of `body`
+ * (JSON text or an object) after `operation`, Retry-After for 429. Undefined for 2xx.
+ */
+export function errorForResponse(
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string | string[] | undefined>> | undefined,
+  operation: string,
+  nowMs: number = Date.now(),
+): AmkoFedError | undefined {
+  const message = statusMessage(body) ?? `HTTP ${status}`;
+  const retryAfterMs = parseRetryAfterMs(headerValue(headers, 'retry-after'), nowMs);
+  const mapped = errorForHttpStatus(status, `${operation}: ${message}`, { retryAfterMs });
+  if (mapped) Object.defineProperty(mapped, 'httpStatus', { value: status, enumerable: true });
+  return mapped;
+}
+
+/** undici's codes for "no connection, no headers or no body within the timeout". */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Whether `err` says that the server did not answer in time (an abort by timeout, or undici's timeouts). */
+function isTimeout(err: unknown): boolean {
+  const name = err instanceof Error ? err.name : 'Error';
+  if (name === 'TimeoutError' || name === 'AbortError') return true;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && TIMEOUT_CODES.has(code);
 }
 
 /** `operation` reads like "get GSLBConfig avi-system/gc-1 on cluster2". */
 export function toKubeError(err: unknown, operation: string, nowMs: number = Date.now()): AmkoFedError {
   if (isAmkoFedError(err)) return err;
   if (err instanceof ApiException) {
-    const code = (err as ApiException<unknown>).code;
-    const message = statusMessage((err as ApiException<unknown>).body) ?? `HTTP ${code}`;
-    const headers = (err as ApiException<unknown>).headers;
-    const retryAfterMs = parseRetryAfterMs(headerValue(headers, 'retry-after'), nowMs);
-    const mapped = errorForHttpStatus(code, `${operation}: ${message}`, { retryAfterMs });
-    if (mapped) {
-      Object.defineProperty(mapped, 'httpStatus', { value: code, enumerable: true });
-      return mapped;
-    }
+    const exception = err as ApiException<unknown>;
+    const mapped = errorForResponse(exception.code, exception.body, exception.headers, operation, nowMs);
+    if (mapped) return mapped;
   }
-  const name = err instanceof Error ? err.name : 'Error';
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  if (isTimeout(err)) {
     return new UnavailableError(`${operation}: the API server did not answer in time`);
   }
   const detail = networkDetail(err);

@@ -1,0 +1,201 @@
+/**
+ * The lean request path to one API server, for the hot CRUD calls of a ClusterClient.
+ *
+ * Why not client-node's generated APIs: on every call they build a RequestContext, run an
+ * Observable middleware chain, go through undici's `fetch` (WHATWG Request/Response/Headers
+ * objects, stream adapters), re-serialise the body through ObjectSerializer and, for every
+ * non-2xx answer (a 404 on every "is it there?" GET), build an ApiException with a formatted
+ * message. Measured: about half of the replicator's CPU. Here a request is one `Pool.request`
+ * (undici, keep-alive, one pool per client), its body is read as text and parsed once, a 404 can
+ * be an expected answer, and failures go straight to the domain's classified errors.
+ *
+ * client-node's KubeConfig still does what it is good at: parsing, auth (tokens, basic auth,
+ * client certificates, exec plugins, auth providers; see request-credentials.ts) and the mapping
+ * of a cluster's TLS and proxy settings (`createDispatcherOptions`).
+ *
+ * Timeouts: `timeoutMs` bounds each phase with undici's own timers (connect, then response
+ * headers, then each gap between body chunks), so no per-request timer or AbortSignal outlives
+ * its request. A server that accepts and never answers fails after `timeoutMs`.
+ */
+import { ProxyAgent, Pool, type Dispatcher } from 'undici';
+import type { AgentOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { UnavailableError } from '@amko-fed/domain';
+import { errorForResponse, toKubeError } from './kube-error.ts';
+import { createCredentialSource, sameTls, type RequestCredentials, type TlsMaterial } from './request-credentials.ts';
+
+export type KubeMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface KubeRequest {
+  readonly method: KubeMethod;
+  /** The API path with its query, e.g. `/apis/amko.vmware.com/v1alpha1/namespaces/avi-system/gslbconfigs/gc-1`. */
+  readonly path: string;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** @defaultValue "application/json" when there is a body */
+  readonly contentType?: string;
+  /** A 404 answer resolves to `undefined` instead of failing. */
+  readonly absentOk?: boolean;
+  /** For error messages, e.g. "get GSLBConfig avi-system/gc-1 on cluster2". */
+  readonly operation: string;
+}
+
+export interface TransportStats {
+  /** Open connections. */
+  readonly connected: number;
+  /** Open connections without a request. */
+  readonly free: number;
+  /** Requests in flight or waiting for a connection. */
+  readonly size: number;
+  /** Connections opened since the transport was created (keep-alive keeps this low). */
+  readonly connectionsOpened: number;
+}
+
+export interface KubeTransport {
+  /** The API server URL (no credentials). */
+  readonly server: string;
+  /** The parsed JSON answer; `undefined` for a 404 when `absentOk`. Failures are classified domain errors. */
+  send(request: KubeRequest): Promise<unknown>;
+  /** Connection figures of the pool; undefined behind a proxy or before the first request. */
+  stats(): TransportStats | undefined;
+  /** Closes the connections once the requests in flight are done. */
+  close(): Promise<void>;
+}
+
+export interface KubeTransportOptions {
+  /** A KubeConfig whose current context is the cluster to talk to (never switched afterwards). */
+  readonly kubeConfig: KubeConfig;
+  /** Connect, response-headers and body-gap timeout. @defaultValue 10_000 */
+  readonly timeoutMs?: number;
+}
+
+export const USER_AGENT = 'amko-federation';
+
+/**
+ * Idle connections are kept this long (the server's `Keep-Alive: timeout=` hint wins when lower).
+ * Below the 60 s idle timeout of common load balancers; long enough that a follower touched every
+ * few seconds (fence checks, probes) keeps its connection.
+ */
+const KEEP_ALIVE_MS = 30_000;
+/** TCP keep-alive probes, as client-node and client-go use. */
+const TCP_KEEP_ALIVE_DELAY_MS = 30_000;
+
+type DispatcherPlan = ReturnType<KubeConfig['createDispatcherOptions']>;
+
+function definedTls(tls: TlsMaterial): AgentOptions {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(tls)) if (value !== undefined) options[key] = value;
+  return options as AgentOptions;
+}
+
+interface Built {
+  readonly dispatcher: Dispatcher;
+  readonly pool: Pool | undefined;
+  readonly tls: TlsMaterial;
+}
+
+export function createKubeTransport(options: KubeTransportOptions): KubeTransport {
+  const { kubeConfig } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const cluster = kubeConfig.getCurrentCluster();
+  const server = cluster?.server ?? '';
+  const url = URL.canParse(server) ? new URL(server) : undefined;
+  const origin = url?.origin ?? '';
+  /** A server URL may carry a path prefix (e.g. behind Rancher: https://host/k8s/clusters/c-1). */
+  const basePath = url?.pathname.replace(/\/+$/, '') ?? '';
+  const credentials = createCredentialSource(kubeConfig);
+  let built: Built | undefined;
+  let connectionsOpened = 0;
+
+  function build(tls: TlsMaterial): Built {
+    const agentOptions = definedTls(tls);
+    const plan: DispatcherPlan = kubeConfig.createDispatcherOptions(cluster, agentOptions);
+    const connect = { keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS, timeout: timeoutMs };
+    const poolOptions = { keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS * 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    switch (plan.type) {
+      case 'none':
+      case 'agent': {
+        const pool = new Pool(origin, { ...poolOptions, connect: { ...(plan.type === 'agent' ? plan.connect : {}), ...connect } });
+        pool.on('connect', () => {
+          connectionsOpened += 1;
+        });
+        return { dispatcher: pool, pool, tls };
+      }
+      case 'proxy':
+        return { dispatcher: new ProxyAgent({ ...poolOptions, uri: plan.uri, requestTls: { ...plan.requestTls, timeout: timeoutMs }, connect: { ...plan.connect, timeout: timeoutMs } }), pool: undefined, tls };
+      case 'socks': {
+        // client-node's SOCKS connector (v4 and v5) is not exported; its dispatcher is undici's Agent.
+        const factory = kubeConfig as unknown as { createDispatcher(c: typeof cluster, o: AgentOptions): Dispatcher };
+        return { dispatcher: factory.createDispatcher(cluster, agentOptions), pool: undefined, tls };
+      }
+      default: {
+        const _exhaustive: never = plan;
+        throw new UnavailableError(`unsupported connection settings for ${server}`);
+      }
+    }
+  }
+
+  /** The dispatcher for these credentials: built once, rebuilt when a rotating user's client certificate changed. */
+  function dispatcherFor(current: RequestCredentials): Dispatcher {
+    if (built !== undefined && (!credentials.rotating || sameTls(built.tls, current.tls))) return built.dispatcher;
+    const previous = built;
+    built = build(current.tls);
+    if (previous !== undefined) previous.dispatcher.close().catch(() => undefined);
+    return built.dispatcher;
+  }
+
+  async function send(request: KubeRequest): Promise<unknown> {
+    if (url === undefined) throw new UnavailableError(`${request.operation}: the kubeconfig's server URL cannot be parsed`);
+    let current: RequestCredentials;
+    try {
+      current = await credentials.current();
+    } catch (err) {
+      // An exec plugin's stderr or an auth provider's message may quote a credential: only the kind of failure is kept.
+      const name = err instanceof Error ? err.name : 'Error';
+      throw new UnavailableError(`${request.operation}: could not get the credentials of the kubeconfig user (${name})`);
+    }
+    const headers: Record<string, string> = { ...current.headers, accept: 'application/json', 'user-agent': USER_AGENT };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = request.contentType ?? 'application/json';
+    }
+    let answer: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      const dispatcher = dispatcherFor(current);
+      answer = await dispatcher.request({ origin, path: basePath + request.path, method: request.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      if (answer.statusCode === 404 && request.absentOk) {
+        await answer.body.dump();
+        return undefined;
+      }
+      text = await answer.body.text();
+    } catch (err) {
+      throw toKubeError(err, request.operation);
+    }
+    const { statusCode } = answer;
+    if (statusCode < 200 || statusCode >= 300) {
+      throw errorForResponse(statusCode, text, answer.headers, request.operation) ?? new UnavailableError(`${request.operation}: HTTP ${statusCode}`);
+    }
+    if (text.length === 0) return {}; // e.g. a DELETE answered without a body: still "done"
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new UnavailableError(`${request.operation}: the API server answered HTTP ${statusCode} with a body that is not JSON`);
+    }
+  }
+
+  return {
+    server,
+    send,
+    stats() {
+      const pool = built?.pool;
+      if (pool === undefined) return undefined;
+      const { connected, free, size } = pool.stats;
+      return { connected, free, size, connectionsOpened };
+    },
+    async close() {
+      await built?.dispatcher.close();
+    },
+  };
+}
