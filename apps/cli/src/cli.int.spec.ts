@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AMKO_CLUSTER_KIND, FEDERATED_KINDS, type KubeObject } from '@amko-fed/domain';
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { startEmulatedClusters, kubeconfigYaml, type EmulatedCluster } from '@amko-fed/kube-emulator';
-import { createFederationLog, createMemberRegistry, createRedisConnection, createResultsStore } from '@amko-fed/queue';
+import { createFederationLog, createMemberRegistry, createRedisConnection, createResultsStore, DEFAULT_KEY_PREFIX } from '@amko-fed/queue';
 import { isolatedPrefix } from '@amko-fed/testing';
 import { runCli } from './program.ts';
 
@@ -210,7 +210,6 @@ describe('amko-fed status and replay', () => {
 
 describe('the amko-fed binary', () => {
   it('defaults --key-prefix to the deployment default of the queue library', async () => {
-    const { DEFAULT_KEY_PREFIX } = await import('@amko-fed/queue');
     const help = await run(['status', '--help']);
     expect(help.out).toContain(`(default: "${DEFAULT_KEY_PREFIX}")`);
   });
