@@ -182,6 +182,17 @@ describe('watcher (capture)', () => {
     });
   });
 
+  describe('when followers already hold copies at start', () => {
+    it('reconciles only the follower whose copy drifted', async () => {
+      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
+      await fixture.client.cluster2.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
+      await fixture.client.cluster3.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 15));
+      const { recorder } = await start();
+      await eventually(() => expect(recorder.jobs).toHaveLength(1));
+      expect(recorder.jobs).toEqual([{ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', seq: 1, reason: 'resync' }]);
+    });
+  });
+
   describe('when the leader\'s watch has to relist', () => {
     it('resyncs again and records what changed meanwhile', async () => {
       const { w, view } = await start();

@@ -85,7 +85,9 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
       if (appended) {
         const op = current === undefined ? 'delete' : 'upsert';
         metrics.events.inc({ kind: ref.kind, op });
-        logger.info({ objectKey: key, seq, op, source: options.source }, `Recorded ${ref.kind} ${op === 'delete' ? 'deletion' : 'change'}`);
+        // Watched changes are news; the resync's catch-up is summarised by the resync itself.
+        const level = options.source === 'watch' ? 'info' : 'debug';
+        logger[level]({ objectKey: key, seq, op, source: options.source }, `Recorded ${ref.kind} ${op === 'delete' ? 'deletion' : 'change'}`);
       }
       if ((appended && options.source === 'watch') || unenqueued.has(key)) {
         unenqueued.set(key, seq);

@@ -1,8 +1,15 @@
 /**
  * The functional core of a resync: which keys must be converged into the projection, and which
- * (follower, key) reconciles to enqueue. Follower-only keys matter: a GSLBConfig that exists only
- * on a follower must be deleted there (singleton consolidation), which the replicator does when the
- * projection holds a tombstone for it.
+ * (follower, key) reconciles to enqueue.
+ *
+ * A follower is listed (its objects of the federated kinds with their content hashes), so the
+ * resync sees drift itself: a reconcile is enqueued where the follower differs from the leader —
+ * missing, extra (a tombstone makes the replicator delete it: singleton consolidation), other
+ * content, being deleted — or where the follower's last apply of the object failed (so the next
+ * result can clear it). Where the follower already holds exactly the leader's content, the
+ * replicator would plan a no-op, so no job is made: steady-state resyncs cost one list per kind and
+ * follower, not one job per object and follower. When listing a follower failed, every object is
+ * reconciled there, tombstones included.
  */
 import type { ObjectKey } from '@amko-fed/domain';
 import type { ReplicationJob } from '@amko-fed/queue';
@@ -11,49 +18,65 @@ export interface IndexView {
   get(key: ObjectKey): { readonly seq: number; readonly state: 'present' | 'absent' } | undefined;
 }
 
+/** A follower's objects as listed: content hash per key (DELETING for objects being deleted). */
+export type FollowerObjects = ReadonlyMap<ObjectKey, string>;
+export const DELETING = 'deleting';
+
 /**
  * Keys to converge before enqueueing: every leader object (appended when its content differs from
  * the projection) and every projection entry still "present" that the leader no longer has (it was
  * deleted while nobody watched: a tombstone is appended).
  */
-export function keysToConverge(leaderKeys: ReadonlySet<ObjectKey>, projected: Iterable<[ObjectKey, { readonly state: 'present' | 'absent' }]>): ObjectKey[] {
+export function keysToConverge(leaderKeys: Iterable<ObjectKey>, projected: Iterable<[ObjectKey, { readonly state: 'present' | 'absent' }]>): ObjectKey[] {
   const keys = [...leaderKeys];
-  for (const [key, entry] of projected) if (entry.state === 'present' && !leaderKeys.has(key)) keys.push(key);
+  const onLeader = new Set(keys);
+  for (const [key, entry] of projected) if (entry.state === 'present' && !onLeader.has(key)) keys.push(key);
   return keys;
 }
 
 /** Keys seen on followers that neither the leader nor the projection knows: they get tombstones. */
 export function unknownFollowerKeys(
-  followerKeys: ReadonlyMap<string, ReadonlySet<ObjectKey> | undefined>,
-  leaderKeys: ReadonlySet<ObjectKey>,
+  followers: ReadonlyMap<string, FollowerObjects | undefined>,
+  leader: ReadonlyMap<ObjectKey, string>,
   index: IndexView,
 ): ObjectKey[] {
   const unknown = new Set<ObjectKey>();
-  for (const keys of followerKeys.values()) {
-    for (const key of keys ?? []) if (!leaderKeys.has(key) && (index.get(key)?.seq ?? 0) === 0) unknown.add(key);
+  for (const objects of followers.values()) {
+    for (const key of objects?.keys() ?? []) if (!leader.has(key) && (index.get(key)?.seq ?? 0) === 0) unknown.add(key);
   }
   return [...unknown];
 }
 
-/**
- * The reconcile jobs for `clusters`: every leader key, plus the keys found on that follower; when
- * listing a follower failed (`undefined`), every projection key instead, tombstones included, so
- * deletions still reach it. Keys without a projection entry are skipped (nothing to apply yet).
- */
-export function resyncJobs(
-  clusters: readonly string[],
-  leaderKeys: ReadonlySet<ObjectKey>,
-  followerKeys: ReadonlyMap<string, ReadonlySet<ObjectKey> | undefined>,
-  projectedKeys: readonly ObjectKey[],
-  index: IndexView,
-): ReplicationJob[] {
+export interface ResyncJobsInput {
+  readonly clusters: readonly string[];
+  /** The leader's objects: content hash per key. */
+  readonly leader: ReadonlyMap<ObjectKey, string>;
+  /** Per follower its listed objects, or undefined when listing it failed. */
+  readonly followers: ReadonlyMap<string, FollowerObjects | undefined>;
+  /** Every projection key of the federated kinds. */
+  readonly projectedKeys: readonly ObjectKey[];
+  readonly index: IndexView;
+  /** Whether the follower's latest result for the key is a failure. */
+  lastApplyFailed(cluster: string, key: ObjectKey): boolean;
+}
+
+/** The reconcile jobs; keys without a projection entry are skipped (nothing to apply yet). */
+export function resyncJobs(input: ResyncJobsInput): ReplicationJob[] {
   const jobs: ReplicationJob[] = [];
-  for (const cluster of clusters) {
-    const listed = followerKeys.get(cluster);
-    const keys = new Set<ObjectKey>(leaderKeys);
-    for (const key of listed ?? projectedKeys) keys.add(key);
+  for (const cluster of input.clusters) {
+    const listed = input.followers.get(cluster);
+    const keys = new Set<ObjectKey>();
+    if (listed === undefined) {
+      for (const key of input.leader.keys()) keys.add(key);
+      for (const key of input.projectedKeys) keys.add(key);
+    } else {
+      for (const [key, hash] of input.leader) {
+        if (listed.get(key) !== hash || input.lastApplyFailed(cluster, key)) keys.add(key);
+      }
+      for (const key of listed.keys()) if (!input.leader.has(key)) keys.add(key);
+    }
     for (const key of keys) {
-      const seq = index.get(key)?.seq ?? 0;
+      const seq = input.index.get(key)?.seq ?? 0;
       if (seq > 0) jobs.push({ cluster, objectKey: key, seq, reason: 'resync' });
     }
   }

@@ -1,13 +1,14 @@
 /**
  * Full resync (at start, after a relist, every RESYNC_INTERVAL) and per-member resync (when a
  * member becomes valid again): the leader's objects are diffed against the projection (synthetic
- * events, tombstones for deletions nobody saw), followers are listed for objects only they hold,
- * and a reconcile is enqueued for every (valid follower, object). Requests coalesce: at most one
- * resync runs at a time.
+ * events, tombstones for deletions nobody saw), every valid follower is listed, and a reconcile is
+ * enqueued for every (valid follower, object) where the follower differs from the leader (see
+ * plan-resync.ts). Requests coalesce: at most one resync runs at a time.
  */
 import {
   AVI_SYSTEM_NAMESPACE,
   FEDERATED_KINDS,
+  hashFederatedContent,
   isFederatedCopy,
   parseObjectKey,
   toObjectKey,
@@ -20,7 +21,8 @@ import type { Logger } from 'pino';
 import type { Capture } from '../capture/capture.ts';
 import type { ProjectionIndex } from '../capture/projection-index.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
-import { keysToConverge, resyncJobs, unknownFollowerKeys } from './plan-resync.ts';
+import { mapConcurrent } from './map-concurrent.ts';
+import { DELETING, keysToConverge, resyncJobs, unknownFollowerKeys, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 
 export interface ResyncDeps {
@@ -32,9 +34,14 @@ export interface ResyncDeps {
   readonly logger: Logger;
   validFollowers(): readonly string[];
   clientOf(cluster: string): ClusterClient | undefined;
-  /** Jobs per enqueueMany call. @defaultValue 2000 */
+  /** Whether a follower's latest result for an object is a failure (then it is reconciled even if it looks equal). */
+  lastApplyFailed(cluster: string, key: ObjectKey): boolean;
+  /** Jobs per enqueueMany call. @defaultValue 500 */
   readonly batchSize?: number;
 }
+
+/** Followers listed at the same time during a resync. */
+const LISTING_CONCURRENCY = 8;
 
 export interface Resync {
   /** Requests a resync of every valid follower, or only of `clusters`. */
@@ -49,7 +56,7 @@ export interface Resync {
 export function createResync(deps: ResyncDeps): Resync {
   const { capture, index, queues, kinds, metrics } = deps;
   const logger = deps.logger.child({ component: 'resync' });
-  const batchSize = deps.batchSize ?? 2000;
+  const batchSize = deps.batchSize ?? 100;
   let pendingAll = false;
   const pendingClusters = new Set<string>();
   let running: Promise<void> | undefined;
@@ -58,19 +65,22 @@ export function createResync(deps: ResyncDeps): Resync {
   let completed = 0;
   let stopped = false;
 
-  async function listFollower(client: ClusterClient | undefined): Promise<Set<ObjectKey> | undefined> {
+  async function listFollower(client: ClusterClient | undefined): Promise<FollowerObjects | undefined> {
     if (client === undefined) return undefined;
     try {
-      const perKind = await Promise.all(
+      const objects = new Map<ObjectKey, string>();
+      await Promise.all(
         kinds.map(async (kind) => {
           const info = FEDERATED_KINDS[kind];
           const list = await client.list(info, AVI_SYSTEM_NAMESPACE);
-          return list.items
-            .filter((item) => info.singleton || isFederatedCopy(item))
-            .map((item) => toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: item.metadata.name }));
+          for (const item of list.items) {
+            if (!info.singleton && !isFederatedCopy(item)) continue;
+            const key = toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: item.metadata.name });
+            objects.set(key, item.metadata.deletionTimestamp === undefined ? hashFederatedContent(item, info) : DELETING);
+          }
         }),
       );
-      return new Set(perKind.flat());
+      return objects;
     } catch (err) {
       logger.warn({ err, cluster: client.context }, 'Could not list federated objects on follower; reconciling every known object there');
       return undefined;
@@ -79,18 +89,19 @@ export function createResync(deps: ResyncDeps): Resync {
 
   async function runOnce(clusters: readonly string[], full: boolean): Promise<void> {
     const end = metrics.resyncDuration.startTimer();
-    const leaderKeys = new Set<ObjectKey>();
-    for (const object of capture.objects()) leaderKeys.add(object.key);
+    const leader = new Map<ObjectKey, string>();
+    for (const object of capture.objects()) leader.set(object.key, object.contentHash);
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
-    let ok = await capture.converge(keysToConverge(leaderKeys, projected), { source: 'resync', tombstoneUnknown: false });
+    let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync', tombstoneUnknown: false });
 
-    const listings = new Map<string, ReadonlySet<ObjectKey> | undefined>(
-      await Promise.all(clusters.map(async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const)),
+    // Bounded: each listing holds a follower's objects in memory until only their hashes are kept.
+    const followers = new Map<string, FollowerObjects | undefined>(
+      await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
     );
-    const unknown = unknownFollowerKeys(listings, leaderKeys, index);
+    const unknown = unknownFollowerKeys(followers, leader, index);
     if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync', tombstoneUnknown: true })) && ok;
 
-    const jobs = resyncJobs(clusters, leaderKeys, listings, index.keys(kinds), index);
+    const jobs = resyncJobs({ clusters, leader, followers, projectedKeys: index.keys(kinds), index, lastApplyFailed: deps.lastApplyFailed });
     for (let i = 0; i < jobs.length; i += batchSize) {
       const batch = jobs.slice(i, i + batchSize);
       await queues.enqueueMany(batch);
@@ -99,7 +110,7 @@ export function createResync(deps: ResyncDeps): Resync {
     const seconds = end();
     if (!ok) throw new ResyncIncompleteError('some objects could not be recorded in the federation log');
     logger.info(
-      { full, followers: clusters.length, objects: leaderKeys.size, jobs: jobs.length, tombstoned: unknown.length, seconds },
+      { full, followers: clusters.length, objects: leader.size, jobs: jobs.length, tombstoned: unknown.length, seconds },
       full ? 'Resynced all followers' : 'Resynced followers',
     );
   }

@@ -63,6 +63,7 @@ export function createFederation(deps: FederationDeps): Federation {
     },
     onHealthChange: deps.onStatusChange,
   });
+  const results = createResultsCache({ store: deps.results, logger: deps.logger, onChange: deps.onStatusChange });
   const resync: Resync = createResync({
     capture,
     index,
@@ -72,8 +73,8 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
+    lastApplyFailed: (cluster, key) => results.get(cluster, key)?.failed === true,
   });
-  const results = createResultsCache({ store: deps.results, logger: deps.logger, onChange: deps.onStatusChange });
 
   return {
     resync,
