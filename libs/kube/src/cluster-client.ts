@@ -2,12 +2,16 @@
  * A typed client for one cluster (one kubeconfig context): the AMKO kinds, AMKOCluster /status,
  * Leases and Secrets. Every call has a timeout and every failure is a classified domain error.
  * The AMKO kinds go through the lean request path (kube-transport.ts); Leases and Secrets, a few
- * calls a minute, through client-node's typed APIs.
+ * calls a minute, through client-node's typed APIs, loaded on their first call.
  */
-import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Lease, type V1Secret } from '@kubernetes/client-node';
+import type { KubeConfig, V1Lease, V1Secret } from '@kubernetes/client-node';
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
+import { clientNode } from './client-node.ts';
+import { kubeConfigForContext } from './kube-config.ts';
 import { httpStatusOf, toKubeError } from './kube-error.ts';
-import { createKubeTransport } from './kube-transport.ts';
+import { readContextAccess } from './kubeconfig-context.ts';
+import { createKubeTransport, transportOptionsOf, type KubeTransport } from './kube-transport.ts';
+import { fixedCredentials } from './request-credentials.ts';
 import { timeoutOptions } from './request-timeout.ts';
 
 export const FIELD_MANAGER = 'amko-federation';
@@ -47,6 +51,8 @@ export interface ClusterClientOptions {
   /** Per-request timeout. @defaultValue 10_000 */
   readonly timeoutMs?: number;
 }
+
+type ClientNodeApis = ReturnType<typeof clientNode>;
 
 type DispatcherFactory = (cluster: unknown, agentOptions: unknown) => unknown;
 
@@ -90,13 +96,52 @@ const MERGE_PATCH = 'application/merge-patch+json';
 export function createClusterClient(options: ClusterClientOptions): ClusterClient {
   const { context, kubeConfig } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  // The hot CRUD calls: the lean path (one undici pool, no ApiException, no fetch machinery).
-  const transport = createKubeTransport({ kubeConfig, timeoutMs });
-  // Leases and Secrets: client-node's typed APIs, with one reused dispatcher.
-  reuseDispatcher(kubeConfig);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
-  const plain = timeoutOptions(timeoutMs);
+  return buildClusterClient({ context, timeoutMs, kubeConfig: () => kubeConfig, transport: createKubeTransport(transportOptionsOf(kubeConfig, timeoutMs)) });
+}
+
+export interface ClusterClientForContextOptions {
+  /** Per-request timeout. @defaultValue 10_000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The client of `context` in the kubeconfig `kubeconfigText`, without loading client-node when the
+ * context's credentials are static (token, basic auth, client certificate): its `kubeConfig`, Leases
+ * and Secrets load it on first use. Exec plugins, auth providers and proxies go through a
+ * client-node KubeConfig at once. Throws KubeConfigError like `kubeConfigForContext`.
+ */
+export function clusterClientForContext(kubeconfigText: string, context: string, options: ClusterClientForContextOptions = {}): ClusterClient {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const access = readContextAccess(kubeconfigText, context);
+  let kc: KubeConfig | undefined;
+  const kubeConfig = (): KubeConfig => (kc ??= kubeConfigForContext(kubeconfigText, context));
+  const transport = access.kind === 'static'
+    ? createKubeTransport({ server: access.server, credentials: fixedCredentials(access.credentials), timeoutMs, problem: access.problem })
+    : createKubeTransport(transportOptionsOf(kubeConfig(), timeoutMs));
+  return buildClusterClient({ context, timeoutMs, kubeConfig, transport });
+}
+
+interface ClusterClientParts {
+  readonly context: string;
+  readonly timeoutMs: number;
+  /** Built (or loaded) on first use. */
+  readonly kubeConfig: () => KubeConfig;
+  readonly transport: KubeTransport;
+}
+
+function buildClusterClient(parts: ClusterClientParts): ClusterClient {
+  const { context, timeoutMs, transport } = parts;
+  // Leases and Secrets: client-node's typed APIs, with one reused dispatcher, made on first use.
+  let typed: { core: InstanceType<ClientNodeApis['CoreV1Api']>; coordination: InstanceType<ClientNodeApis['CoordinationV1Api']>; plain: ReturnType<typeof timeoutOptions> } | undefined;
+  const apis = () => {
+    if (typed === undefined) {
+      const { CoreV1Api, CoordinationV1Api } = clientNode();
+      const kubeConfig = parts.kubeConfig();
+      reuseDispatcher(kubeConfig);
+      typed = { core: kubeConfig.makeApiClient(CoreV1Api), coordination: kubeConfig.makeApiClient(CoordinationV1Api), plain: timeoutOptions(timeoutMs) };
+    }
+    return typed;
+  };
 
   const describe = (verb: string, kind: KindInfo | string, namespace?: string, name?: string) =>
     `${verb} ${typeof kind === 'string' ? kind : kind.kind}${namespace !== undefined ? ` ${namespace}${name !== undefined ? `/${name}` : ''}` : ''} on ${context}`;
@@ -123,7 +168,9 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   return {
     context,
     server: transport.server,
-    kubeConfig,
+    get kubeConfig() {
+      return parts.kubeConfig();
+    },
     get: (kind, namespace, name) =>
       send({ method: 'GET', path: resourcePath(kind, namespace, name), absentOk: true, operation: describe('get', kind, namespace, name) }) as Promise<KubeObject | undefined>,
     list: async (kind, namespace) => {
@@ -152,14 +199,14 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         operation: describe('patch status of', kind, namespace, name),
       }) as Promise<KubeObject>,
     getLease: (namespace, name) =>
-      orUndefinedOn404(describe('get', 'Lease', namespace, name), () => coordination.readNamespacedLease({ namespace, name }, plain)),
+      orUndefinedOn404(describe('get', 'Lease', namespace, name), () => apis().coordination.readNamespacedLease({ namespace, name }, apis().plain)),
     createLease: (namespace, lease) =>
       call(describe('create', 'Lease', namespace, lease.metadata?.name), () =>
-        coordination.createNamespacedLease({ namespace, body: lease, fieldManager: FIELD_MANAGER }, plain)),
+        apis().coordination.createNamespacedLease({ namespace, body: lease, fieldManager: FIELD_MANAGER }, apis().plain)),
     replaceLease: (namespace, name, lease) =>
       call(describe('replace', 'Lease', namespace, name), () =>
-        coordination.replaceNamespacedLease({ namespace, name, body: lease, fieldManager: FIELD_MANAGER }, plain)),
+        apis().coordination.replaceNamespacedLease({ namespace, name, body: lease, fieldManager: FIELD_MANAGER }, apis().plain)),
     getSecret: (namespace, name) =>
-      orUndefinedOn404(describe('get', 'Secret', namespace, name), () => core.readNamespacedSecret({ namespace, name }, plain)),
+      orUndefinedOn404(describe('get', 'Secret', namespace, name), () => apis().core.readNamespacedSecret({ namespace, name }, apis().plain)),
   };
 }

@@ -2,7 +2,15 @@ export { kubeConfigForContext, localKubeConfig } from './kube-config.ts';
 export { KubeConfigError } from './kube-config-error.ts';
 export { timeoutOptions } from './request-timeout.ts';
 export { toKubeError, httpStatusOf } from './kube-error.ts';
-export { createClusterClient, FIELD_MANAGER, type ClusterClient, type ClusterClientOptions, type ObjectList } from './cluster-client.ts';
+export {
+  clusterClientForContext,
+  createClusterClient,
+  FIELD_MANAGER,
+  type ClusterClient,
+  type ClusterClientForContextOptions,
+  type ClusterClientOptions,
+  type ObjectList,
+} from './cluster-client.ts';
 export {
   createResilientInformer,
   type InformerHandlers,

@@ -3,12 +3,13 @@
  * request, so switching the current context of a shared KubeConfig would send one cluster's
  * credentials to another (reference/kube-api-notes.md §1). Every client here gets its own copy.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { clientNode } from './client-node.ts';
 import { KubeConfigError } from './kube-config-error.ts';
 
 /** Loads `text` and selects `context`; throws KubeConfigError (secret-free message) when impossible. */
 export function kubeConfigForContext(text: string, context: string): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (clientNode().KubeConfig)();
   try {
     kc.loadFromString(text);
   } catch (err) {
@@ -27,7 +28,7 @@ export function kubeConfigForContext(text: string, context: string): KubeConfig 
 /** The kubeconfig of the pod's own cluster (service account), or of `text` at `context`. */
 export function localKubeConfig(source: { kubeconfigText?: string | undefined; context?: string | undefined }): KubeConfig {
   if (source.kubeconfigText !== undefined) {
-    const kc = new KubeConfig();
+    const kc = new (clientNode().KubeConfig)();
     try {
       kc.loadFromString(source.kubeconfigText);
     } catch (err) {
@@ -36,7 +37,7 @@ export function localKubeConfig(source: { kubeconfigText?: string | undefined; c
     const context = source.context ?? kc.getCurrentContext();
     return kubeConfigForContext(source.kubeconfigText, context);
   }
-  const kc = new KubeConfig();
+  const kc = new (clientNode().KubeConfig)();
   kc.loadFromCluster();
   return kc;
 }

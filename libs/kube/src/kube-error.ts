@@ -4,8 +4,9 @@
  * client-node's (an ApiException, or whatever its fetch threw). Messages carry the API server's
  * Status message (never request headers, so never a token).
  */
-import { ApiException } from '@kubernetes/client-node';
+import type { ApiException } from '@kubernetes/client-node';
 import { UnavailableError, errorForHttpStatus, parseRetryAfterMs, type AmkoFedError, isAmkoFedError } from '@amko-fed/domain';
+import { clientNode } from './client-node.ts';
 
 interface StatusBody {
   message?: unknown;
@@ -67,11 +68,20 @@ function isTimeout(err: unknown): boolean {
   return typeof code === 'string' && TIMEOUT_CODES.has(code);
 }
 
+/**
+ * client-node's ApiException, checked without loading client-node for errors that cannot be one
+ * (an ApiException has a numeric `code` and a `body`; client-node is loaded if one exists).
+ */
+function asApiException(err: unknown): ApiException<unknown> | undefined {
+  if (!(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'number' || !('body' in err)) return undefined;
+  return err instanceof clientNode().ApiException ? (err as ApiException<unknown>) : undefined;
+}
+
 /** `operation` reads like "get GSLBConfig avi-system/gc-1 on cluster2". */
 export function toKubeError(err: unknown, operation: string, nowMs: number = Date.now()): AmkoFedError {
   if (isAmkoFedError(err)) return err;
-  if (err instanceof ApiException) {
-    const exception = err as ApiException<unknown>;
+  const exception = asApiException(err);
+  if (exception) {
     const mapped = errorForResponse(exception.code, exception.body, exception.headers, operation, nowMs);
     if (mapped) return mapped;
   }

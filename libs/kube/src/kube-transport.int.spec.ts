@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gslbConfig, startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
 import { createClusterClient } from './cluster-client.ts';
 import { kubeConfigForContext } from './kube-config.ts';
-import { createKubeTransport, type KubeTransport } from './kube-transport.ts';
+import { createKubeTransport, transportOptionsOf, type KubeTransport } from './kube-transport.ts';
 
 const GC = FEDERATED_KINDS.GSLBConfig;
 const NS = 'avi-system';
@@ -19,7 +19,7 @@ let workDir: string;
 const cluster = (i: number) => env.clusters[i] as (typeof env.clusters)[number];
 
 const transportFor = (context: string, timeoutMs = 5_000): KubeTransport =>
-  createKubeTransport({ kubeConfig: kubeConfigForContext(env.kubeconfig, context), timeoutMs });
+  createKubeTransport(transportOptionsOf(kubeConfigForContext(env.kubeconfig, context), timeoutMs));
 
 async function rejection(call: Promise<unknown>): Promise<unknown> {
   try {
@@ -167,7 +167,7 @@ describe('kube transport', () => {
       await writeFile(tokenFile, 'token-of-cluster1');
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromString(await execKubeconfig(tokenFile));
-      const transport = createKubeTransport({ kubeConfig, timeoutMs: 5_000 });
+      const transport = createKubeTransport(transportOptionsOf(kubeConfig, 5_000));
       try {
         cluster(0).requestLog.clear();
         await transport.send({ method: 'GET', path: LIST_PATH, operation: 'list' });
@@ -186,7 +186,7 @@ describe('kube transport', () => {
       await writeFile(tokenFile, 'fail');
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromString(await execKubeconfig(tokenFile));
-      const transport = createKubeTransport({ kubeConfig, timeoutMs: 5_000 });
+      const transport = createKubeTransport(transportOptionsOf(kubeConfig, 5_000));
       const err = await rejection(transport.send({ method: 'GET', path: LIST_PATH, operation: 'list GSLBConfig avi-system on exec' }));
       expect(err).toBeInstanceOf(UnavailableError);
       expect((err as Error).message).toBe('list GSLBConfig avi-system on exec: could not get the credentials of the kubeconfig user (Error)');

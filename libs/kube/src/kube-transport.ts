@@ -22,7 +22,7 @@ import type { AgentOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError } from '@amko-fed/domain';
 import { errorForResponse, toKubeError } from './kube-error.ts';
-import { createCredentialSource, sameTls, type RequestCredentials, type TlsMaterial } from './request-credentials.ts';
+import { createCredentialSource, sameTls, type CredentialSource, type RequestCredentials, type TlsMaterial } from './request-credentials.ts';
 
 export type KubeMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -63,10 +63,18 @@ export interface KubeTransport {
 }
 
 export interface KubeTransportOptions {
-  /** A KubeConfig whose current context is the cluster to talk to (never switched afterwards). */
-  readonly kubeConfig: KubeConfig;
+  /** The API server URL (a path prefix is kept). */
+  readonly server: string;
+  readonly credentials: CredentialSource;
   /** Connect, response-headers and body-gap timeout. @defaultValue 10_000 */
   readonly timeoutMs?: number;
+  /**
+   * For a cluster behind a proxy (kubeconfig proxy-url): client-node's KubeConfig maps it to a
+   * dispatcher. Direct connections never need it.
+   */
+  readonly proxiedBy?: KubeConfig | undefined;
+  /** When set, every request fails with this (secret-free) reason, e.g. a forbidden `http://`. */
+  readonly problem?: string | undefined;
 }
 
 export const USER_AGENT = 'amko-federation';
@@ -80,8 +88,6 @@ const KEEP_ALIVE_MS = 30_000;
 /** TCP keep-alive probes, as client-node and client-go use. */
 const TCP_KEEP_ALIVE_DELAY_MS = 30_000;
 
-type DispatcherPlan = ReturnType<KubeConfig['createDispatcherOptions']>;
-
 function definedTls(tls: TlsMaterial): AgentOptions {
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(tls)) if (value !== undefined) options[key] = value;
@@ -94,45 +100,43 @@ interface Built {
   readonly tls: TlsMaterial;
 }
 
-export function createKubeTransport(options: KubeTransportOptions): KubeTransport {
-  const { kubeConfig } = options;
-  const timeoutMs = options.timeoutMs ?? 10_000;
+/** The transport of a client-node KubeConfig's current context (credentials asked from it). */
+export function transportOptionsOf(kubeConfig: KubeConfig, timeoutMs?: number): KubeTransportOptions {
   const cluster = kubeConfig.getCurrentCluster();
-  const server = cluster?.server ?? '';
+  return { server: cluster?.server ?? '', credentials: createCredentialSource(kubeConfig), timeoutMs, proxiedBy: cluster?.proxyUrl ? kubeConfig : undefined };
+}
+
+export function createKubeTransport(options: KubeTransportOptions): KubeTransport {
+  const { server, credentials } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const url = URL.canParse(server) ? new URL(server) : undefined;
   const origin = url?.origin ?? '';
   /** A server URL may carry a path prefix (e.g. behind Rancher: https://host/k8s/clusters/c-1). */
   const basePath = url?.pathname.replace(/\/+$/, '') ?? '';
-  const credentials = createCredentialSource(kubeConfig);
   let built: Built | undefined;
   let connectionsOpened = 0;
 
   function build(tls: TlsMaterial): Built {
     const agentOptions = definedTls(tls);
-    const plan: DispatcherPlan = kubeConfig.createDispatcherOptions(cluster, agentOptions);
-    const connect = { keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS, timeout: timeoutMs };
     const poolOptions = { keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS * 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    switch (plan.type) {
-      case 'none':
-      case 'agent': {
-        const pool = new Pool(origin, { ...poolOptions, connect: { ...(plan.type === 'agent' ? plan.connect : {}), ...connect } });
-        pool.on('connect', () => {
-          connectionsOpened += 1;
-        });
-        return { dispatcher: pool, pool, tls };
-      }
-      case 'proxy':
-        return { dispatcher: new ProxyAgent({ ...poolOptions, uri: plan.uri, requestTls: { ...plan.requestTls, timeout: timeoutMs }, connect: { ...plan.connect, timeout: timeoutMs } }), pool: undefined, tls };
-      case 'socks': {
-        // client-node's SOCKS connector (v4 and v5) is not exported; its dispatcher is undici's Agent.
-        const factory = kubeConfig as unknown as { createDispatcher(c: typeof cluster, o: AgentOptions): Dispatcher };
-        return { dispatcher: factory.createDispatcher(cluster, agentOptions), pool: undefined, tls };
-      }
-      default: {
-        const _exhaustive: never = plan;
-        throw new UnavailableError(`unsupported connection settings for ${server}`);
-      }
+    const proxied = options.proxiedBy;
+    if (proxied === undefined) {
+      const pool = new Pool(origin, { ...poolOptions, connect: { ...agentOptions, keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS, timeout: timeoutMs } });
+      pool.on('connect', () => {
+        connectionsOpened += 1;
+      });
+      return { dispatcher: pool, pool, tls };
     }
+    const cluster = proxied.getCurrentCluster();
+    const plan = proxied.createDispatcherOptions(cluster, agentOptions);
+    if (plan.type === 'proxy') {
+      return { dispatcher: new ProxyAgent({ ...poolOptions, uri: plan.uri, requestTls: { ...plan.requestTls, timeout: timeoutMs }, connect: { ...plan.connect, timeout: timeoutMs } }), pool: undefined, tls };
+    }
+    // SOCKS: client-node's connector (v4 and v5) is not exported; its dispatcher is undici's Agent.
+    const factory = proxied as unknown as { createDispatcher(c: typeof cluster, o: AgentOptions): Dispatcher | undefined };
+    const dispatcher = factory.createDispatcher(cluster, agentOptions);
+    if (dispatcher === undefined) throw new UnavailableError(`no dispatcher for the proxy of ${origin}`);
+    return { dispatcher, pool: undefined, tls };
   }
 
   /** The dispatcher for these credentials: built once, rebuilt when a rotating user's client certificate changed. */
@@ -145,6 +149,7 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
   }
 
   async function send(request: KubeRequest): Promise<unknown> {
+    if (options.problem !== undefined) throw new UnavailableError(`${request.operation}: ${options.problem}`);
     if (url === undefined) throw new UnavailableError(`${request.operation}: the kubeconfig's server URL cannot be parsed`);
     let current: RequestCredentials;
     try {

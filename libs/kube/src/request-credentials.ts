@@ -49,7 +49,8 @@ async function readCredentials(kubeConfig: KubeConfig): Promise<RequestCredentia
     const text = headerText(value);
     if (text !== undefined) headers[name.toLowerCase()] = text;
   }
-  if (options.auth) headers['authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  // client-node's API clients send the bearer token when a user has both
+  if (options.auth && headers['authorization'] === undefined) headers['authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
   const tls: TlsMaterial = {
     ca: options.ca,
     cert: options.cert,
@@ -77,6 +78,12 @@ export function createCredentialSource(kubeConfig: KubeConfig): CredentialSource
       return fixed;
     },
   };
+}
+
+/** Credentials that never change (read from the kubeconfig once). */
+export function fixedCredentials(credentials: RequestCredentials): CredentialSource {
+  const current = Promise.resolve(credentials);
+  return { rotating: false, current: () => current };
 }
 
 type TlsValue = TlsMaterial[keyof TlsMaterial];

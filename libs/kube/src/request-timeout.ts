@@ -1,4 +1,5 @@
-import { Observable, type ConfigurationOptions, type ObservableMiddleware } from '@kubernetes/client-node';
+import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/client-node';
+import { clientNode } from './client-node.ts';
 
 /**
  * Per-call options that abort a request after `ms`. client-node has no timeout by default; a
@@ -6,6 +7,7 @@ import { Observable, type ConfigurationOptions, type ObservableMiddleware } from
  * `append` keeps the library's own middleware (User-Agent, auth).
  */
 export function timeoutOptions(ms: number, extraHeaders: Record<string, string> = {}): ConfigurationOptions<ObservableMiddleware> {
+  const { Observable } = clientNode();
   return {
     middlewareMergeStrategy: 'append',
     middleware: [

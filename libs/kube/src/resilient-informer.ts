@@ -8,8 +8,9 @@
  * restarted watch is connected (client-node's `start()` resolves after the watch response
  * headers, having reported any failure first).
  */
-import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
+import { clientNode } from './client-node.ts';
 import { toKubeError } from './kube-error.ts';
 import { timeoutOptions } from './request-timeout.ts';
 
@@ -57,6 +58,7 @@ export interface ResilientInformerOptions {
 export function createResilientInformer(options: ResilientInformerOptions): ResilientInformer {
   const { kubeConfig, kind, namespace, handlers } = options;
   const backoff = options.backoff ?? { baseMs: 250, capMs: 10_000 };
+  const { CustomObjectsApi, makeInformer } = clientNode();
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const path = `/apis/${kind.group}/${kind.version}/namespaces/${namespace}/${kind.plural}`;
   const listOptions = timeoutOptions(options.listTimeoutMs ?? 10_000);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readKubeconfig, UnavailableError, UnknownClusterError } from '@amko-fed/domain';
-import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
+import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
 import { readGslbConfig, type GslbConfigSource } from '@amko-fed/service';
 import type { Logger } from 'pino';
 import { collectStrings, createSecretRedactor, type Redactor } from './secret-redactor.ts';
@@ -91,16 +91,16 @@ export function createClusterClients(options: ClusterClientsOptions): ClusterCli
     const existing = clients.get(cluster);
     if (existing) return existing;
     if (loaded.state !== 'ok') throw new UnavailableError(`no client for cluster ${cluster}: ${loaded.reason}`);
-    let kubeConfig;
+    let client: ClusterClient;
     try {
-      kubeConfig = kubeConfigForContext(loaded.text, cluster);
+      // Static kubeconfig credentials never load client-node (~85 MB of RSS); see libs/kube.
+      client = clusterClientForContext(loaded.text, cluster, { timeoutMs: options.timeoutMs });
     } catch (err) {
       if (err instanceof Error && CONTEXT_MISSING.test(err.message)) {
         throw new UnknownClusterError(cluster, { cause: err });
       }
       throw new UnavailableError(`no client for cluster ${cluster}: ${err instanceof Error ? err.message : 'unusable kubeconfig'}`, { cause: err });
     }
-    const client = createClusterClient({ context: cluster, kubeConfig, timeoutMs: options.timeoutMs });
     clients.set(cluster, client);
     return client;
   }
