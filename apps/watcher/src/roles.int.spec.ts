@@ -149,6 +149,29 @@ describe('watcher (roles and replicas)', () => {
     });
   });
 
+  describe('when Redis goes away while leading', () => {
+    it('still switches role at once, reports not ready, and catches up when Redis is back', async () => {
+      const redis = new URL(fixture.redisUrl);
+      const port = await freePort();
+      const proxy = tcpProxy(redis.hostname, Number(redis.port || 6379));
+      cleanups.push(() => proxy.close());
+      await proxy.listen(port);
+      const w = await startWatcher(fixture, { REDIS_URL: `redis://127.0.0.1:${port}` }, running);
+      await settled(w);
+
+      await proxy.close();
+      await eventually(async () => expect((await w.watcher.health()).checks.find((c) => c.name === 'redis')?.ok).toBe(false));
+      await fixture.client.cluster1.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { isLeader: false } });
+      await eventually(async () => expect(await conditionsOf(fixture.client.cluster1)).toEqual(NOT_A_LEADER), 2_000);
+
+      await proxy.listen(port);
+      const view = redisView(fixture.redisUrl, w.config.keyPrefix);
+      cleanups.push(() => view.close());
+      await eventually(async () => expect((await view.registry.readMembers())?.members.map((m) => m.state)).toEqual(['stop', 'stop']));
+      await eventually(async () => expect((await w.watcher.health()).ready).toBe(true));
+    });
+  });
+
   describe('when the ops endpoints are called', () => {
     it('serves health, readiness and the watcher metrics', async () => {
       const w = await startWatcher(fixture, {}, running);

@@ -74,7 +74,9 @@ export function createWatcher(options: WatcherOptions): Watcher {
     const kubeConfig = localKubeConfig({ kubeconfigText, context: config.local.context });
     const local = createClusterClient({ context: kubeConfig.getCurrentContext(), kubeConfig, timeoutMs: config.kubeTimeoutMs });
 
-    const redis = createRedisConnection(config.redisUrl, { role: 'client', connectionName: 'amko-fed-watcher' });
+    // Fail fast while Redis is away (no offline queue): role, member and status work must not wait
+    // behind queued Redis commands; everything that needs Redis retries on its own.
+    const redis = createRedisConnection(config.redisUrl, { role: 'client', connectionName: 'amko-fed-watcher', overrides: { enableOfflineQueue: false } });
     let redisDown: string | undefined;
     redis.on('error', (err: Error) => {
       if (redisDown !== err.message) logger.warn({ err, redis: redactRedisUrl(config.redisUrl) }, 'Redis is not reachable, retrying');
@@ -93,7 +95,11 @@ export function createWatcher(options: WatcherOptions): Watcher {
     const queues = createFollowerQueues({ connection: redis, prefix, onError: (err, cluster) => logger.warn({ err, cluster }, 'Follower queue error') });
     const log = createFederationLog({ redis, prefix, clock });
     const registry = createMemberRegistry({ redis, prefix, clock });
-    const results = createResultsStore({ redis, prefix });
+    // The results store follows a stream with blocking reads on a duplicate of its connection; that
+    // one keeps ioredis' offline queue, so a read issued while (re)connecting waits instead of failing.
+    const resultsRedis = createRedisConnection(config.redisUrl, { role: 'client', connectionName: 'amko-fed-watcher-results' });
+    resultsRedis.on('error', () => undefined); // reported through the main connection's events
+    const results = createResultsStore({ redis: resultsRedis, prefix });
     const memberClients = createMemberClients({ timeoutMs: config.kubeTimeoutMs });
     const membersSource = createMembersKubeconfigSource({ ...config.gslbConfig, local, namespace: config.podNamespace });
 
@@ -126,6 +132,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
     const close = async (): Promise<void> => {
       await queues.close().catch((err: unknown) => logger.warn({ err }, 'Could not close follower queues'));
       await redis.quit().catch(() => redis.disconnect());
+      await resultsRedis.quit().catch(() => resultsRedis.disconnect());
       await server?.close();
     };
     return { redis, queues, elector, close };

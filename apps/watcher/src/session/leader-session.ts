@@ -87,7 +87,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     onStatus: (target, conditions) => status.observe(target, conditions),
   });
 
-  async function startFederation(): Promise<void> {
+  function startFederation(): void {
     if (federation !== undefined) return;
     federation = createFederation({
       kubeConfig: deps.localKubeConfig,
@@ -102,7 +102,9 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       clientOf: (cluster) => deps.memberClients.get(cluster),
       onStatusChange: () => status.schedule(),
     });
-    await federation.start();
+    // In the background: loading the projection waits for Redis, role and member checks must not.
+    const starting = federation;
+    starting.start().catch((err: unknown) => logger.error({ err }, 'Could not start federation'));
   }
 
   async function stopFederation(): Promise<void> {
@@ -130,7 +132,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       const becameValid = await members.applyLeader(checked, next.spec.clusterContext, next.generation);
       // A federation that starts now resyncs everything once its informers listed.
       const wasFederating = federation !== undefined;
-      if (!stopped) await startFederation();
+      if (!stopped) startFederation();
       if (wasFederating && becameValid.length > 0) federation?.resync.request(becameValid);
     } else {
       report = undefined;

@@ -14,6 +14,7 @@ export interface ResultsCache {
   get(cluster: string, key: ObjectKey): ResultSummary | undefined;
 }
 
+const STOP_WAIT_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function summarise(record: ResultRecord): ResultSummary {
@@ -79,8 +80,14 @@ export function createResultsCache(options: {
     },
     async stop() {
       stopped = true;
-      await follower?.stop();
+      const stopping = follower?.stop();
       follower = undefined;
+      // The follower's stop() disconnects its reader and waits for the pending read; a read queued
+      // while the reader was reconnecting never settles after that (ioredis does not flush the
+      // offline queue of a connection closed while reconnecting), so the wait is bounded.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([stopping, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+      clearTimeout(timer);
     },
     get: (cluster, key) => byCluster.get(cluster)?.get(key),
   };
