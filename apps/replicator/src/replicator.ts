@@ -103,7 +103,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     defaultJobOptions: followerJobOptions({ attempts: config.retryAttempts, backoffBaseMs: config.retryBaseMs }),
     onError: connectionErrorLogger(logger, 'queues'),
   });
-  const clients = createClusterClients({ source: config.gslbConfig, timeoutMs: config.kubeRequestTimeoutMs, logger });
+  const clients = createClusterClients({ source: config.gslbConfig, timeoutMs: config.kubeRequestTimeoutMs, maxConnections: config.concurrency + 1, logger });
   const fence = createLeaderFence({ ttlMs: config.fenceCacheTtlMs });
   const board = createBoard({ readOnly: config.boardReadOnly });
   let members: MembersDocument | undefined;

@@ -50,6 +50,8 @@ export interface ClusterClientOptions {
   readonly kubeConfig: KubeConfig;
   /** Per-request timeout. @defaultValue 10_000 */
   readonly timeoutMs?: number;
+  /** Most connections to the API server at once (the CRUD calls). @defaultValue unlimited */
+  readonly maxConnections?: number;
 }
 
 type ClientNodeApis = ReturnType<typeof clientNode>;
@@ -96,12 +98,15 @@ const MERGE_PATCH = 'application/merge-patch+json';
 export function createClusterClient(options: ClusterClientOptions): ClusterClient {
   const { context, kubeConfig } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  return buildClusterClient({ context, timeoutMs, kubeConfig: () => kubeConfig, transport: createKubeTransport(transportOptionsOf(kubeConfig, timeoutMs)) });
+  const transport = createKubeTransport(transportOptionsOf(kubeConfig, timeoutMs, options.maxConnections));
+  return buildClusterClient({ context, timeoutMs, kubeConfig: () => kubeConfig, transport });
 }
 
 export interface ClusterClientForContextOptions {
   /** Per-request timeout. @defaultValue 10_000 */
   readonly timeoutMs?: number;
+  /** Most connections to the API server at once (the CRUD calls). @defaultValue unlimited */
+  readonly maxConnections?: number;
 }
 
 /**
@@ -116,8 +121,8 @@ export function clusterClientForContext(kubeconfigText: string, context: string,
   let kc: KubeConfig | undefined;
   const kubeConfig = (): KubeConfig => (kc ??= kubeConfigForContext(kubeconfigText, context));
   const transport = access.kind === 'static'
-    ? createKubeTransport({ server: access.server, credentials: fixedCredentials(access.credentials), timeoutMs, problem: access.problem })
-    : createKubeTransport(transportOptionsOf(kubeConfig(), timeoutMs));
+    ? createKubeTransport({ server: access.server, credentials: fixedCredentials(access.credentials), timeoutMs, problem: access.problem, maxConnections: options.maxConnections })
+    : createKubeTransport(transportOptionsOf(kubeConfig(), timeoutMs, options.maxConnections));
   return buildClusterClient({ context, timeoutMs, kubeConfig, transport });
 }
 

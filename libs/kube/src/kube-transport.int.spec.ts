@@ -106,6 +106,20 @@ describe('kube transport', () => {
     });
   });
 
+  describe('when the connections are capped', () => {
+    it('never opens more than the cap and still answers every request', async () => {
+      const transport = createKubeTransport({ ...transportOptionsOf(kubeConfigForContext(env.kubeconfig, 'cluster1'), 5_000), maxConnections: 2 });
+      try {
+        const answers = await Promise.all(Array.from({ length: 20 }, () => transport.send({ method: 'GET', path: LIST_PATH, operation: 'list' })));
+        for (let i = 0; i < 20; i += 1) await transport.send({ method: 'GET', path: LIST_PATH, operation: 'list' });
+        expect(answers.every((a) => Array.isArray((a as { items?: unknown }).items))).toBe(true);
+        expect(transport.stats()?.connectionsOpened).toBeLessThanOrEqual(2);
+      } finally {
+        await transport.close();
+      }
+    });
+  });
+
   describe('when requests with a long timeout have finished', () => {
     it('leaves no timer behind for any of them', async () => {
       const transport = transportFor('cluster1', 60_000);

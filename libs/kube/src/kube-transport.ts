@@ -19,6 +19,7 @@
  */
 import { ProxyAgent, Pool, type Dispatcher } from 'undici';
 import type { AgentOptions } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UnavailableError } from '@amko-fed/domain';
 import { errorForResponse, toKubeError } from './kube-error.ts';
@@ -75,6 +76,11 @@ export interface KubeTransportOptions {
   readonly proxiedBy?: KubeConfig | undefined;
   /** When set, every request fails with this (secret-free) reason, e.g. a forbidden `http://`. */
   readonly problem?: string | undefined;
+  /**
+   * Most connections open at once; further requests wait for a free one (their timeouts start
+   * when they are sent). @defaultValue unlimited (undici may then open two per parallel request)
+   */
+  readonly maxConnections?: number | undefined;
 }
 
 export const USER_AGENT = 'amko-federation';
@@ -94,6 +100,16 @@ function definedTls(tls: TlsMaterial): AgentOptions {
   return options as AgentOptions;
 }
 
+/**
+ * One TLS context (CA store, client certificate) for all connections of a pool. Given `ca`/`cert`/
+ * `key` instead, `tls.connect` parses them into a new context for every connection.
+ */
+function directTls(agentOptions: AgentOptions): Record<string, unknown> {
+  const { ca, cert, key, pfx, passphrase, ...rest } = agentOptions;
+  if (ca === undefined && cert === undefined && key === undefined && pfx === undefined) return rest;
+  return { ...rest, secureContext: createSecureContext({ ca, cert, key, pfx, passphrase }) };
+}
+
 interface Built {
   readonly dispatcher: Dispatcher;
   readonly pool: Pool | undefined;
@@ -101,9 +117,9 @@ interface Built {
 }
 
 /** The transport of a client-node KubeConfig's current context (credentials asked from it). */
-export function transportOptionsOf(kubeConfig: KubeConfig, timeoutMs?: number): KubeTransportOptions {
+export function transportOptionsOf(kubeConfig: KubeConfig, timeoutMs?: number, maxConnections?: number): KubeTransportOptions {
   const cluster = kubeConfig.getCurrentCluster();
-  return { server: cluster?.server ?? '', credentials: createCredentialSource(kubeConfig), timeoutMs, proxiedBy: cluster?.proxyUrl ? kubeConfig : undefined };
+  return { server: cluster?.server ?? '', credentials: createCredentialSource(kubeConfig), timeoutMs, maxConnections, proxiedBy: cluster?.proxyUrl ? kubeConfig : undefined };
 }
 
 export function createKubeTransport(options: KubeTransportOptions): KubeTransport {
@@ -121,7 +137,7 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     const poolOptions = { keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS * 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     const proxied = options.proxiedBy;
     if (proxied === undefined) {
-      const pool = new Pool(origin, { ...poolOptions, connect: { ...agentOptions, keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS, timeout: timeoutMs } });
+      const pool = new Pool(origin, { ...poolOptions, connections: options.maxConnections ?? null, connect: { ...directTls(agentOptions), keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS, timeout: timeoutMs } });
       pool.on('connect', () => {
         connectionsOpened += 1;
       });

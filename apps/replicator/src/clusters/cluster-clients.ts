@@ -15,6 +15,11 @@ export interface ClusterClientsOptions {
   readonly source: GslbConfigSource;
   /** Per-request timeout of every client. */
   readonly timeoutMs: number;
+  /**
+   * Most connections per follower: a follower has at most CONCURRENCY jobs in flight, each sending
+   * one request at a time, plus a probe. Without a cap undici may open two per parallel request.
+   */
+  readonly maxConnections?: number;
   readonly logger: Logger;
 }
 
@@ -94,7 +99,7 @@ export function createClusterClients(options: ClusterClientsOptions): ClusterCli
     let client: ClusterClient;
     try {
       // Static kubeconfig credentials never load client-node (~85 MB of RSS); see libs/kube.
-      client = clusterClientForContext(loaded.text, cluster, { timeoutMs: options.timeoutMs });
+      client = clusterClientForContext(loaded.text, cluster, { timeoutMs: options.timeoutMs, maxConnections: options.maxConnections });
     } catch (err) {
       if (err instanceof Error && CONTEXT_MISSING.test(err.message)) {
         throw new UnknownClusterError(cluster, { cause: err });

@@ -5,11 +5,11 @@
 import type { ObjectKey } from '@amko-fed/domain';
 import type { ProjectionState, ResultRecordInput, ResultsStore } from '@amko-fed/queue';
 import type { Job } from 'bullmq';
-import type { Logger } from 'pino';
 import type { Redactor } from '../clusters/secret-redactor.ts';
 import type { ReplicatorMetrics } from '../metrics/metrics.ts';
 import { ApplyOutcome, type ApplyResult } from './apply-object.ts';
 import { classifyFailure, toWorkerError } from './job-failure.ts';
+import type { JobLogger } from './job-logger.ts';
 
 export type AttemptJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'timestamp' | 'opts'>;
 
@@ -31,7 +31,7 @@ export interface JobReturn {
 /** One attempt in progress: what is known about it when it ends. */
 export interface Attempt {
   readonly job: AttemptJob;
-  readonly logger: Logger;
+  readonly logger: JobLogger;
   readonly startedMs: number;
   readonly objectKey: ObjectKey | undefined;
   /** e.g. GSLBConfig (or "object" when the payload was unreadable). */

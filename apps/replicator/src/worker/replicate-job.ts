@@ -22,6 +22,7 @@ import type { LeaderFence } from '../fencing/leader-fence.ts';
 import { applyObject } from './apply-object.ts';
 import { createBurstCoalescer, type BurstCoalescerOptions } from './burst-coalescer.ts';
 import { AttemptFailedError } from './errors/attempt-failed-error.ts';
+import { createJobLogger } from './job-logger.ts';
 import { createJobOutcomes, type Attempt, type JobOutcomeDeps, type JobReturn } from './job-outcome.ts';
 
 export type { JobReturn } from './job-outcome.ts';
@@ -87,7 +88,7 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
     const decoded = decodeJob(job.data);
     const objectKey = decoded.ok ? decoded.job.objectKey : undefined;
     const ref = objectKey === undefined ? undefined : parseObjectKey(objectKey);
-    const logger = clusterLogger.child({ jobId: job.id, ...(objectKey === undefined ? {} : { objectKey }) });
+    const logger = createJobLogger(clusterLogger, objectKey === undefined ? { jobId: job.id } : { jobId: job.id, objectKey });
     const attempt: Attempt = { job, logger, startedMs, objectKey, kind: ref?.kind ?? 'object' };
     let entry: ProjectionState | undefined;
     let verb = 'apply';
