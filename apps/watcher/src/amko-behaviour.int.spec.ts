@@ -73,7 +73,7 @@ describe('watcher (AMKO behaviour)', () => {
         leader: 'cluster1',
         members: [{ cluster: 'cluster2', state: 'valid' }, { cluster: 'cluster3', state: 'valid' }],
       });
-      expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader', lease: 'leading' });
+      await eventually(async () => expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader', lease: 'leading' }));
     });
   });
 
@@ -260,7 +260,7 @@ describe('watcher (AMKO behaviour)', () => {
           reason: 'error in initialising member cluster contexts: members kubeconfig (GSLB_CONFIG) is not valid YAML: BAD_INDENT at line 2, column 12',
         },
       ]);
-      expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader' });
+      await eventually(async () => expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader' }));
 
       await createSecret(fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': fixture.membersKubeconfig });
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
