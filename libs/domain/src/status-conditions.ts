@@ -45,9 +45,11 @@ export interface StatusCondition {
  * would change nothing): same order, same type/status, reason compared with absent = "".
  * Unknown extra fields are ignored (the API server prunes them).
  */
+type ComparableCondition = Pick<AMKOClusterCondition, 'type' | 'status' | 'reason'>;
+
 export function conditionsEqual(
-  a: readonly AMKOClusterCondition[] | undefined,
-  b: readonly AMKOClusterCondition[] | undefined,
+  a: readonly ComparableCondition[] | undefined,
+  b: readonly ComparableCondition[] | undefined,
 ): boolean {
   const left = a ?? [];
   const right = b ?? [];

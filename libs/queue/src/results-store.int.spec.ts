@@ -1,6 +1,7 @@
 import type { ObjectKey } from '@amko-fed/domain';
-import { isolatedPrefix } from '@amko-fed/testing';
+import { isolatedPrefix, startTestRedis } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisConnection } from './connection.ts';
 import { eventually, redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { federationKeys } from './names.ts';
@@ -132,6 +133,27 @@ describe('results store', () => {
       await eventually(() => delivered.length, (n) => n === 1);
       await follower.stop();
       expect(delivered).toEqual([2]);
+    });
+  });
+
+  describe('when Redis goes away while following', () => {
+    it('stops within its bound even though the reader is reconnecting', async () => {
+      const own = await startTestRedis();
+      const client = createRedisConnection(own.url, { role: 'client' });
+      client.on('error', () => undefined);
+      try {
+        const store = createResultsStore({ redis: client, prefix: isolatedPrefix('results-gone') });
+        const errors: unknown[] = [];
+        const follower = store.followResults('0', () => undefined, { onError: (e) => errors.push(e), blockMs: 200 });
+        await eventually(() => follower.lastId, (id) => id !== '$');
+        await own.stop();
+        await eventually(() => errors.length, (n) => n > 0);
+        const stopped = await Promise.race([follower.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 5_000))]);
+        expect(stopped).toBe('stopped');
+      } finally {
+        client.disconnect();
+        await own.dispose();
+      }
     });
   });
 

@@ -228,9 +228,13 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
         },
         async stop() {
           stopped = true;
-          // Unblocks a pending XREAD BLOCK; the loop sees `stopped` and ends.
+          // Unblocks a pending XREAD BLOCK; the loop sees `stopped` and ends. A read queued while
+          // the reader was reconnecting may never settle after disconnect (ioredis keeps it in its
+          // offline queue), so the wait is bounded; nothing else holds on to that read.
           reader.disconnect();
-          await loop;
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([loop, new Promise<void>((resolve) => { timer = setTimeout(resolve, blockMs + 500); })]);
+          clearTimeout(timer);
         },
       };
     },
