@@ -20,19 +20,23 @@ const KindSchema = z
 /** A Kubernetes object as JSON (the watcher decides what to keep: spec, annotations, …). */
 const ObjectSchema = z.record(z.string(), z.unknown());
 
+const SourceSchema = z.enum(['watch', 'resync']);
+
+/** The fields an appended event and a stored event share (`source` too, placed last by each). */
+const eventFields = {
+  op: z.enum(['upsert', 'delete']),
+  objectKey: ObjectKeySchema,
+  kind: KindSchema,
+  resourceVersion: z.string(),
+  generation: z.number().int().min(0).optional(),
+  /** Hash of the federated content; required for upserts, the last known hash for deletes. */
+  contentHash: z.string().optional(),
+  /** The object; required for upserts, absent for deletes. */
+  object: ObjectSchema.optional(),
+};
+
 export const AppendEventInputSchema = z
-  .object({
-    op: z.enum(['upsert', 'delete']),
-    objectKey: ObjectKeySchema,
-    kind: KindSchema,
-    resourceVersion: z.string(),
-    generation: z.number().int().min(0).optional(),
-    /** Hash of the federated content; required for upserts, the last known hash for deletes. */
-    contentHash: z.string().optional(),
-    /** The object; required for upserts, absent for deletes. */
-    object: ObjectSchema.optional(),
-    source: z.enum(['watch', 'resync']),
-  })
+  .object({ ...eventFields, source: SourceSchema })
   .superRefine((input, ctx) => {
     if (parseObjectKey(input.objectKey)?.kind !== input.kind) {
       ctx.addIssue({ code: 'custom', path: ['kind'], message: 'must equal the kind in objectKey' });
@@ -51,16 +55,10 @@ export const FederationEventSchema = z.object({
   /** Stream entry id (`<ms>-<n>`), for paging. */
   id: z.string(),
   seq: z.number().int().min(1),
-  op: z.enum(['upsert', 'delete']),
-  objectKey: ObjectKeySchema,
-  kind: KindSchema,
-  resourceVersion: z.string(),
-  generation: z.number().int().min(0).optional(),
-  contentHash: z.string().optional(),
-  object: ObjectSchema.optional(),
+  ...eventFields,
   /** ISO time the event was appended (the watcher's clock). */
   time: z.iso.datetime({ offset: true }),
-  source: z.enum(['watch', 'resync']),
+  source: SourceSchema,
 });
 export type FederationEvent = z.infer<typeof FederationEventSchema>;
 
