@@ -3,11 +3,12 @@
  * can be tested. Token configuration is an emulator option; skipped against a real API server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, realServerSkips, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
+import { realServerSkips, type ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type SuiteCluster } from './support/suite.ts';
 import { amkoCluster, amkoClusters, clientsFor, failure, gslbConfig, gslbConfigs, type Clients } from './support/clients.ts';
 import { rawClient } from './support/http.ts';
 
-let provider: ClusterProvider;
+let suite: SuiteCluster;
 let cluster: ProvidedCluster;
 let admin: Clients;
 let reader: Clients;
@@ -20,29 +21,28 @@ function withToken(token: string): Clients {
 
 describe.skipIf(realServerSkips(process.env, 'auth', 'tokens and rules configured at emulator start'))('auth', () => {
   beforeAll(async () => {
-    provider = clusterProvider(process.env);
-    const [first] = await provider.clusters(1, {
-      tokens: [
-        'admin-token',
-        {
-          token: 'reader-token',
-          user: 'system:serviceaccount:avi-system:amko-fed-watcher',
-          rules: [
-            { verbs: ['get', 'list', 'watch'], resources: ['amkoclusters', 'gslbconfigs'], namespaces: ['avi-system'] },
-            { verbs: ['patch', 'update'], resources: ['amkoclusters/status'], namespaces: ['avi-system'] },
-          ],
-        },
-      ],
+    suite = await startSuiteCluster(process.env, {
+      cluster: {
+        tokens: [
+          'admin-token',
+          {
+            token: 'reader-token',
+            user: 'system:serviceaccount:avi-system:amko-fed-watcher',
+            rules: [
+              { verbs: ['get', 'list', 'watch'], resources: ['amkoclusters', 'gslbconfigs'], namespaces: ['avi-system'] },
+              { verbs: ['patch', 'update'], resources: ['amkoclusters/status'], namespaces: ['avi-system'] },
+            ],
+          },
+        ],
+      },
     });
-    if (!first) throw new Error('no cluster');
-    cluster = first;
-    admin = clientsFor(cluster);
+    ({ cluster, c: admin } = suite);
     reader = withToken('reader-token');
     await admin.co.createNamespacedCustomObject({ ...amkoClusters, namespace: 'avi-system', body: amkoCluster('leader') });
   });
 
   afterAll(async () => {
-    await provider?.close();
+    await suite?.close();
   });
 
   describe('when no token or a wrong token is sent', () => {

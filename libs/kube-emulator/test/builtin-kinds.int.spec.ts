@@ -4,25 +4,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { clusterProvider, type ClusterProvider } from './support/provider.ts';
+import { startSuiteCluster, type NamespacedSuiteCluster } from './support/suite.ts';
 import { collectWatch } from './support/watch.ts';
-import { clientsFor, createTestNamespace, eventually, failure, gslbConfig, gslbConfigs, metaOf, strategicMergePatch, uniqueName, type Clients } from './support/clients.ts';
+import { createTestNamespace, eventually, failure, gslbConfig, gslbConfigs, metaOf, strategicMergePatch, uniqueName, type Clients } from './support/clients.ts';
 
-let provider: ClusterProvider;
+let suite: NamespacedSuiteCluster;
 let c: Clients;
 let ns: string;
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [cluster] = await provider.clusters(1);
-  if (!cluster) throw new Error('no cluster');
-  c = clientsFor(cluster);
-  ns = await createTestNamespace(c);
+  suite = await startSuiteCluster(process.env, { namespace: true });
+  ({ c, ns } = suite);
 });
 
 afterAll(async () => {
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 /** A test CRD in its own group, so the suite can create and delete it freely. */

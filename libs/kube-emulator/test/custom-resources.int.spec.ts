@@ -3,11 +3,10 @@
  * the AMKO CRDs. Runs against the emulator, or a real API server with E2E_KUBECONFIG.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, type ClusterProvider } from './support/provider.ts';
+import { startSuiteCluster, type NamespacedSuiteCluster } from './support/suite.ts';
 import {
   amkoCluster,
   amkoClusters,
-  clientsFor,
   createTestNamespace,
   failure,
   gslbConfig,
@@ -20,23 +19,19 @@ import {
   type Clients,
 } from './support/clients.ts';
 
-let provider: ClusterProvider;
+let suite: NamespacedSuiteCluster;
 let c: Clients;
 let ns: string;
 const gc = (): typeof gslbConfigs & { namespace: string } => ({ ...gslbConfigs, namespace: ns });
 const ac = (): typeof amkoClusters & { namespace: string } => ({ ...amkoClusters, namespace: ns });
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [cluster] = await provider.clusters(1);
-  if (!cluster) throw new Error('no cluster');
-  c = clientsFor(cluster);
-  ns = await createTestNamespace(c);
+  suite = await startSuiteCluster(process.env, { namespace: true });
+  ({ c, ns } = suite);
 });
 
 afterAll(async () => {
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 describe('custom resources', () => {

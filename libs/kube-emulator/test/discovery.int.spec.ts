@@ -3,26 +3,24 @@
  * output, read with raw HTTP so headers and shapes are visible.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, realServerSkips, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
-import { clientsFor, createTestNamespace, gslbConfig, gslbConfigs, uniqueName, type Clients } from './support/clients.ts';
+import { realServerSkips, type ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type SuiteCluster } from './support/suite.ts';
+import { createTestNamespace, gslbConfig, gslbConfigs, uniqueName, type Clients } from './support/clients.ts';
 import { rawClient, type RawResponse } from './support/http.ts';
 
-let provider: ClusterProvider;
+let suite: SuiteCluster;
 let cluster: ProvidedCluster;
 let c: Clients;
 let get: (path: string, req?: Parameters<ReturnType<typeof rawClient>>[1]) => Promise<RawResponse>;
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [first] = await provider.clusters(1);
-  if (!first) throw new Error('no cluster');
-  cluster = first;
-  c = clientsFor(cluster);
+  suite = await startSuiteCluster(process.env);
+  ({ cluster, c } = suite);
   get = rawClient(cluster);
 });
 
 afterAll(async () => {
-  await provider?.close();
+  await suite?.close();
 });
 
 interface ResourceEntry {

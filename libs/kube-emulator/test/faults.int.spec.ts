@@ -4,12 +4,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedCluster } from '../src/index.ts';
-import { clusterProvider, realServerSkips, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
-import { clientsFor, eventually, failure, gslbConfig, gslbConfigs, mergePatch, uniqueName, type Clients } from './support/clients.ts';
+import { realServerSkips, type ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type SuiteCluster } from './support/suite.ts';
+import { eventually, failure, gslbConfig, gslbConfigs, mergePatch, uniqueName, type Clients } from './support/clients.ts';
 import { rawClient, type RawResponse } from './support/http.ts';
 import { collectWatch } from './support/watch.ts';
 
-let provider: ClusterProvider;
+let suite: SuiteCluster;
 let cluster: ProvidedCluster;
 let emulator: EmulatedCluster;
 let c: Clients;
@@ -18,12 +19,10 @@ const gc = { ...gslbConfigs, namespace: 'avi-system' };
 
 describe.skipIf(realServerSkips(process.env, 'faults', 'fault injection, the admin endpoint and the request log'))('faults', () => {
   beforeAll(async () => {
-    provider = clusterProvider(process.env);
-    const [first] = await provider.clusters(1);
-    if (!first?.emulator) throw new Error('no emulated cluster');
-    cluster = first;
-    emulator = first.emulator;
-    c = clientsFor(cluster);
+    suite = await startSuiteCluster(process.env);
+    ({ cluster, c } = suite);
+    if (!cluster.emulator) throw new Error('no emulated cluster');
+    emulator = cluster.emulator;
     raw = rawClient(cluster);
   });
 
@@ -32,7 +31,7 @@ describe.skipIf(realServerSkips(process.env, 'faults', 'fault injection, the adm
   });
 
   afterAll(async () => {
-    await provider?.close();
+    await suite?.close();
   });
 
   describe('when latency is set', () => {

@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import { clusterProvider, realServerSkips, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
-import { clientsFor, createTestNamespace, eventually, gslbConfig, gslbConfigs, mergePatch, uniqueName, type Clients } from './support/clients.ts';
+import { realServerSkips, type ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type NamespacedSuiteCluster } from './support/suite.ts';
+import { eventually, gslbConfig, gslbConfigs, mergePatch, uniqueName, type Clients } from './support/clients.ts';
 
-let provider: ClusterProvider;
+let suite: NamespacedSuiteCluster;
 let cluster: ProvidedCluster;
 let c: Clients;
 let ns: string;
@@ -40,18 +41,13 @@ async function startInformer(options: { restartOnError?: boolean } = {}): Promis
 }
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [first] = await provider.clusters(1);
-  if (!first) throw new Error('no cluster');
-  cluster = first;
-  c = clientsFor(cluster);
-  ns = await createTestNamespace(c);
+  suite = await startSuiteCluster(process.env, { namespace: true });
+  ({ cluster, c, ns } = suite);
 });
 
 afterAll(async () => {
   await Promise.all(informers.map((i) => i.stop()));
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 describe('informer', () => {

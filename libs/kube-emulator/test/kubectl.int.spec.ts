@@ -3,11 +3,12 @@
  * command is checked on kubectl's output and on the stored object (read with client-node).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
-import { clientsFor, createTestNamespace, eventually, failure, gslbConfigs, metaOf, uniqueName, type Clients } from './support/clients.ts';
+import type { ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type NamespacedSuiteCluster } from './support/suite.ts';
+import { clientsFor, eventually, failure, gslbConfigs, metaOf, uniqueName, type Clients } from './support/clients.ts';
 import { exitOf, kubectlFor, linesOf, type Kubectl } from './support/kubectl.ts';
 
-let provider: ClusterProvider;
+let suite: NamespacedSuiteCluster;
 let cluster: ProvidedCluster;
 let c: Clients;
 let k: Kubectl;
@@ -32,19 +33,14 @@ async function stored(name: string): Promise<{ spec: Record<string, unknown>; me
 }
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [first] = await provider.clusters(1);
-  if (!first) throw new Error('no cluster');
-  cluster = first;
-  c = clientsFor(cluster);
-  ns = await createTestNamespace(c, 'kubectl');
+  suite = await startSuiteCluster(process.env, { namespace: 'kubectl' });
+  ({ cluster, c, ns } = suite);
   k = await kubectlFor(cluster.kubeconfig(), cluster.contextName, process.env);
 });
 
 afterAll(async () => {
   await k?.dispose();
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 describe('kubectl', () => {
@@ -242,7 +238,7 @@ spec:
 
 describe('kubectl over plain HTTP', () => {
   it('applies and reads an object', async () => {
-    const [plain] = await provider.clusters(1, { http: true });
+    const [plain] = await suite.provider.clusters(1, { http: true });
     if (!plain) throw new Error('no cluster');
     expect(plain.emulator === undefined || plain.emulator.url.startsWith('http://')).toBe(true);
     const pk = await kubectlFor(plain.kubeconfig(), plain.contextName, process.env);

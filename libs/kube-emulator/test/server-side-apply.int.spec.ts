@@ -3,11 +3,12 @@
  * `kubectl apply --server-side` and the replicator need.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
-import { amkoCluster, amkoClusters, applyPatch, clientsFor, createTestNamespace, failure, gslbConfig, gslbConfigs, mergePatch, metaOf, uniqueName, type Clients } from './support/clients.ts';
+import type { ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type NamespacedSuiteCluster } from './support/suite.ts';
+import { amkoCluster, amkoClusters, applyPatch, failure, gslbConfig, gslbConfigs, mergePatch, metaOf, uniqueName, type Clients } from './support/clients.ts';
 import { rawClient } from './support/http.ts';
 
-let provider: ClusterProvider;
+let suite: NamespacedSuiteCluster;
 let cluster: ProvidedCluster;
 let c: Clients;
 let ns: string;
@@ -15,17 +16,12 @@ const gc = (): typeof gslbConfigs & { namespace: string } => ({ ...gslbConfigs, 
 const specOf = (o: unknown): Record<string, unknown> => (o as { spec: Record<string, unknown> }).spec;
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [first] = await provider.clusters(1);
-  if (!first) throw new Error('no cluster');
-  cluster = first;
-  c = clientsFor(cluster);
-  ns = await createTestNamespace(c);
+  suite = await startSuiteCluster(process.env, { namespace: true });
+  ({ cluster, c, ns } = suite);
 });
 
 afterAll(async () => {
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 describe('server-side apply', () => {

@@ -3,25 +3,21 @@
  * (prune → defaults → validate) and `fieldValidation`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, type ClusterProvider } from './support/provider.ts';
-import { clientsFor, createTestNamespace, failure, gdps, gslbConfig, gslbConfigs, mergePatch, uniqueName, type Clients } from './support/clients.ts';
+import { startSuiteCluster, type NamespacedSuiteCluster } from './support/suite.ts';
+import { failure, gdps, gslbConfig, gslbConfigs, mergePatch, uniqueName, type Clients } from './support/clients.ts';
 
-let provider: ClusterProvider;
+let suite: NamespacedSuiteCluster;
 let c: Clients;
 let ns: string;
 const gc = (): typeof gslbConfigs & { namespace: string } => ({ ...gslbConfigs, namespace: ns });
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [cluster] = await provider.clusters(1);
-  if (!cluster) throw new Error('no cluster');
-  c = clientsFor(cluster);
-  ns = await createTestNamespace(c);
+  suite = await startSuiteCluster(process.env, { namespace: true });
+  ({ c, ns } = suite);
 });
 
 afterAll(async () => {
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 const gdp = (name: string, spec: Record<string, unknown>): Record<string, unknown> => ({

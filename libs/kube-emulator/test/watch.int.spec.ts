@@ -3,11 +3,12 @@
  * bookmarks, timeoutSeconds and 410 Expired after the history is compacted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterProvider, realServerSkips, type ClusterProvider, type ProvidedCluster } from './support/provider.ts';
-import { clientsFor, createTestNamespace, gslbConfig, gslbConfigs, mergePatch, metaOf, uniqueName, type Clients } from './support/clients.ts';
+import { realServerSkips, type ProvidedCluster } from './support/provider.ts';
+import { startSuiteCluster, type SuiteCluster } from './support/suite.ts';
+import { gslbConfig, gslbConfigs, mergePatch, metaOf, uniqueName, type Clients } from './support/clients.ts';
 import { collectWatch, type CollectedWatch } from './support/watch.ts';
 
-let provider: ClusterProvider;
+let suite: SuiteCluster;
 let cluster: ProvidedCluster;
 let c: Clients;
 let ns: string;
@@ -27,22 +28,18 @@ async function listRv(): Promise<string> {
 }
 
 beforeAll(async () => {
-  provider = clusterProvider(process.env);
-  const [first] = await provider.clusters(1);
-  if (!first) throw new Error('no cluster');
-  cluster = first;
-  c = clientsFor(cluster);
+  suite = await startSuiteCluster(process.env);
+  ({ cluster, c } = suite);
 });
 
 afterAll(async () => {
   for (const w of open) w.stop();
-  await c?.core.deleteNamespace({ name: ns }).catch(() => undefined);
-  await provider?.close();
+  await suite?.close();
 });
 
 describe('watch', () => {
   beforeAll(async () => {
-    ns = await createTestNamespace(c);
+    ns = await suite.createNamespace();
   });
 
   describe('when resourceVersion is unset', () => {
@@ -120,7 +117,7 @@ describe('watch', () => {
 
 describe.skipIf(realServerSkips(process.env, 'watch (emulator hooks)', 'a 200 ms bookmark interval and history compaction'))('watch (emulator hooks)', () => {
   beforeAll(async () => {
-    ns ??= await createTestNamespace(c);
+    ns ??= await suite.createNamespace();
   });
 
   describe('when allowWatchBookmarks=true', () => {

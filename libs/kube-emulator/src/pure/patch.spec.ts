@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.ts';
-import { ApiError } from './status-error.ts';
-
-const thrown = (fn: () => unknown): ApiError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
-};
+import { thrownApiError as thrown } from '../../test/support/thrown.ts';
 
 describe('applyMergePatch', () => {
   describe('when given the RFC 7386 appendix A examples', () => {

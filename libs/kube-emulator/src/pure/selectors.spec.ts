@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { ApiError } from './status-error.ts';
-
-const thrown = (fn: () => unknown): ApiError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
-};
+import { thrownApiError as thrown } from '../../test/support/thrown.ts';
 
 const labels = { app: 'gslb', tier: 'front', 'amko.vmware.com/federated': 'true', version: '12' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsV1Of, MAX_UPDATE_MANAGERS, recordUpdate, serverSideApply, type ManagedFieldsEntry } from './server-side-apply.ts';
-import { ApiError } from './status-error.ts';
+import { thrownApiError } from '../../test/support/thrown.ts';
 
 type Obj = Record<string, unknown>;
 const API = 'amko.vmware.com/v1alpha1';
@@ -21,15 +21,7 @@ const update = (obj: Obj, previous: Obj | undefined, manager: string, now = T0, 
 const managed = (obj: Obj): ManagedFieldsEntry[] => ((obj['metadata'] as Obj)['managedFields'] as ManagedFieldsEntry[] | undefined) ?? [];
 const entryOf = (obj: Obj, manager: string): ManagedFieldsEntry | undefined => managed(obj).find((e) => e.manager === manager);
 const spec = (obj: Obj): Obj => obj['spec'] as Obj;
-const conflictOf = (fn: () => unknown): ApiError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a conflict');
-};
+const conflictOf = (fn: () => unknown) => thrownApiError(fn, 'a conflict');
 
 describe('fieldsV1Of', () => {
   describe('when an object has nested maps, lists and metadata', () => {
