@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FEDERATED_KINDS, UnavailableError } from '@amko-fed/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
+import { rejection, startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
 import { clusterClientForContext } from './cluster-client.ts';
 import { KubeConfigError } from './kube-config-error.ts';
 
@@ -11,16 +11,6 @@ const GC = FEDERATED_KINDS.GSLBConfig;
 const NS = 'avi-system';
 const PROBE = fileURLToPath(new URL('../test/lean-client-probe.ts', import.meta.url));
 let env: EmulatedClusters;
-const cluster = (i: number) => env.clusters[i] as (typeof env.clusters)[number];
-
-async function rejection(call: Promise<unknown>): Promise<unknown> {
-  try {
-    await call;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   env = await startClusters(['cluster1', 'cluster2']);
@@ -33,21 +23,21 @@ afterAll(async () => {
 describe('clusterClientForContext', () => {
   describe('when the context has a static token', () => {
     it('does the CRUD calls without loading client-node, which only a Lease call loads', async () => {
-      cluster(1).requestLog.clear();
+      env.cluster(1).requestLog.clear();
       const { stdout } = await promisify(execFile)(process.execPath, [PROBE], { env: { ...process.env, KUBECONFIG_TEXT: env.kubeconfig, CONTEXT: 'cluster2' } });
       expect(JSON.parse(stdout)).toEqual({ created: true, absent: true, lease: true, afterCrud: false, afterLease: true });
-      expect(new Set(cluster(1).requestLog.entries().map((e) => e.user))).toEqual(new Set(['cluster2-admin']));
+      expect(new Set(env.cluster(1).requestLog.entries().map((e) => e.user))).toEqual(new Set(['cluster2-admin']));
     });
 
     it('classifies refusals like the client-node path', async () => {
       const client = clusterClientForContext(env.kubeconfig, 'cluster1', { timeoutMs: 5_000 });
-      cluster(0).faults.set({ error: { status: 503, count: 1 } });
+      env.cluster(0).faults.set({ error: { status: 503, count: 1 } });
       try {
         const err = await rejection(client.list(GC, NS));
         expect(err).toBeInstanceOf(UnavailableError);
         expect((err as Error).message).toMatch(/^list GSLBConfig avi-system on cluster1: /);
       } finally {
-        cluster(0).faults.clear();
+        env.cluster(0).faults.clear();
       }
       expect(await client.get(GC, NS, uniqueName('missing'))).toBeUndefined();
     });
@@ -55,7 +45,7 @@ describe('clusterClientForContext', () => {
     it('gives its KubeConfig (loaded on demand) for the same context', () => {
       const client = clusterClientForContext(env.kubeconfig, 'cluster2');
       expect(client.kubeConfig.getCurrentContext()).toBe('cluster2');
-      expect(client.server).toBe(cluster(1).url);
+      expect(client.server).toBe(env.cluster(1).url);
     });
   });
 

@@ -9,7 +9,7 @@ import {
 } from '@amko-fed/domain';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { amkoCluster, gslbConfig, startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
+import { amkoCluster, gslbConfig, rejection, startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
 import { createClusterClient, type ClusterClient } from './cluster-client.ts';
 import { kubeConfigForContext } from './kube-config.ts';
 
@@ -21,16 +21,6 @@ let client2: ClusterClient;
 
 const clientFor = (context: string, timeoutMs = 5_000): ClusterClient =>
   createClusterClient({ context, kubeConfig: kubeConfigForContext(env.kubeconfig, context), timeoutMs });
-const cluster = (i: number) => env.clusters[i] as (typeof env.clusters)[number];
-
-async function rejection(call: Promise<unknown>): Promise<unknown> {
-  try {
-    await call;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   env = await startClusters(['cluster1', 'cluster2']);
@@ -68,7 +58,7 @@ describe('cluster client', () => {
       expect(await client1.delete(GC, NS, name)).toBe(true);
       expect(await client1.get(GC, NS, name)).toBeUndefined();
       expect(await client1.delete(GC, NS, name)).toBe(false);
-      const writes = cluster(0).requestLog.writes({ resource: 'gslbconfigs', name });
+      const writes = env.cluster(0).requestLog.writes({ resource: 'gslbconfigs', name });
       expect(writes.map((w) => `${w.verb}:${w.fieldManager ?? ''}`)).toEqual([
         'update:amko-federation', 'patch:amko-federation', 'delete:', 'delete:',
       ]);
@@ -84,7 +74,7 @@ describe('cluster client', () => {
       expect((updated as { status?: unknown }).status).toEqual({ conditions: [{ type: 'c', status: 'z', reason: 'r' }] });
       expect(updated.metadata.generation).toBe(1);
       expect((updated as { spec?: { isLeader?: boolean } }).spec?.isLeader).toBe(true);
-      const patches = cluster(0).requestLog.entries({ verb: 'patch', resource: 'amkoclusters', name });
+      const patches = env.cluster(0).requestLog.entries({ verb: 'patch', resource: 'amkoclusters', name });
       expect(patches.every((p) => p.subresource === 'status')).toBe(true);
     });
   });
@@ -134,14 +124,14 @@ describe('cluster client', () => {
     });
 
     it('classifies 429 as ThrottledError with the Retry-After delay', async () => {
-      cluster(0).faults.set({ error: { status: 429, retryAfterSeconds: 3, count: 1 } });
+      env.cluster(0).faults.set({ error: { status: 429, retryAfterSeconds: 3, count: 1 } });
       const err = await rejection(client1.list(GC, NS));
       expect(err).toBeInstanceOf(ThrottledError);
       expect((err as ThrottledError).retryAfterMs).toBe(3_000);
     });
 
     it('classifies 503 as a retryable UnavailableError', async () => {
-      cluster(0).faults.set({ error: { status: 503, count: 1 } });
+      env.cluster(0).faults.set({ error: { status: 503, count: 1 } });
       const err = await rejection(client1.get(GC, NS, 'x'));
       expect(err).toBeInstanceOf(UnavailableError);
       expect((err as UnavailableError).retryable).toBe(true);
@@ -150,20 +140,20 @@ describe('cluster client', () => {
 
   describe('when the API server does not answer', () => {
     it('gives up after the timeout with UnavailableError', async () => {
-      cluster(0).faults.set({ hang: { count: 1 } });
+      env.cluster(0).faults.set({ hang: { count: 1 } });
       const err = await rejection(clientFor('cluster1', 300).list(GC, NS));
       expect(err).toBeInstanceOf(UnavailableError);
       expect((err as Error).message).toBe('list GSLBConfig avi-system on cluster1: the API server did not answer in time');
     });
 
     it('reports a refused connection as UnavailableError', async () => {
-      await cluster(1).stop();
+      await env.cluster(1).stop();
       try {
         const err = await rejection(client2.list(GC, NS));
         expect(err).toBeInstanceOf(UnavailableError);
         expect((err as Error).message).toMatch(/^list GSLBConfig avi-system on cluster2: .*ECONNREFUSED/);
       } finally {
-        await cluster(1).start();
+        await env.cluster(1).start();
       }
       expect((await client2.list(GC, NS)).items).toBeDefined();
     });
@@ -173,11 +163,11 @@ describe('cluster client', () => {
     it('sends each cluster only its own credentials', async () => {
       for (const c of env.clusters) c.requestLog.clear();
       await Promise.all([client1.list(GC, NS), client2.list(GC, NS), client1.getLease(NS, 'x'), client2.getSecret(NS, 'y'), client1.list(AMKO_CLUSTER_KIND, undefined)]);
-      const users = (i: number) => new Set(cluster(i).requestLog.entries().map((e) => e.user));
+      const users = (i: number) => new Set(env.cluster(i).requestLog.entries().map((e) => e.user));
       expect(users(0)).toEqual(new Set(['cluster1-admin']));
       expect(users(1)).toEqual(new Set(['cluster2-admin']));
-      expect(client1.server).toBe(cluster(0).url);
-      expect(client2.server).toBe(cluster(1).url);
+      expect(client1.server).toBe(env.cluster(0).url);
+      expect(client2.server).toBe(env.cluster(1).url);
     });
   });
 });

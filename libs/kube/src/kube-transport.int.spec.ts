@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import { FEDERATED_KINDS, UnavailableError } from '@amko-fed/domain';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gslbConfig, startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
+import { gslbConfig, rejection, startClusters, uniqueName, type EmulatedClusters } from '../test/emulated.ts';
 import { createClusterClient } from './cluster-client.ts';
 import { kubeConfigForContext } from './kube-config.ts';
 import { createKubeTransport, transportOptionsOf, type KubeTransport } from './kube-transport.ts';
@@ -16,19 +16,9 @@ const NS = 'avi-system';
 const LIST_PATH = `/apis/${GC.group}/${GC.version}/namespaces/${NS}/${GC.plural}`;
 let env: EmulatedClusters;
 let workDir: string;
-const cluster = (i: number) => env.clusters[i] as (typeof env.clusters)[number];
 
 const transportFor = (context: string, timeoutMs = 5_000): KubeTransport =>
   createKubeTransport(transportOptionsOf(kubeConfigForContext(env.kubeconfig, context), timeoutMs));
-
-async function rejection(call: Promise<unknown>): Promise<unknown> {
-  try {
-    await call;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Live `Timeout` objects (node:timers), counted after a full garbage collection. */
 function liveTimers(): number {
@@ -54,7 +44,7 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'c1', cluster: { server: cluster(0).url, 'certificate-authority-data': cluster(0).caData } }],
+    clusters: [{ name: 'c1', cluster: { server: env.cluster(0).url, 'certificate-authority-data': env.cluster(0).caData } }],
     users: [{
       name: 'exec-user',
       user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [script], env: [{ name: 'TOKEN_FILE', value: tokenFile }], interactiveMode: 'Never' } },
@@ -151,7 +141,7 @@ describe('kube transport', () => {
 
   describe('when a ClusterClient makes many calls to one cluster', () => {
     it('sends all of its CRUD calls over at most two connections', async () => {
-      const port = new URL(cluster(1).url).port;
+      const port = new URL(env.cluster(1).url).port;
       let connections = 0;
       const onConnected = (message: unknown): void => {
         if (String((message as { connectParams?: { port?: unknown } }).connectParams?.port) === port) connections += 1;
@@ -183,11 +173,11 @@ describe('kube transport', () => {
       kubeConfig.loadFromString(await execKubeconfig(tokenFile));
       const transport = createKubeTransport(transportOptionsOf(kubeConfig, 5_000));
       try {
-        cluster(0).requestLog.clear();
+        env.cluster(0).requestLog.clear();
         await transport.send({ method: 'GET', path: LIST_PATH, operation: 'list' });
         await writeFile(tokenFile, 'token-of-cluster2');
         for (let i = 0; i < 5; i += 1) await transport.send({ method: 'GET', path: LIST_PATH, operation: 'list' });
-        const users = cluster(0).requestLog.entries({ verb: 'list', resource: 'gslbconfigs' }).map((e) => e.user);
+        const users = env.cluster(0).requestLog.entries({ verb: 'list', resource: 'gslbconfigs' }).map((e) => e.user);
         expect(users).toEqual(['cluster1-admin', ...Array<string>(5).fill('cluster2-token')]);
         expect(transport.stats()?.connectionsOpened).toBeLessThanOrEqual(2);
       } finally {

@@ -10,7 +10,7 @@ const GC = FEDERATED_KINDS.GSLBConfig;
 let env: EmulatedClusters;
 let client: ClusterClient;
 const started: ResilientInformer[] = [];
-const emulator = () => env.clusters[0] as (typeof env.clusters)[number];
+const emulator = () => env.cluster(0);
 
 interface Recorder {
   readonly informer: ResilientInformer;

@@ -1,6 +1,6 @@
 /**
  * Test support for libs/kube: emulated clusters whose tokens name their users (so the request log
- * shows whose credentials reached which cluster), object builders and a polling helper.
+ * shows whose credentials reached which cluster), object builders, a polling helper and `rejection`.
  */
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import { type KubeObject } from '@amko-fed/domain';
@@ -9,6 +9,8 @@ export interface EmulatedClusters {
   readonly clusters: readonly EmulatedCluster[];
   /** One kubeconfig holding every cluster (context = cluster name). */
   readonly kubeconfig: string;
+  /** Cluster `i` (0-based) of those started. */
+  cluster(i: number): EmulatedCluster;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startClusters(names: readonly string[]): Promise<EmulatedC
   return {
     clusters,
     kubeconfig: kubeconfigYaml(clusters),
+    cluster: (i) => clusters[i] as EmulatedCluster,
     close: async () => {
       await Promise.all(clusters.map((c) => c.close()));
     },
@@ -74,4 +77,14 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+/** Awaits a call that must fail and returns what it rejected with. */
+export async function rejection(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to fail');
 }
