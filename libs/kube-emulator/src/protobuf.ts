@@ -159,21 +159,23 @@ function decodeTime(buf: Buffer, micro: boolean): string {
   return date.toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
 }
 
-function decodeMapEntry(buf: Buffer, valueType: 'string' | 'bytes'): [string, string] {
+/** Calls `visit` for each length-delimited field of a message, in order; other fields are skipped. */
+function forEachLengthDelimitedField(buf: Buffer, visit: (field: number, bytes: Buffer) => void): void {
   const r = new Reader(buf);
-  let key = '';
-  let value = '';
   while (!r.done) {
     const tag = Number(r.varint());
-    const field = tag >> 3;
-    if ((tag & 7) !== 2) {
-      r.skip(tag & 7);
-      continue;
-    }
-    const bytes = r.bytes();
+    if ((tag & 7) === 2) visit(tag >> 3, r.bytes());
+    else r.skip(tag & 7);
+  }
+}
+
+function decodeMapEntry(buf: Buffer, valueType: 'string' | 'bytes'): [string, string] {
+  let key = '';
+  let value = '';
+  forEachLengthDelimitedField(buf, (field, bytes) => {
     if (field === 1) key = bytes.toString('utf8');
     else if (field === 2) value = valueType === 'bytes' ? bytes.toString('base64') : bytes.toString('utf8');
-  }
+  });
   return [key, value];
 }
 
@@ -231,24 +233,16 @@ function decodeMessage(buf: Buffer, schema: MessageSchema): JsonObject {
 /** Decodes a `k8s\0`-enveloped protobuf object of a supported built-in kind to JSON. */
 export function decodeProtobufObject(raw: Buffer): JsonObject {
   if (raw.length < 4 || raw.readUInt32BE(0) !== 0x6b387300) throw badRequest('protobuf: missing the k8s envelope');
-  const envelope = new Reader(raw.subarray(4));
   let apiVersion = '';
   let kind = '';
   let payload: Buffer = Buffer.alloc(0);
-  while (!envelope.done) {
-    const tag = Number(envelope.varint());
-    const field = tag >> 3;
-    if ((tag & 7) !== 2) {
-      envelope.skip(tag & 7);
-      continue;
-    }
-    const bytes = envelope.bytes();
+  forEachLengthDelimitedField(raw.subarray(4), (field, bytes) => {
     if (field === 1) {
       const typeMeta = decodeMessage(bytes, { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } });
       apiVersion = String(typeMeta['apiVersion'] ?? '');
       kind = String(typeMeta['kind'] ?? '');
     } else if (field === 2) payload = bytes;
-  }
+  });
   const schema = kinds[`${apiVersion}/${kind}`];
   if (!schema) throw unsupportedMediaType(`the emulator cannot decode ${apiVersion} ${kind} from protobuf; send JSON`);
   return { apiVersion, kind, ...decodeMessage(payload, schema) };
