@@ -2,7 +2,9 @@
  * Helpers of the process-level suites: leader-side writes through the emulators' REST API, reads of
  * follower copies and AMKOCluster conditions, and polling with functional deadlines.
  */
+import type { PolicyRule } from '@amko-fed/kube-emulator';
 import { amkoPath, type Federation } from '@amko-fed/testing';
+import { parseAllDocuments } from 'yaml';
 
 export const GC = { version: 'v1alpha1', plural: 'gslbconfigs', name: 'gc-1' } as const;
 export const GDP = { version: 'v1alpha2', plural: 'globaldeploymentpolicies', name: 'global-gdp' } as const;
@@ -56,4 +58,71 @@ export async function eventually<T>(read: () => Promise<T> | T, done: (value: T)
 /** Writes (create, update, patch, delete) a cluster received for a resource since its log was cleared. */
 export function writesTo(federation: Federation, cluster: string, plural: string): number {
   return federation.cluster(cluster).requestLog.writes({ resource: plural }).length;
+}
+
+/** GSLBHostRules in avi-system (opt-in kind): their paths and a valid body. */
+export const GHR = { version: 'v1alpha1', plural: 'gslbhostrules' } as const;
+export const ghrPath = (name: string): string => amkoPath(GHR.version, GHR.plural, 'avi-system', name);
+export const ghrCollection = (): string => amkoPath(GHR.version, GHR.plural, 'avi-system');
+
+export function gslbHostRuleBody(name: string, ttl: number, annotations: Readonly<Record<string, string>> = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'amko.vmware.com/v1alpha1',
+    kind: 'GSLBHostRule',
+    metadata: { name, namespace: 'avi-system', annotations: { ...annotations } },
+    spec: { fqdn: `${name}.gslb.example.com`, ttl, sitePersistence: { enabled: false }, healthMonitorRefs: ['hm-1'] },
+  };
+}
+
+/** A cluster's object at `path` (undefined when absent). */
+export async function objectOn(federation: Federation, cluster: string, path: string): Promise<Record<string, unknown> | undefined> {
+  return federation.kube(cluster).get(path);
+}
+
+/** Every request any cluster of the federation answered with 403, one line each (empty when none). */
+export function forbiddenRequests(federation: Federation): string[] {
+  return federation.clusters.flatMap((cluster) =>
+    cluster.requestLog
+      .entries()
+      .filter((e) => e.status === 403)
+      .map((e) => `${cluster.name}: ${e.user ?? '?'} ${e.verb ?? e.method} ${e.resource ?? ''}${e.subresource ? `/${e.subresource}` : ''} ${e.namespace ?? '(cluster)'}/${e.name ?? ''} (${e.method} ${e.path})`),
+  );
+}
+
+interface RbacDocument {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly rules?: readonly { readonly apiGroups?: string[]; readonly resources?: string[]; readonly verbs?: string[]; readonly resourceNames?: string[] }[];
+  readonly roleRef?: { readonly kind?: string; readonly name?: string };
+  readonly subjects?: readonly { readonly kind?: string; readonly name?: string; readonly namespace?: string }[];
+}
+
+/**
+ * The emulator rules equivalent to an RBAC manifest (multi-document YAML text): the rules of every
+ * ClusterRole and Role that a (Cluster)RoleBinding in the text grants to the ServiceAccount
+ * `serviceAccount`. A ClusterRole through a ClusterRoleBinding applies in every namespace (no
+ * `namespaces`); a Role, or a ClusterRole through a RoleBinding, only in the binding's namespace
+ * (`defaultNamespace` where the manifest leaves it to kustomize).
+ */
+export function rulesGrantedTo(manifest: string, serviceAccount: string, defaultNamespace: string): PolicyRule[] {
+  const docs = parseAllDocuments(manifest).map((d) => d.toJS() as RbacDocument | null).filter((d): d is RbacDocument => d !== null);
+  const rules: PolicyRule[] = [];
+  for (const binding of docs.filter((d) => d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding')) {
+    const bindingNamespace = binding.metadata?.namespace ?? defaultNamespace;
+    const grantsIt = (binding.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && (s.namespace ?? bindingNamespace) === defaultNamespace);
+    if (!grantsIt) continue;
+    const role = docs.find((d) => d.kind === binding.roleRef?.kind && d.metadata?.name === binding.roleRef?.name);
+    if (role === undefined) throw new Error(`${binding.kind} ${binding.metadata?.name ?? ''} refers to ${binding.roleRef?.kind ?? ''} ${binding.roleRef?.name ?? ''}, which the manifest does not define`);
+    const namespaces = binding.kind === 'ClusterRoleBinding' ? undefined : [role.metadata?.namespace ?? bindingNamespace];
+    for (const rule of role.rules ?? []) {
+      rules.push({
+        verbs: rule.verbs ?? [],
+        resources: rule.resources ?? [],
+        apiGroups: rule.apiGroups ?? [],
+        ...(namespaces === undefined ? {} : { namespaces }),
+        ...(rule.resourceNames === undefined ? {} : { resourceNames: rule.resourceNames }),
+      });
+    }
+  }
+  return rules;
 }

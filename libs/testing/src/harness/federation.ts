@@ -5,11 +5,12 @@
  * logs in files. `stop()` ends every process, cluster and private Redis it started, leaving no
  * process or port behind.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
+import { kubeconfigEntryOf, kubeconfigYaml, startEmulatedCluster, type EmulatedCluster, type PolicyRule, type TokenSpec } from '@amko-fed/kube-emulator';
 import { freePort, isolatedPrefix, startTestRedis, type TestRedis } from '../redis.ts';
 import { createAppProcess, type AppProcess } from './app-process.ts';
 import { amkoPath, createKubeRest, type KubeRest } from './kube-rest.ts';
@@ -27,6 +28,16 @@ export interface AppSettings {
   readonly env?: Readonly<Record<string, string>>;
   /** Start it with the federation. @defaultValue true */
   readonly start?: boolean;
+}
+
+/**
+ * A restricted identity in an emulated cluster: its own bearer token that may do only what `rules`
+ * allow (everything else gets 403, like RBAC). The harness's own admin access is not affected.
+ */
+export interface AccessSpec {
+  /** User name in the request log and in 403 messages. */
+  readonly user?: string;
+  readonly rules: readonly PolicyRule[];
 }
 
 export interface FederationOptions {
@@ -54,6 +65,17 @@ export interface FederationOptions {
   readonly replicator?: AppSettings | false;
   /** @defaultValue REPO_ROOT */
   readonly repoRoot?: string;
+  /**
+   * The identity of the watcher's LOCAL_KUBECONFIG in the leader (in production its ServiceAccount).
+   * @defaultValue the leader's admin token
+   */
+  readonly localAccess?: AccessSpec;
+  /**
+   * The identity the members kubeconfig (gslb-config-secret) uses in each cluster, leader included:
+   * one spec for every cluster, or one per cluster name (undefined: that cluster's admin token).
+   * @defaultValue every cluster's admin token
+   */
+  readonly memberAccess?: AccessSpec | ((cluster: string) => AccessSpec | undefined);
 }
 
 export interface Federation extends AsyncDisposable {
@@ -71,6 +93,10 @@ export interface Federation extends AsyncDisposable {
   readonly membersKubeconfigFile: string;
   /** A kubeconfig for the leader only (the watcher's LOCAL_KUBECONFIG). */
   readonly localKubeconfigFile: string;
+  /** The request-log user of the watcher's local kubeconfig in the leader ("admin" without `localAccess`). */
+  readonly localUser: string;
+  /** The request-log user of the members kubeconfig in each cluster ("admin" where it has no `memberAccess`). */
+  memberUser(cluster: string): string;
   /** Every credential in the kubeconfigs (to check that no log line contains one). */
   readonly secrets: readonly string[];
   /** Admin REST access to a cluster by name. */
@@ -88,6 +114,17 @@ export interface Federation extends AsyncDisposable {
   amkoClusterConditions(cluster: string): Promise<{ type?: string; status?: string; reason?: string }[]>;
   /** Stops processes, clusters and the private Redis; removes the work directory unless kept. */
   stop(): Promise<void>;
+}
+
+interface RestrictedToken {
+  readonly token: string;
+  readonly user: string;
+}
+
+const newToken = (): string => `emu-${randomBytes(16).toString('hex')}`;
+
+function restricted(access: AccessSpec, fallbackUser: string): TokenSpec & RestrictedToken {
+  return { token: newToken(), user: access.user ?? fallbackUser, rules: access.rules };
 }
 
 function followerNames(option: FederationOptions['followers']): string[] {
@@ -121,7 +158,18 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   }
 
   try {
-    for (const name of names) clusters.push(await startEmulatedCluster({ name }));
+    // Each cluster: the admin token first (the harness's own access, `cluster.token`), then the
+    // restricted identities the processes use, when asked for.
+    const localToken = options.localAccess === undefined ? undefined : restricted(options.localAccess, 'system:serviceaccount:avi-system:amko-federation');
+    const memberTokens = new Map<string, TokenSpec & RestrictedToken>();
+    for (const name of names) {
+      const access = typeof options.memberAccess === 'function' ? options.memberAccess(name) : options.memberAccess;
+      if (access !== undefined) memberTokens.set(name, restricted(access, 'system:serviceaccount:avi-system:amko-federation-member'));
+    }
+    for (const name of names) {
+      const extra = [...(name === leaderName && localToken !== undefined ? [localToken] : []), ...(memberTokens.has(name) ? [memberTokens.get(name) as TokenSpec] : [])];
+      clusters.push(await startEmulatedCluster({ name, ...(extra.length > 0 ? { tokens: [newToken(), ...extra] } : {}) }));
+    }
     for (const cluster of clusters) rests.set(cluster.name, createKubeRest(cluster));
     const kube = (name: string): KubeRest => {
       const rest = rests.get(name);
@@ -139,11 +187,13 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       });
     }
 
-    const membersKubeconfig = kubeconfigYaml(clusters);
+    const entryWith = (cluster: EmulatedCluster, token: RestrictedToken | undefined) =>
+      token === undefined ? cluster.kubeconfigEntry : kubeconfigEntryOf({ name: cluster.name, url: cluster.url, token: token.token, caPem: cluster.caPem });
+    const membersKubeconfig = kubeconfigYaml(clusters.map((c) => ({ kubeconfigEntry: entryWith(c, memberTokens.get(c.name)) })));
     const membersKubeconfigFile = join(workDir, 'gslb-members');
     const localKubeconfigFile = join(workDir, 'local-kubeconfig');
     await writeFile(membersKubeconfigFile, membersKubeconfig, { mode: 0o600 });
-    await writeFile(localKubeconfigFile, leader.kubeconfig(), { mode: 0o600 });
+    await writeFile(localKubeconfigFile, kubeconfigYaml([{ kubeconfigEntry: entryWith(leader, localToken) }]), { mode: 0o600 });
 
     redis = options.redisUrl === undefined ? await startTestRedis({ appendOnly: options.appendOnly ?? false }) : undefined;
     const redisUrl = options.redisUrl ?? redis?.url ?? '';
@@ -199,7 +249,9 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       membersKubeconfig,
       membersKubeconfigFile,
       localKubeconfigFile,
-      secrets: clusters.map((c) => c.token),
+      localUser: localToken?.user ?? 'admin',
+      memberUser: (cluster) => memberTokens.get(cluster)?.user ?? 'admin',
+      secrets: [...clusters.map((c) => c.token), ...(localToken ? [localToken.token] : []), ...[...memberTokens.values()].map((t) => t.token)],
       kube,
       cluster(name) {
         const found = clusters.find((c) => c.name === name);

@@ -7,6 +7,7 @@ export {
   type Federation,
   type FederationOptions,
   type AppSettings,
+  type AccessSpec,
   type AppName,
 } from './federation.ts';
 export { createAppProcess, type AppProcess, type AppProcessOptions, type AppExit } from './app-process.ts';
