@@ -217,25 +217,37 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         ...(options.replicator === false ? {} : options.replicator?.env),
       },
     };
-    for (const name of ['watcher', 'replicator'] as const) {
-      const settings = options[name];
-      if (settings === false) continue;
-      apps.set(
+    const createApp = (name: AppName): AppProcess =>
+      createAppProcess({
         name,
-        createAppProcess({
-          name,
-          entry: join(repoRoot, 'apps', name, 'src', 'main.ts'),
-          env: envs[name],
-          logFile: join(workDir, 'logs', `${name}.log`),
-          url: `http://127.0.0.1:${envs[name]['HTTP_PORT'] ?? ''}`,
-          cwd: repoRoot,
-        }),
-      );
+        entry: join(repoRoot, 'apps', name, 'src', 'main.ts'),
+        env: envs[name],
+        logFile: join(workDir, 'logs', `${name}.log`),
+        url: `http://127.0.0.1:${envs[name]['HTTP_PORT'] ?? ''}`,
+        cwd: repoRoot,
+      });
+    for (const name of ['watcher', 'replicator'] as const) {
+      if (options[name] !== false) apps.set(name, createApp(name));
     }
     // The replicator first: the watcher's first resync then finds workers waiting.
     for (const name of ['replicator', 'watcher'] as const) {
       const settings = options[name];
-      if (settings !== false && settings?.start !== false) await apps.get(name)?.start();
+      if (settings === false || settings?.start === false) continue;
+      // A free port can be taken by someone else before the child listens on it (other suites and
+      // clusters start in parallel): then the child exits with EADDRINUSE and gets another port.
+      const ownPort = settings?.env?.['HTTP_PORT'] === undefined;
+      for (let attempt = 1; ; attempt += 1) {
+        const app = apps.get(name) as AppProcess;
+        const logged = (await app.logs()).length;
+        try {
+          await app.start();
+          break;
+        } catch (err) {
+          if (!ownPort || attempt >= 3 || app.running || !(await app.logs()).slice(logged).includes('EADDRINUSE')) throw err;
+          envs[name]['HTTP_PORT'] = String(await freePort());
+          apps.set(name, createApp(name));
+        }
+      }
     }
 
     const federation: Federation = {
