@@ -2,6 +2,7 @@
 export {
   startFederation,
   REPO_ROOT,
+  WORKLOAD_NODE_OPTIONS,
   AMKO_CLUSTER_NAME,
   AVI_SYSTEM,
   type Federation,

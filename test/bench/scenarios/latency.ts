@@ -1,0 +1,74 @@
+/**
+ * Latency: a leader write (PATCH on the leader's API) until the result is recorded for all 10
+ * followers, one write at a time. The whole pipeline as real processes through the harness: the
+ * watcher's informer → events + projection → jobs → the replicator's GET/PUT on each follower →
+ * results stream (read here with XREAD BLOCK, so no polling competes for the CPU).
+ */
+import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey } from '@amko-fed/domain';
+import { amkoPath, startFederation } from '@amko-fed/testing';
+import { type ScenarioResult } from '../support/figures.ts';
+import { federationClients, gslbConfig, GSLB_CONFIGS, AVI_SYSTEM } from '../support/federation-clients.ts';
+import { cpuMs, percentile } from '../support/stats.ts';
+import type { Scenario } from './scenario.ts';
+
+const FOLLOWERS = 10;
+const WARM_UP = 20;
+const WRITES = 200;
+
+export const latency: Scenario = {
+  name: 'latency',
+  describe: `${WRITES} leader writes one at a time, each until applied on all ${FOLLOWERS} followers (watcher + replicator processes)`,
+  async run(context) {
+    const federation = await context.track(startFederation({ followers: FOLLOWERS, logLevel: 'warn', ...context.apps, watcher: { env: { ...context.apps.watcher.env, STATUS_DEBOUNCE: '500ms' } } }));
+    const clients = federationClients(federation);
+    try {
+      const key = `GSLBConfig/${AVI_SYSTEM}/gc-1` as ObjectKey;
+      const leader = federation.kube(federation.leader.name);
+      const followers = federation.followers.map((f) => f.name);
+      const latest = new Map<string, string | undefined>();
+      let wake: (() => void) | undefined;
+      const follow = clients.results.followResults('$', (entries) => {
+        for (const entry of entries) {
+          if (entry.type === 'result' && entry.record.objectKey === key && entry.record.outcome !== 'failed') latest.set(entry.record.cluster, entry.record.contentHash);
+        }
+        wake?.();
+      }, { onError: () => undefined, blockMs: 1_000 });
+      const appliedEverywhere = async (hash: string): Promise<void> => {
+        while (!followers.every((f) => latest.get(f) === hash)) await new Promise<void>((resolve) => (wake = resolve));
+      };
+      const write = async (i: number): Promise<number> => {
+        const started = performance.now();
+        const updated = await leader.mergePatch(amkoPath('v1alpha1', 'gslbconfigs', AVI_SYSTEM, 'gc-1'), { spec: { refreshInterval: i } });
+        await appliedEverywhere(hashFederatedContent(updated, FEDERATED_KINDS.GSLBConfig));
+        return performance.now() - started;
+      };
+
+      await leader.create(GSLB_CONFIGS, gslbConfig('gc-1', 1));
+      await appliedEverywhere(hashFederatedContent(gslbConfig('gc-1', 1), FEDERATED_KINDS.GSLBConfig));
+      for (let i = 2; i < 2 + WARM_UP; i += 1) await write(i);
+      const pids = { replicator: federation.app('replicator').pid, watcher: federation.app('watcher').pid, 'emulators+bench': process.pid };
+      const cpuBefore = await Promise.all(Object.values(pids).map(cpuMs));
+      const samples: number[] = [];
+      for (let i = 0; i < WRITES; i += 1) samples.push(await write(1_000 + i));
+      const cpuAfter = await Promise.all(Object.values(pids).map(cpuMs));
+      await follow.stop();
+      samples.sort((a, b) => a - b);
+      const how = `${WRITES} writes after ${WARM_UP} warm-up writes, watcher + replicator as processes (harness), 10 followers`;
+      const cpu = Object.keys(pids).map((name, i) => `${name} ${(((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / WRITES).toFixed(1)} ms`).join(', ');
+      return {
+        scenario: 'latency',
+        figures: [
+          { what: 'latency p50, leader write → applied on 10 followers', measured: percentile(samples, 0.5), unit: 'ms', bound: 15, direction: 'at most', how },
+          { what: 'latency p99, leader write → applied on 10 followers', measured: percentile(samples, 0.99), unit: 'ms', bound: 60, direction: 'at most', how },
+        ],
+        notes: [
+          `latency: p50 ${percentile(samples, 0.5).toFixed(1)} ms, p90 ${percentile(samples, 0.9).toFixed(1)} ms, p99 ${percentile(samples, 0.99).toFixed(1)} ms, max ${(samples.at(-1) ?? Number.NaN).toFixed(1)} ms`,
+          `CPU per write (10 follower applies): ${cpu}`,
+        ],
+      } satisfies ScenarioResult;
+    } finally {
+      await clients.close();
+      await federation.stop();
+    }
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * Memory at 50 followers × 1,000 objects: 1,000 GSLBHostRules on the leader (FEDERATED_KINDS
+ * gc,gdp,ghr), then the replicator and the watcher start as processes; the watcher's first resync
+ * fans 50,000 jobs out and the replicator works them off. RSS (VmRSS, as `ps` shows it; RssAnon,
+ * the private part, in the notes) of both is sampled every 100 ms: peak over the whole run, and
+ * steady, the mean of 5 samples once everything has been applied and 10 s have passed.
+ */
+import { startFederation } from '@amko-fed/testing';
+import { GSLB_HOST_RULES, federationClients, gslbHostRule, pendingJobs } from '../support/federation-clients.ts';
+import { cpuMs, rssOf, sampleRss, sleep, waitFor, type Rss } from '../support/stats.ts';
+import type { Scenario } from './scenario.ts';
+
+const FOLLOWERS = 50;
+const OBJECTS = 1_000;
+const BOUNDS = { watcher: 120, replicator: 150 } as const;
+
+export const memory: Scenario = {
+  name: 'memory',
+  describe: `${OBJECTS} objects × ${FOLLOWERS} followers federated from scratch: peak and steady RSS of the watcher and replicator processes`,
+  async run(context) {
+    const federation = await context.track(startFederation({
+      followers: FOLLOWERS,
+      logLevel: 'warn',
+      watcher: { start: false, env: { ...context.apps.watcher.env, FEDERATED_KINDS: 'gc,gdp,ghr' } },
+      replicator: { start: false, env: context.apps.replicator.env },
+    }));
+    const clients = federationClients(federation);
+    try {
+      const leader = federation.kube(federation.leader.name);
+      for (let i = 0; i < OBJECTS; i += 25) await Promise.all(Array.from({ length: Math.min(25, OBJECTS - i) }, (_, j) => leader.create(GSLB_HOST_RULES, gslbHostRule(i + j))));
+      context.progress(`${OBJECTS} GSLBHostRules on the leader`);
+
+      const apps = { watcher: federation.app('watcher'), replicator: federation.app('replicator') };
+      const sampler = sampleRss({ watcher: () => apps.watcher.pid, replicator: () => apps.replicator.pid }, 100);
+      const started = performance.now();
+      await apps.replicator.start();
+      const replicatorIdle = await rssOf(apps.replicator.pid);
+      await apps.watcher.start();
+      const followers = federation.followers.map((f) => f.name);
+      const federated = () => Promise.all(federation.followers.map((f) => f.store.list('amko.vmware.com/gslbhostrules', 'avi-system').length));
+      await waitFor(async () => ({ copies: await federated(), pending: await pendingJobs(clients, followers) }), ({ copies, pending }) => pending === 0 && copies.every((n) => n === OBJECTS), 240_000, `${OBJECTS} copies on every follower`, 1_000);
+      const fannedOutS = (performance.now() - started) / 1000;
+      context.progress(`all ${FOLLOWERS * OBJECTS} copies applied after ${fannedOutS.toFixed(0)} s`);
+      await sleep(10_000);
+      const steadySamples: Record<'watcher' | 'replicator', Rss[]> = { watcher: [], replicator: [] };
+      for (let i = 0; i < 5; i += 1) {
+        steadySamples.watcher.push(await rssOf(apps.watcher.pid));
+        steadySamples.replicator.push(await rssOf(apps.replicator.pid));
+        await sleep(1_000);
+      }
+      await sampler.stop();
+      const cpu = { watcher: await cpuMs(apps.watcher.pid), replicator: await cpuMs(apps.replicator.pid) };
+      const mean = (rows: Rss[], field: keyof Rss): number => rows.reduce((n, r) => n + r[field], 0) / rows.length;
+      const figures = (['watcher', 'replicator'] as const).flatMap((app) => [
+        { what: `${app} RSS peak, ${FOLLOWERS} followers × ${OBJECTS} objects`, measured: sampler.peak[app]?.totalMb ?? Number.NaN, unit: 'MB', bound: BOUNDS[app], direction: 'at most' as const, how: 'VmRSS sampled every 100 ms from start through the fan-out' },
+        { what: `${app} RSS steady, ${FOLLOWERS} followers × ${OBJECTS} objects`, measured: mean(steadySamples[app], 'totalMb'), unit: 'MB', bound: BOUNDS[app], direction: 'at most' as const, how: 'mean VmRSS over 5 s, 10 s after every copy was applied' },
+      ]);
+      return {
+        scenario: 'memory',
+        figures,
+        notes: [
+          `fan-out of ${FOLLOWERS * OBJECTS} applies took ${fannedOutS.toFixed(0)} s from the replicator's start; CPU used: watcher ${(cpu.watcher / 1000).toFixed(1)} s, replicator ${(cpu.replicator / 1000).toFixed(1)} s`,
+          `replicator right after start (${FOLLOWERS} workers, no job yet): ${replicatorIdle.totalMb.toFixed(0)} MB`,
+          ...(['watcher', 'replicator'] as const).map((app) => `${app} private memory (RssAnon): peak ${(sampler.peak[app]?.anonMb ?? Number.NaN).toFixed(0)} MB, steady ${mean(steadySamples[app], 'anonMb').toFixed(0)} MB; the rest of VmRSS is the node binary's mapped text`),
+          `NODE_OPTIONS: watcher "${federation.envOf('watcher')['NODE_OPTIONS'] ?? ''}", replicator "${federation.envOf('replicator')['NODE_OPTIONS'] ?? ''}"`,
+        ],
+      };
+    } finally {
+      await clients.close();
+      await federation.stop();
+    }
+  },
+};
