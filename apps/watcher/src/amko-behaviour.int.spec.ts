@@ -218,6 +218,21 @@ describe('watcher (AMKO behaviour)', () => {
     });
   });
 
+  describe('when a member that was down answers again', () => {
+    it('publishes it valid and federates to it without waiting for the next periodic member check', async () => {
+      await fixture.clusters.cluster3.stop();
+      let view: RedisView;
+      try {
+        ({ view } = await start({ MEMBER_CHECK_INTERVAL: '10m', KUBE_REQUEST_TIMEOUT: '500ms' }));
+        await eventually(async () => expect((await view.registry.readMembers())?.members.find((m) => m.cluster === 'cluster3')?.state).toBe('invalid'));
+      } finally {
+        await fixture.clusters.cluster3.start();
+      }
+      await eventually(async () => expect((await view.registry.readMembers())?.members.find((m) => m.cluster === 'cluster3')).toEqual({ cluster: 'cluster3', state: 'valid' }));
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+    });
+  });
+
   describe('when another member is also a leader', () => {
     it('stops all federation with a reason naming that cluster, and recovers when it is demoted', async () => {
       await setSpec('cluster2', { isLeader: true });

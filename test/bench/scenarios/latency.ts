@@ -13,7 +13,7 @@ import type { Scenario } from './scenario.ts';
 
 const FOLLOWERS = 10;
 const WARM_UP = 20;
-const WRITES = 200;
+const WRITES = 500;
 
 export const latency: Scenario = {
   name: 'latency',

@@ -23,17 +23,22 @@ export interface CheckMembersDeps {
   readonly clients: MemberClients;
 }
 
-export async function checkMembers(deps: CheckMembersDeps, spec: LeaderSpec): Promise<MembersOutcomeReport> {
+export interface MembersCheck extends MembersOutcomeReport {
+  /** Members whose AMKOCluster list failed (down, timing out, refusing): worth probing soon. */
+  readonly unreachable: readonly string[];
+}
+
+export async function checkMembers(deps: CheckMembersDeps, spec: LeaderSpec): Promise<MembersCheck> {
   const names = memberNames(spec);
   const kubeconfig = await deps.source.read();
   if (!kubeconfig.ok) {
-    return summariseMembers(names, { outcome: MemberInitOutcome.Failed, reason: kubeconfig.reason, members: [], missing: [] }, [], undefined);
+    return { ...summariseMembers(names, { outcome: MemberInitOutcome.Failed, reason: kubeconfig.reason, members: [], missing: [] }, [], undefined), unreachable: [] };
   }
   const init = initMembers(spec, kubeconfig.text);
-  if (init.outcome === MemberInitOutcome.Failed || kubeconfig.text === undefined) return summariseMembers(names, init, [], undefined);
+  if (init.outcome === MemberInitOutcome.Failed || kubeconfig.text === undefined) return { ...summariseMembers(names, init, [], undefined), unreachable: [] };
 
   const { clients, failures } = deps.clients.resolve(kubeconfig.text, init.members);
-  if (clients.size === 0) return summariseMembers(names, init, failures, undefined);
+  if (clients.size === 0) return { ...summariseMembers(names, init, failures, undefined), unreachable: [] };
 
   const facts = await Promise.all(
     [...clients].map(async ([cluster, client]): Promise<MemberFacts> => {
@@ -45,5 +50,6 @@ export async function checkMembers(deps: CheckMembersDeps, spec: LeaderSpec): Pr
       }
     }),
   );
-  return summariseMembers(names, init, failures, validateMembers(facts, spec.version));
+  const unreachable = facts.flatMap((f) => (f.observation === MemberObservation.ListFailed ? [f.cluster] : []));
+  return { ...summariseMembers(names, init, failures, validateMembers(facts, spec.version)), unreachable };
 }

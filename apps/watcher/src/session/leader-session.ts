@@ -4,7 +4,7 @@
  * leader, run federation while it is, and keep the AMKOCluster status current. Passes never
  * overlap; requests during a pass coalesce into one more pass.
  */
-import { AMKO_CLUSTER_KIND, NO_AMKOCLUSTER_MESSAGE, NOT_A_LEADER_REASON, memberNames } from '@amko-fed/domain';
+import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, NO_AMKOCLUSTER_MESSAGE, NOT_A_LEADER_REASON, memberNames } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
 import { checkRedisReady, type FederationLog, type FollowerQueues, type MemberRegistry, type ResultsStore } from '@amko-fed/queue';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -17,6 +17,7 @@ import type { MemberClients } from '../members/member-clients.ts';
 import { createMemberSync } from '../members/member-sync.ts';
 import type { MembersKubeconfigSource } from '../members/members-kubeconfig.ts';
 import type { MembersOutcomeReport } from '../members/members-outcome.ts';
+import { createUnreachableProbe } from '../members/unreachable-probe.ts';
 import { decideRole, Role, sameRole, type RoleDecision } from '../role/decide-role.ts';
 import { createRoleWatch } from '../role/role-watch.ts';
 import { createStatusWriter } from '../status/status-writer.ts';
@@ -79,6 +80,20 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     logger: deps.logger,
     plan: () => statusPlan(decision, report, federation),
   });
+  // Members that failed to answer are probed every second: one that is back gets a member check at once.
+  const unreachable = createUnreachableProbe({
+    answers: async (cluster) => {
+      const client = deps.memberClients.get(cluster);
+      if (client === undefined) return false;
+      try {
+        await client.list(AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onAnswer: () => evaluate(),
+  });
   const roleWatch = createRoleWatch({
     kubeConfig: deps.localKubeConfig,
     namespace: config.podNamespace,
@@ -129,6 +144,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     if (next.role === Role.Leader) {
       const checked = await checkMembers({ source: deps.membersSource, clients: deps.memberClients }, next.spec);
       report = checked;
+      unreachable.watch(checked.unreachable);
       const becameValid = await members.applyLeader(checked, next.spec.clusterContext, next.generation);
       // A federation that starts now resyncs everything once its informers listed.
       const wasFederating = federation !== undefined;
@@ -136,6 +152,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       if (wasFederating && becameValid.length > 0) federation?.resync.request(becameValid);
     } else {
       report = undefined;
+      unreachable.watch([]);
       await stopFederation();
       const names = next.role === Role.Follower || next.role === Role.Invalid ? memberNames(next) : [];
       const context = next.role === Role.Follower || next.role === Role.Invalid ? next.clusterContext : '';
@@ -198,6 +215,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     async stop() {
       stopped = true;
       clearTimeout(checkTimer);
+      unreachable.stop();
       await started;
       await roleWatch.stop();
       await pass;
