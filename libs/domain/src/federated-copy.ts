@@ -38,7 +38,7 @@ function provenanceAnnotations(leader: KubeObject, provenance: Provenance, kindI
   return {
     [SOURCE_CLUSTER_ANNOTATION]: provenance.sourceCluster,
     [SOURCE_RESOURCE_VERSION_ANNOTATION]: provenance.sourceResourceVersion,
-    [CONTENT_HASH_ANNOTATION]: hashFederatedContent(leader, kindInfo),
+    [CONTENT_HASH_ANNOTATION]: provenance.contentHash ?? hashFederatedContent(leader, kindInfo),
   };
 }
 

@@ -91,7 +91,8 @@ export function planApply(input: PlanApplyInput): ApplyPlan {
 
 function planPresent(input: PlanApplyInput, leader: KubeObject, resourceVersion: string): ApplyPlan {
   const { observed, kindInfo, sourceCluster } = input;
-  const provenance = { sourceCluster, sourceResourceVersion: resourceVersion };
+  const want = hashFederatedContent(leader, kindInfo);
+  const provenance = { sourceCluster, sourceResourceVersion: resourceVersion, contentHash: want };
   const what = describe(kindInfo, leader);
   if (observed === undefined) {
     return { action: PlanAction.Create, body: toFederatedCopy(leader, provenance, kindInfo), reason: `${what} is missing on the follower` };
@@ -106,7 +107,6 @@ function planPresent(input: PlanApplyInput, leader: KubeObject, resourceVersion:
       reason: `${what} is being deleted on the follower; re-creating it once the deletion completes`,
     };
   }
-  const want = hashFederatedContent(leader, kindInfo);
   const have = hashFederatedContent(observed, kindInfo);
   if (want === have) return { action: PlanAction.Noop, reason: `${what} is up to date (content ${shortHash(want)})` };
   return {

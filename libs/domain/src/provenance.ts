@@ -18,6 +18,8 @@ export const PROVENANCE_ANNOTATIONS: readonly string[] = [
 export interface Provenance {
   readonly sourceCluster: string;
   readonly sourceResourceVersion: string;
+  /** The leader object's `hashFederatedContent`, when the caller already computed it. */
+  readonly contentHash?: string | undefined;
 }
 
 /** Provenance as recorded on an object, with the content hash it was written with. */
