@@ -8,17 +8,18 @@ import { join } from 'node:path';
 import { isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  collectionOf,
+  bothFederated,
   conditionOf,
+  createBoth,
+  deleteBoth,
   eventually,
   GC,
   GDP,
-  gdpBody,
-  gslbConfigBody,
   pathOf,
   SOME_FAILED,
   specOn,
   SUCCESS,
+  updateBoth,
   writesTo,
 } from './support.ts';
 
@@ -66,17 +67,8 @@ afterAll(async () => {
 describe('federation end to end', () => {
   describe('when the leader adds a GSLBConfig and a GDP', () => {
     it('copies both to every follower and reports AMKO success in the AMKOCluster status', async () => {
-      const leader = federation.kube('leader');
-      await leader.create(collectionOf(GC), gslbConfigBody(60));
-      await leader.create(collectionOf(GDP), gdpBody(30));
-      await eventually(
-        () => onFollowers(async (c) => [(await specOn(federation, c, GC))?.['refreshInterval'], (await specOn(federation, c, GDP))?.['ttl']]),
-        (all) => all.every(([interval, ttl]) => interval === 60 && ttl === 30),
-      );
-      await eventually(
-        async () => [await conditionOf(federation, 'leader', 'GSLBConfig Federation'), await conditionOf(federation, 'leader', 'GDP Federation')],
-        ([gc, gdp]) => gc?.status === SUCCESS && gdp?.status === SUCCESS,
-      );
+      await createBoth(federation, FOLLOWERS, 60, 30);
+      await bothFederated(federation);
       expect((await federation.amkoClusterConditions('leader')).map((c) => c.status)).toEqual([
         'valid AMKOCluster object',
         'all cluster clients fetched',
@@ -89,13 +81,7 @@ describe('federation end to end', () => {
 
   describe('when the leader updates them', () => {
     it('updates every follower', async () => {
-      const leader = federation.kube('leader');
-      await leader.mergePatch(pathOf(GC), { spec: { refreshInterval: 120 } });
-      await leader.mergePatch(pathOf(GDP), { spec: { ttl: 90 } });
-      await eventually(
-        () => onFollowers(async (c) => [(await specOn(federation, c, GC))?.['refreshInterval'], (await specOn(federation, c, GDP))?.['ttl']]),
-        (all) => all.every(([interval, ttl]) => interval === 120 && ttl === 90),
-      );
+      await updateBoth(federation, FOLLOWERS, 120, 90);
     });
   });
 
@@ -187,13 +173,7 @@ describe('federation end to end', () => {
 
   describe('when the leader deletes them', () => {
     it('deletes them on every follower', async () => {
-      const leader = federation.kube('leader');
-      await leader.delete(pathOf(GC));
-      await leader.delete(pathOf(GDP));
-      await eventually(
-        () => onFollowers(async (c) => [await specOn(federation, c, GC), await specOn(federation, c, GDP)]),
-        (all) => all.every(([gc, gdp]) => gc === undefined && gdp === undefined),
-      );
+      await deleteBoth(federation, FOLLOWERS);
       await eventually(() => conditionOf(federation, 'leader', 'GDP Federation'), (c) => c?.status === SUCCESS);
     });
   });

@@ -6,19 +6,18 @@
  * to a follower. The opt-in federation runs with the deployed least-privilege identities, so the
  * GSLBHostRule rights of deploy/ are exercised too.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AVI_SYSTEM, isolatedPrefix, REPO_ROOT, startFederation, type Federation } from '@amko-fed/testing';
+import { AVI_SYSTEM, isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   collectionOf,
   conditionOf,
+  deployFile,
   eventually,
   forbiddenRequests,
   GC,
+  GHR,
   ghrCollection,
   ghrPath,
-  GHR,
   gslbConfigBody,
   gslbHostRuleBody,
   objectOn,
@@ -67,8 +66,8 @@ async function moreResyncs(federation: Federation, plural: string, more: number)
 }
 
 beforeAll(async () => {
-  const rbac = await readFile(join(REPO_ROOT, 'deploy', 'base', 'rbac.yaml'), 'utf8');
-  const memberRbac = await readFile(join(REPO_ROOT, 'deploy', 'member-rbac', 'member-rbac.yaml'), 'utf8');
+  const rbac = await deployFile('base', 'rbac.yaml');
+  const memberRbac = await deployFile('member-rbac', 'member-rbac.yaml');
   [optIn, byDefault] = await Promise.all([
     startFederation({
       followers: FOLLOWERS,

@@ -7,26 +7,28 @@
  * follower2 identity lacks `delete`, shows how such a gap surfaces: a failed result and the reason in
  * the leader's AMKOCluster status, while the other follower still gets the delete.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { PolicyRule } from '@amko-fed/kube-emulator';
-import { AVI_SYSTEM, isolatedPrefix, REPO_ROOT, startFederation, type Federation } from '@amko-fed/testing';
+import { AVI_SYSTEM, isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  bothFederated,
   collectionOf,
   conditionOf,
+  createBoth,
+  deleteBoth,
+  deployFile,
   eventually,
   forbiddenRequests,
   GC,
   GDP,
   gdpBody,
-  gslbConfigBody,
   pathOf,
   rulesGrantedTo,
   SOME_FAILED,
   specOn,
   SUCCESS,
+  updateBoth,
 } from './support.ts';
 
 const FOLLOWERS = ['follower1', 'follower2'];
@@ -43,10 +45,6 @@ let federation: Federation;
 let noDelete: Federation;
 
 const onFollowers = <T>(read: (cluster: string) => Promise<T>): Promise<T[]> => Promise.all(FOLLOWERS.map(read));
-
-async function deployFile(...path: string[]): Promise<string> {
-  return readFile(join(REPO_ROOT, 'deploy', ...path), 'utf8');
-}
 
 beforeAll(async () => {
   // The watcher's manifests get their namespace from kustomize; the member RBAC names avi-system itself.
@@ -101,13 +99,7 @@ describe('least-privilege RBAC', () => {
     });
 
     it('copies GSLBConfig and GDP creations to every follower and reports AMKO success', async () => {
-      const leader = federation.kube('leader');
-      await leader.create(collectionOf(GC), gslbConfigBody(60));
-      await leader.create(collectionOf(GDP), gdpBody(30));
-      await eventually(
-        () => onFollowers(async (c) => [(await specOn(federation, c, GC))?.['refreshInterval'], (await specOn(federation, c, GDP))?.['ttl']]),
-        (all) => all.every(([interval, ttl]) => interval === 60 && ttl === 30),
-      );
+      await createBoth(federation, FOLLOWERS, 60, 30);
       const conditions = await eventually(
         () => federation.amkoClusterConditions('leader'),
         (list) => list.filter((c) => c.status === SUCCESS).length === 2,
@@ -122,27 +114,12 @@ describe('least-privilege RBAC', () => {
     });
 
     it('copies updates to every follower', async () => {
-      const leader = federation.kube('leader');
-      await leader.mergePatch(pathOf(GC), { spec: { refreshInterval: 120 } });
-      await leader.mergePatch(pathOf(GDP), { spec: { ttl: 90 } });
-      await eventually(
-        () => onFollowers(async (c) => [(await specOn(federation, c, GC))?.['refreshInterval'], (await specOn(federation, c, GDP))?.['ttl']]),
-        (all) => all.every(([interval, ttl]) => interval === 120 && ttl === 90),
-      );
+      await updateBoth(federation, FOLLOWERS, 120, 90);
     });
 
     it('deletes on every follower and still reports success', async () => {
-      const leader = federation.kube('leader');
-      await leader.delete(pathOf(GC));
-      await leader.delete(pathOf(GDP));
-      await eventually(
-        () => onFollowers(async (c) => [await specOn(federation, c, GC), await specOn(federation, c, GDP)]),
-        (all) => all.every(([gc, gdp]) => gc === undefined && gdp === undefined),
-      );
-      await eventually(
-        async () => [await conditionOf(federation, 'leader', 'GSLBConfig Federation'), await conditionOf(federation, 'leader', 'GDP Federation')],
-        ([gc, gdp]) => gc?.status === SUCCESS && gdp?.status === SUCCESS,
-      );
+      await deleteBoth(federation, FOLLOWERS);
+      await bothFederated(federation);
     });
 
     it('renews the Lease and keeps resyncing with the same identities', async () => {

@@ -2,8 +2,10 @@
  * Helpers of the process-level suites: leader-side writes through the emulators' REST API, reads of
  * follower copies and AMKOCluster conditions, and polling with functional deadlines.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { PolicyRule } from '@amko-fed/kube-emulator';
-import { amkoPath, type Federation } from '@amko-fed/testing';
+import { amkoPath, REPO_ROOT, type Federation } from '@amko-fed/testing';
 import { parseAllDocuments } from 'yaml';
 
 export const GC = { version: 'v1alpha1', plural: 'gslbconfigs', name: 'gc-1' } as const;
@@ -53,6 +55,59 @@ export async function eventually<T>(read: () => Promise<T> | T, done: (value: T)
     if (Date.now() > until) throw new Error(`${what} not reached within ${timeoutMs} ms; last value ${JSON.stringify(value)?.slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Each follower's GSLBConfig `refreshInterval` and GDP `ttl`, one pair per follower. */
+async function followerValues(federation: Federation, followers: readonly string[]): Promise<unknown[][]> {
+  return Promise.all(followers.map(async (c) => [(await specOn(federation, c, GC))?.['refreshInterval'], (await specOn(federation, c, GDP))?.['ttl']]));
+}
+
+/** Waits until every follower's GSLBConfig has `refreshInterval` and its GDP `ttl`. */
+export async function followersHave(federation: Federation, followers: readonly string[], refreshInterval: number, ttl: number): Promise<void> {
+  await eventually(
+    () => followerValues(federation, followers),
+    (all) => all.every(([interval, value]) => interval === refreshInterval && value === ttl),
+  );
+}
+
+/** The leader creates the GSLBConfig and the GDP; waits until every follower has both. */
+export async function createBoth(federation: Federation, followers: readonly string[], refreshInterval: number, ttl: number): Promise<void> {
+  const leader = federation.kube('leader');
+  await leader.create(collectionOf(GC), gslbConfigBody(refreshInterval));
+  await leader.create(collectionOf(GDP), gdpBody(ttl));
+  await followersHave(federation, followers, refreshInterval, ttl);
+}
+
+/** The leader merge-patches the GSLBConfig and the GDP; waits until every follower has both changes. */
+export async function updateBoth(federation: Federation, followers: readonly string[], refreshInterval: number, ttl: number): Promise<void> {
+  const leader = federation.kube('leader');
+  await leader.mergePatch(pathOf(GC), { spec: { refreshInterval } });
+  await leader.mergePatch(pathOf(GDP), { spec: { ttl } });
+  await followersHave(federation, followers, refreshInterval, ttl);
+}
+
+/** The leader deletes the GSLBConfig and the GDP; waits until no follower has either. */
+export async function deleteBoth(federation: Federation, followers: readonly string[]): Promise<void> {
+  const leader = federation.kube('leader');
+  await leader.delete(pathOf(GC));
+  await leader.delete(pathOf(GDP));
+  await eventually(
+    () => Promise.all(followers.map(async (c) => [await specOn(federation, c, GC), await specOn(federation, c, GDP)])),
+    (all) => all.every(([gc, gdp]) => gc === undefined && gdp === undefined),
+  );
+}
+
+/** Waits until the leader's GSLBConfig Federation and GDP Federation conditions both report success. */
+export async function bothFederated(federation: Federation): Promise<void> {
+  await eventually(
+    async () => [await conditionOf(federation, 'leader', 'GSLBConfig Federation'), await conditionOf(federation, 'leader', 'GDP Federation')],
+    ([gc, gdp]) => gc?.status === SUCCESS && gdp?.status === SUCCESS,
+  );
+}
+
+/** Text of a file under deploy/. */
+export async function deployFile(...path: string[]): Promise<string> {
+  return readFile(join(REPO_ROOT, 'deploy', ...path), 'utf8');
 }
 
 /** Writes (create, update, patch, delete) a cluster received for a resource since its log was cleared. */
