@@ -3,7 +3,7 @@
  * asserted on the AMKOCluster status read back from the emulated leader.
  */
 import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AMKO_NAME,
   amkoCluster,
@@ -15,17 +15,16 @@ import {
   pendingJobs,
   redisView,
   settled,
-  startFixture,
   startWatcher,
+  useWatcherSuite,
   VERSION,
   type Fixture,
   type RedisView,
   type RunningWatcher,
 } from '../test/harness.ts';
 
-let fixture: Fixture;
-const running: RunningWatcher[] = [];
-const views: RedisView[] = [];
+const suite = useWatcherSuite();
+const { running, cleanups } = suite;
 
 const VALID = { type: 'current AMKOCluster Validation', status: 'valid AMKOCluster object' };
 const CLIENTS_FETCHED = { type: 'member cluster initialisation', status: 'all cluster clients fetched' };
@@ -34,35 +33,18 @@ const GC_OK = { type: 'GSLBConfig Federation', status: 'federated to all valid c
 const GDP_OK = { type: 'GDP Federation', status: 'federated to all valid clusters successfully' };
 
 async function start(env: Record<string, string | undefined> = {}): Promise<{ w: RunningWatcher; view: RedisView }> {
-  const w = await startWatcher(fixture, env, running);
-  const view = redisView(fixture.redisUrl, w.config.keyPrefix);
-  views.push(view);
+  const w = await startWatcher(suite.fixture, env, running);
+  const view = redisView(suite.fixture.redisUrl, w.config.keyPrefix);
+  cleanups.push(() => view.close());
   return { w, view };
 }
 
 async function setSpec(cluster: keyof Fixture['client'], spec: Parameters<typeof amkoCluster>[0]): Promise<void> {
-  await fixture.client[cluster].mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec });
+  await suite.fixture.client[cluster].mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec });
 }
 
 const statusIs = (expected: unknown[], name = AMKO_NAME, namespace = NS) =>
-  eventually(async () => expect(await conditionsOf(fixture.client.cluster1, name, namespace)).toEqual(expected));
-
-beforeAll(async () => {
-  fixture = await startFixture();
-});
-
-beforeEach(async () => {
-  await fixture.reset();
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.watcher.stop()));
-  await Promise.all(views.splice(0).map((v) => v.close()));
-});
-
-afterAll(async () => {
-  await fixture?.close();
-});
+  eventually(async () => expect(await conditionsOf(suite.fixture.client.cluster1, name, namespace)).toEqual(expected));
 
 describe('watcher (AMKO behaviour)', () => {
   describe('when this cluster is a valid leader and every member is valid', () => {
@@ -111,14 +93,14 @@ describe('watcher (AMKO behaviour)', () => {
     });
 
     it('reports it on the object itself when it is outside avi-system', async () => {
-      await fixture.client.cluster1.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
-      await fixture.client.cluster1.create(AMKO_CLUSTER_KIND, 'default', amkoCluster({ isLeader: true }));
+      await suite.fixture.client.cluster1.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
+      await suite.fixture.client.cluster1.create(AMKO_CLUSTER_KIND, 'default', amkoCluster({ isLeader: true }));
       await start();
       await statusIs([{ type: 'current AMKOCluster Validation', status: 'invalid AMKOCluster object', reason: "AMKOCluster's namespace is not avi-system" }], AMKO_NAME, 'default');
     });
 
     it('reports "only one AMKOClusterObject allowed per cluster" when there are two', async () => {
-      await fixture.client.cluster1.create(AMKO_CLUSTER_KIND, 'default', amkoCluster({ isLeader: true }, 'another'));
+      await suite.fixture.client.cluster1.create(AMKO_CLUSTER_KIND, 'default', amkoCluster({ isLeader: true }, 'another'));
       const { w } = await start();
       await statusIs([{ type: 'current AMKOCluster Validation', status: 'invalid AMKOCluster object', reason: 'only one AMKOClusterObject allowed per cluster' }]);
       expect((await w.watcher.health()).role).toBe('too-many');
@@ -143,7 +125,7 @@ describe('watcher (AMKO behaviour)', () => {
 
   describe('when a member has no AMKOCluster', () => {
     it('skips it, pauses its queue, and takes it back once its AMKOCluster exists', async () => {
-      await fixture.client.cluster3.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
+      await suite.fixture.client.cluster3.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
       const { w, view } = await start();
       await statusIs([
         VALID,
@@ -156,7 +138,7 @@ describe('watcher (AMKO behaviour)', () => {
       expect(await view.queues.isPaused('cluster2')).toBe(false);
       expect((await view.registry.readMembers())?.members).toContainEqual({ cluster: 'cluster3', state: 'invalid', reason: "no AMKOCluster object present in cluster cluster3, can't federate" });
 
-      await fixture.client.cluster3.create(AMKO_CLUSTER_KIND, NS, amkoCluster({ clusterContext: 'cluster3' }));
+      await suite.fixture.client.cluster3.create(AMKO_CLUSTER_KIND, NS, amkoCluster({ clusterContext: 'cluster3' }));
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
       expect(await view.queues.isPaused('cluster3')).toBe(false);
       expect((await w.watcher.health()).validFollowers).toEqual(['cluster2', 'cluster3']);
@@ -165,7 +147,7 @@ describe('watcher (AMKO behaviour)', () => {
 
   describe('when a member runs another AMKO version', () => {
     it('skips it with AMKO\'s version mismatch message, then resyncs it when it matches again', async () => {
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
       await setSpec('cluster3', { version: '1.11.0' });
       const { w, view } = await start();
       await statusIs([
@@ -194,7 +176,7 @@ describe('watcher (AMKO behaviour)', () => {
     it('validates the others in parallel, skips it after the request timeout, and keeps federating to the rest', async () => {
       const { w, view } = await start({ KUBE_REQUEST_TIMEOUT: '500ms' });
       await settled(w);
-      fixture.clusters.cluster3.faults.set({ hang: { verbs: ['list'], resources: ['amkoclusters'] } });
+      suite.fixture.clusters.cluster3.faults.set({ hang: { verbs: ['list'], resources: ['amkoclusters'] } });
       try {
         await statusIs([
           VALID,
@@ -208,11 +190,11 @@ describe('watcher (AMKO behaviour)', () => {
           GDP_OK,
         ]);
         expect((await w.watcher.health()).validFollowers).toEqual(['cluster2']);
-        await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+        await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
         await eventually(async () => expect((await pendingJobs(view, 'cluster2')).map((j) => j.reason)).toEqual(['event']));
         expect(await pendingJobs(view, 'cluster3')).toEqual([]);
       } finally {
-        fixture.clusters.cluster3.faults.clear();
+        suite.fixture.clusters.cluster3.faults.clear();
       }
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
     });
@@ -220,13 +202,13 @@ describe('watcher (AMKO behaviour)', () => {
 
   describe('when a member that was down answers again', () => {
     it('publishes it valid and federates to it without waiting for the next periodic member check', async () => {
-      await fixture.clusters.cluster3.stop();
+      await suite.fixture.clusters.cluster3.stop();
       let view: RedisView;
       try {
         ({ view } = await start({ MEMBER_CHECK_INTERVAL: '10m', KUBE_REQUEST_TIMEOUT: '500ms' }));
         await eventually(async () => expect((await view.registry.readMembers())?.members.find((m) => m.cluster === 'cluster3')?.state).toBe('invalid'));
       } finally {
-        await fixture.clusters.cluster3.start();
+        await suite.fixture.clusters.cluster3.start();
       }
       await eventually(async () => expect((await view.registry.readMembers())?.members.find((m) => m.cluster === 'cluster3')).toEqual({ cluster: 'cluster3', state: 'valid' }));
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
@@ -249,7 +231,7 @@ describe('watcher (AMKO behaviour)', () => {
       ]);
 
       // A change now is recorded but goes to nobody.
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
       await eventually(async () => expect(await view.log.latestSeq()).toBe(1));
       expect(await pendingJobs(view, 'cluster2')).toEqual([]);
       expect(await pendingJobs(view, 'cluster3')).toEqual([]);
@@ -265,7 +247,7 @@ describe('watcher (AMKO behaviour)', () => {
 
   describe('when the gslb-config-secret is malformed', () => {
     it('reports a clear reason without crashing, and recovers when the secret is fixed', async () => {
-      await createSecret(fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': 'clusters: [\n  - name: {' });
+      await createSecret(suite.fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': 'clusters: [\n  - name: {' });
       const { w } = await start({ GSLB_CONFIG: undefined });
       await statusIs([
         VALID,
@@ -277,7 +259,7 @@ describe('watcher (AMKO behaviour)', () => {
       ]);
       await eventually(async () => expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader' }));
 
-      await createSecret(fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': fixture.membersKubeconfig });
+      await createSecret(suite.fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': suite.fixture.membersKubeconfig });
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
     });
 
@@ -296,7 +278,7 @@ describe('watcher (AMKO behaviour)', () => {
 
   describe('when replicators record results', () => {
     it('names a failing follower in the federation condition and clears it when the follower succeeds', async () => {
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
       const { w, view } = await start();
       await settled(w);
       const seq = (await view.log.readProjection('GSLBConfig/avi-system/gc-1'))?.seq ?? 0;
@@ -320,8 +302,8 @@ describe('watcher (AMKO behaviour)', () => {
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
 
       // Unchanged conditions are not written again, however many member checks run.
-      const statusPatches = () => fixture.clusters.cluster1.requestLog.entries({ verb: 'patch', resource: 'amkoclusters' }).filter((e) => e.subresource === 'status').length;
-      const memberLists = () => fixture.clusters.cluster2.requestLog.entries({ verb: 'list', resource: 'amkoclusters' }).length;
+      const statusPatches = () => suite.fixture.clusters.cluster1.requestLog.entries({ verb: 'patch', resource: 'amkoclusters' }).filter((e) => e.subresource === 'status').length;
+      const memberLists = () => suite.fixture.clusters.cluster2.requestLog.entries({ verb: 'list', resource: 'amkoclusters' }).length;
       const patchesBefore = statusPatches();
       const listsBefore = memberLists();
       await eventually(() => expect(memberLists()).toBeGreaterThanOrEqual(listsBefore + 3));

@@ -12,7 +12,7 @@ import {
   type ObjectKey,
 } from '@amko-fed/domain';
 import type { FederationEvent } from '@amko-fed/queue';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AMKO_NAME,
   eventually,
@@ -23,22 +23,19 @@ import {
   recordJobs,
   redisView,
   settled,
-  startFixture,
   startWatcher,
-  type Fixture,
+  useWatcherSuite,
   type RedisView,
-  type RunningWatcher,
 } from '../test/harness.ts';
 
-let fixture: Fixture;
-const running: RunningWatcher[] = [];
-const cleanups: (() => Promise<void>)[] = [];
+const suite = useWatcherSuite();
+const { running, cleanups } = suite;
 const FOLLOWERS = ['cluster2', 'cluster3'];
 
 async function start(env: Record<string, string | undefined> = {}) {
-  const w = await startWatcher(fixture, env, running);
-  const view = redisView(fixture.redisUrl, w.config.keyPrefix);
-  const recorder = recordJobs(fixture.redisUrl, w.config.keyPrefix, ['cluster1', ...FOLLOWERS]);
+  const w = await startWatcher(suite.fixture, env, running);
+  const view = redisView(suite.fixture.redisUrl, w.config.keyPrefix);
+  const recorder = recordJobs(suite.fixture.redisUrl, w.config.keyPrefix, ['cluster1', ...FOLLOWERS]);
   cleanups.push(() => recorder.close(), () => view.close());
   await settled(w);
   return { w, view, recorder };
@@ -49,23 +46,6 @@ async function events(view: RedisView, objectKey?: string): Promise<FederationEv
   return objectKey === undefined ? all : all.filter((e) => e.objectKey === objectKey);
 }
 
-beforeAll(async () => {
-  fixture = await startFixture();
-});
-
-beforeEach(async () => {
-  await fixture.reset();
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.watcher.stop()));
-  await Promise.all(cleanups.splice(0).map((c) => c()));
-});
-
-afterAll(async () => {
-  await fixture?.close();
-});
-
 describe('watcher (capture)', () => {
   describe.each([
     ['GSLBConfig', FEDERATED_KINDS.GSLBConfig, gslbConfig('gc-1'), { spec: { refreshInterval: 90 } }],
@@ -74,7 +54,7 @@ describe('watcher (capture)', () => {
     it('appends one event per change and enqueues exactly one job per valid follower for each', async () => {
       const { view, recorder } = await start();
       const key = `${kind}/${NS}/${object.metadata.name}` as ObjectKey;
-      const leader = fixture.client.cluster1;
+      const leader = suite.fixture.client.cluster1;
 
       await leader.create(info, NS, object);
       const added = await eventually(async () => {
@@ -107,7 +87,7 @@ describe('watcher (capture)', () => {
   describe('when only status, labels or unrelated annotations change', () => {
     it('appends no event and enqueues no job', async () => {
       const { view, recorder } = await start();
-      const leader = fixture.client.cluster1;
+      const leader = suite.fixture.client.cluster1;
       await leader.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
       await eventually(() => expect(recorder.jobs).toHaveLength(2));
       const stored = (await view.log.readProjection('GSLBConfig/avi-system/gc-1')) as unknown as { object: { metadata: Record<string, unknown> } };
@@ -125,12 +105,12 @@ describe('watcher (capture)', () => {
 
   describe('when a follower is not valid', () => {
     it('enqueues only for the valid follower', async () => {
-      await fixture.client.cluster3.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { version: '0.0.1' } });
+      await suite.fixture.client.cluster3.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { version: '0.0.1' } });
       const { w, recorder } = await start();
       expect((await w.watcher.health()).validFollowers).toEqual(['cluster2']);
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
       await eventually(() => expect(recorder.of('cluster2')).toHaveLength(1));
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-2'));
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-2'));
       await eventually(() => expect(recorder.of('cluster2')).toHaveLength(2));
       expect(recorder.of('cluster3')).toEqual([]);
     });
@@ -140,14 +120,14 @@ describe('watcher (capture)', () => {
     it('appends the deletion at start and reconciles the followers that still hold a copy', async () => {
       const first = await start();
       const prefix = first.w.config.keyPrefix;
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
       await eventually(() => expect(first.recorder.jobs).toHaveLength(2));
       // What a replicator would have done with those jobs.
-      for (const c of FOLLOWERS) await fixture.client[c as 'cluster2'].create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      for (const c of FOLLOWERS) await suite.fixture.client[c as 'cluster2'].create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
       await first.w.watcher.stop();
       await first.recorder.close();
 
-      await fixture.client.cluster1.delete(FEDERATED_KINDS.GSLBConfig, NS, 'gc-1');
+      await suite.fixture.client.cluster1.delete(FEDERATED_KINDS.GSLBConfig, NS, 'gc-1');
       const second = await start({ KEY_PREFIX: prefix });
       const deletion = (await events(second.view, 'GSLBConfig/avi-system/gc-1')).at(-1);
       expect(deletion).toMatchObject({ op: 'delete', source: 'resync', seq: 2 });
@@ -161,8 +141,8 @@ describe('watcher (capture)', () => {
 
   describe('when a follower holds objects the leader does not have', () => {
     it('tombstones extra singletons and our own host-rule copies, never other host rules', async () => {
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
-      const cluster2 = fixture.client.cluster2;
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      const cluster2 = suite.fixture.client.cluster2;
       await cluster2.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-extra'));
       await cluster2.create(FEDERATED_KINDS.GSLBHostRule, NS, gslbHostRule('ghr-copy', { [SOURCE_CLUSTER_ANNOTATION]: 'cluster1' }));
       await cluster2.create(FEDERATED_KINDS.GSLBHostRule, NS, gslbHostRule('ghr-local'));
@@ -184,9 +164,9 @@ describe('watcher (capture)', () => {
 
   describe('when followers already hold copies at start', () => {
     it('reconciles only the follower whose copy drifted', async () => {
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
-      await fixture.client.cluster2.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
-      await fixture.client.cluster3.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 15));
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
+      await suite.fixture.client.cluster2.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
+      await suite.fixture.client.cluster3.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 15));
       const { recorder } = await start();
       await eventually(() => expect(recorder.jobs).toHaveLength(1));
       expect(recorder.jobs).toEqual([{ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', seq: 1, reason: 'resync' }]);
@@ -197,12 +177,12 @@ describe('watcher (capture)', () => {
     it('resyncs again and records what changed meanwhile', async () => {
       const { w, view } = await start();
       const before = (await w.watcher.health()).resyncs ?? 0;
-      const leader = fixture.clusters.cluster1;
+      const leader = suite.fixture.clusters.cluster1;
       // Hold the next watch back while an object appears and the history is compacted (410 on resume).
       leader.faults.set({ latencyByVerb: { watch: 300 } });
       try {
         leader.endWatches();
-        await fixture.client.cluster1.create(FEDERATED_KINDS.GlobalDeploymentPolicy, NS, gdp('global-gdp'));
+        await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GlobalDeploymentPolicy, NS, gdp('global-gdp'));
         leader.compactHistory();
         await eventually(async () => expect((await w.watcher.health()).resyncs).toBeGreaterThan(before));
       } finally {

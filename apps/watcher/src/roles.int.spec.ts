@@ -7,7 +7,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
 import { freePort } from '@amko-fed/testing';
 import { V1MicroTime } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AMKO_NAME,
   conditionsOf,
@@ -17,59 +17,42 @@ import {
   recordJobs,
   redisView,
   settled,
-  startFixture,
   startWatcher,
-  type Fixture,
-  type RunningWatcher,
+  useWatcherSuite,
 } from '../test/harness.ts';
 
-let fixture: Fixture;
-const running: RunningWatcher[] = [];
-const cleanups: (() => Promise<void>)[] = [];
+const suite = useWatcherSuite();
+const { running, cleanups } = suite;
 const LEASE = 'amko-federation-watcher';
 const NOT_A_LEADER = [{ type: 'current AMKOCluster Validation', status: "won't federate objects", reason: 'AMKO not a leader' }];
 
-const leaseOf = () => fixture.client.cluster1.getLease(NS, LEASE);
-const requestsBy = (user: string) => fixture.clusters.cluster1.requestLog.entries().filter((e) => e.user === user);
-const statusTypes = async () => (await conditionsOf(fixture.client.cluster1))?.map((c) => `${c.type}=${c.status}`);
-
-beforeAll(async () => {
-  fixture = await startFixture();
-});
+const leaseOf = () => suite.fixture.client.cluster1.getLease(NS, LEASE);
+const requestsBy = (user: string) => suite.fixture.clusters.cluster1.requestLog.entries().filter((e) => e.user === user);
+const statusTypes = async () => (await conditionsOf(suite.fixture.client.cluster1))?.map((c) => `${c.type}=${c.status}`);
 
 beforeEach(async () => {
-  await fixture.reset();
-  // Each test starts with the Lease free.
+  // Each test starts with the Lease free (after the suite's reset).
   const lease = await leaseOf();
-  if (lease !== undefined) await fixture.client.cluster1.replaceLease(NS, LEASE, { ...lease, spec: { holderIdentity: '' } });
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.watcher.stop()));
-  await Promise.all(cleanups.splice(0).map((c) => c()));
-});
-
-afterAll(async () => {
-  await fixture?.close();
+  if (lease !== undefined) await suite.fixture.client.cluster1.replaceLease(NS, LEASE, { ...lease, spec: { holderIdentity: '' } });
 });
 
 describe('watcher (roles and replicas)', () => {
   describe('when spec.isLeader is flipped', () => {
     it('switches role live in both directions within 2 s, without a restart', async () => {
-      const w = await startWatcher(fixture, {}, running);
+      const w = await startWatcher(suite.fixture, {}, running);
       await settled(w);
-      const view = redisView(fixture.redisUrl, w.config.keyPrefix);
+      const view = redisView(suite.fixture.redisUrl, w.config.keyPrefix);
       cleanups.push(() => view.close());
-      const setLeader = (isLeader: boolean) => fixture.client.cluster1.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { isLeader } });
+      const setLeader = (isLeader: boolean) => suite.fixture.client.cluster1.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { isLeader } });
 
       await setLeader(false);
-      await eventually(async () => expect(await conditionsOf(fixture.client.cluster1)).toEqual(NOT_A_LEADER), 2_000);
+      await eventually(async () => expect(await conditionsOf(suite.fixture.client.cluster1)).toEqual(NOT_A_LEADER), 2_000);
       await eventually(async () => expect((await view.registry.readMembers())?.members.map((m) => m.state)).toEqual(['stop', 'stop']), 2_000);
       expect((await w.watcher.health()).role).toBe('follower');
 
       // Nothing is federated while a follower: a change stays unrecorded across member checks.
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
-      const lists = () => fixture.clusters.cluster1.requestLog.entries({ verb: 'list', resource: 'amkoclusters' }).length;
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      const lists = () => suite.fixture.clusters.cluster1.requestLog.entries({ verb: 'list', resource: 'amkoclusters' }).length;
       const before = lists();
       await eventually(() => expect(lists()).toBeGreaterThanOrEqual(before + 3));
       expect(await view.log.latestSeq()).toBe(0);
@@ -89,10 +72,10 @@ describe('watcher (roles and replicas)', () => {
 
   describe('when two replicas run', () => {
     it('keeps the second on standby, doing nothing, until the first releases the Lease', async () => {
-      const first = await startWatcher(fixture, { POD_NAME: 'watcher-a' }, running);
+      const first = await startWatcher(suite.fixture, { POD_NAME: 'watcher-a' }, running);
       await settled(first);
-      const second = await startWatcher(fixture, { POD_NAME: 'watcher-b', KEY_PREFIX: first.config.keyPrefix, LOCAL_KUBECONFIG: fixture.secondKubeconfigFile }, running);
-      const recorder = recordJobs(fixture.redisUrl, first.config.keyPrefix, ['cluster2', 'cluster3']);
+      const second = await startWatcher(suite.fixture, { POD_NAME: 'watcher-b', KEY_PREFIX: first.config.keyPrefix, LOCAL_KUBECONFIG: suite.fixture.secondKubeconfigFile }, running);
+      const recorder = recordJobs(suite.fixture.redisUrl, first.config.keyPrefix, ['cluster2', 'cluster3']);
       cleanups.push(() => recorder.close());
 
       await eventually(async () => expect(await second.watcher.health()).toMatchObject({ ready: true, role: 'standby', lease: 'standby' }));
@@ -106,7 +89,7 @@ describe('watcher (roles and replicas)', () => {
       await first.watcher.stop();
       await settled(second);
       expect((await leaseOf())?.spec?.holderIdentity).toBe('watcher-b');
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
       await eventually(() => expect(recorder.jobs.map((j) => `${j.cluster}:${j.reason ?? ''}`).sort()).toEqual(['cluster2:event', 'cluster3:event']));
       // Now it is the second replica that watches the leader's objects.
       expect(requestsBy('second-watcher').some((e) => e.resource === 'gslbconfigs' && e.verb === 'watch')).toBe(true);
@@ -115,9 +98,9 @@ describe('watcher (roles and replicas)', () => {
     it('takes over a Lease whose holder stopped renewing once it expires', async () => {
       const ghost = { holderIdentity: 'crashed-replica', leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()), leaseTransitions: 4 };
       const existing = await leaseOf();
-      if (existing === undefined) await fixture.client.cluster1.createLease(NS, { metadata: { name: LEASE }, spec: ghost });
-      else await fixture.client.cluster1.replaceLease(NS, LEASE, { ...existing, spec: ghost });
-      const w = await startWatcher(fixture, { POD_NAME: 'watcher-c' }, running);
+      if (existing === undefined) await suite.fixture.client.cluster1.createLease(NS, { metadata: { name: LEASE }, spec: ghost });
+      else await suite.fixture.client.cluster1.replaceLease(NS, LEASE, { ...existing, spec: ghost });
+      const w = await startWatcher(suite.fixture, { POD_NAME: 'watcher-c' }, running);
       await eventually(async () => expect((await w.watcher.health()).lease).toBe('standby'));
       await settled(w);
       expect((await leaseOf())?.spec).toMatchObject({ holderIdentity: 'watcher-c', leaseTransitions: 5 });
@@ -126,11 +109,11 @@ describe('watcher (roles and replicas)', () => {
 
   describe('when Redis is down at start', () => {
     it('reports not ready and keeps retrying, then takes up its work when Redis is back', async () => {
-      const redis = new URL(fixture.redisUrl);
+      const redis = new URL(suite.fixture.redisUrl);
       const port = await freePort();
       const proxy = tcpProxy(redis.hostname, Number(redis.port || 6379));
       cleanups.push(() => proxy.close());
-      const w = await startWatcher(fixture, { REDIS_URL: `redis://127.0.0.1:${port}` }, running);
+      const w = await startWatcher(suite.fixture, { REDIS_URL: `redis://127.0.0.1:${port}` }, running);
 
       await eventually(async () => {
         const health = await w.watcher.health();
@@ -151,21 +134,21 @@ describe('watcher (roles and replicas)', () => {
 
   describe('when Redis goes away while leading', () => {
     it('still switches role at once, reports not ready, and catches up when Redis is back', async () => {
-      const redis = new URL(fixture.redisUrl);
+      const redis = new URL(suite.fixture.redisUrl);
       const port = await freePort();
       const proxy = tcpProxy(redis.hostname, Number(redis.port || 6379));
       cleanups.push(() => proxy.close());
       await proxy.listen(port);
-      const w = await startWatcher(fixture, { REDIS_URL: `redis://127.0.0.1:${port}` }, running);
+      const w = await startWatcher(suite.fixture, { REDIS_URL: `redis://127.0.0.1:${port}` }, running);
       await settled(w);
 
       await proxy.close();
       await eventually(async () => expect((await w.watcher.health()).checks.find((c) => c.name === 'redis')?.ok).toBe(false));
-      await fixture.client.cluster1.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { isLeader: false } });
-      await eventually(async () => expect(await conditionsOf(fixture.client.cluster1)).toEqual(NOT_A_LEADER), 2_000);
+      await suite.fixture.client.cluster1.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { isLeader: false } });
+      await eventually(async () => expect(await conditionsOf(suite.fixture.client.cluster1)).toEqual(NOT_A_LEADER), 2_000);
 
       await proxy.listen(port);
-      const view = redisView(fixture.redisUrl, w.config.keyPrefix);
+      const view = redisView(suite.fixture.redisUrl, w.config.keyPrefix);
       cleanups.push(() => view.close());
       await eventually(async () => expect((await view.registry.readMembers())?.members.map((m) => m.state)).toEqual(['stop', 'stop']));
       await eventually(async () => expect((await w.watcher.health()).ready).toBe(true));
@@ -174,10 +157,10 @@ describe('watcher (roles and replicas)', () => {
 
   describe('when the ops endpoints are called', () => {
     it('serves health, readiness and the watcher metrics', async () => {
-      const w = await startWatcher(fixture, {}, running);
+      const w = await startWatcher(suite.fixture, {}, running);
       await settled(w);
-      await fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
-      const view = redisView(fixture.redisUrl, w.config.keyPrefix);
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1'));
+      const view = redisView(suite.fixture.redisUrl, w.config.keyPrefix);
       cleanups.push(() => view.close());
       await eventually(async () => expect(await view.log.latestSeq()).toBe(1));
       const base = w.watcher.address() ?? '';
@@ -201,7 +184,7 @@ describe('watcher (roles and replicas)', () => {
 
   describe('when it is stopped', () => {
     it('releases the Lease so a standby can take over at once', async () => {
-      const w = await startWatcher(fixture, { POD_NAME: 'watcher-d' }, running);
+      const w = await startWatcher(suite.fixture, { POD_NAME: 'watcher-d' }, running);
       await settled(w);
       expect((await leaseOf())?.spec?.holderIdentity).toBe('watcher-d');
       await w.watcher.stop();

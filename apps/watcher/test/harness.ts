@@ -28,7 +28,7 @@ import { createLogger } from '@amko-fed/service';
 import { isolatedPrefix } from '@amko-fed/testing';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { loadConfig, type WatcherConfig } from '../src/config.ts';
 import { createWatcher, type Watcher } from '../src/watcher.ts';
 
@@ -297,4 +297,51 @@ export async function settled(running: RunningWatcher): Promise<void> {
     const health = await running.watcher.health();
     if (health.role !== 'leader' || (health.resyncs ?? 0) < 1) throw new Error(`not settled: ${JSON.stringify(health)}`);
   });
+}
+
+export interface WatcherSuite {
+  /** The file's fixture (started before the first test, reset before each). */
+  readonly fixture: Fixture;
+  /** Watchers a test started (pass to `startWatcher`); stopped after each test. */
+  readonly running: RunningWatcher[];
+  /** What a test opened besides watchers; closed after each test, once the watchers have stopped. */
+  readonly cleanups: (() => Promise<void>)[];
+}
+
+/**
+ * Registers the hooks every watcher integration file shares: the fixture started once and reset
+ * before each test; after each test the watchers stopped, then the cleanups run; the fixture closed
+ * at the end. A file's own `beforeEach` registered after this call runs after the reset.
+ */
+export function useWatcherSuite(): WatcherSuite {
+  let fixture: Fixture | undefined;
+  const running: RunningWatcher[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    fixture = await startFixture();
+  });
+
+  beforeEach(async () => {
+    await suite.fixture.reset();
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.watcher.stop()));
+    await Promise.all(cleanups.splice(0).map((c) => c()));
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  const suite: WatcherSuite = {
+    get fixture(): Fixture {
+      if (fixture === undefined) throw new Error('the watcher fixture is not started (use it inside a test or hook)');
+      return fixture;
+    },
+    running,
+    cleanups,
+  };
+  return suite;
 }

@@ -2,15 +2,14 @@ import { AMKO_UUID_ANNOTATION } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
 import { objectKeyOf, toLeaderObject } from './leader-object.ts';
 
+/** The type and the metadata fields the copy rule keeps as they are (the watched object's and the copy's). */
+const TYPE = { apiVersion: 'amko.vmware.com/v1alpha1', kind: 'GSLBConfig' } as const;
+const KEPT_METADATA = { name: 'gc-1', namespace: 'avi-system', uid: 'u-1', resourceVersion: '42', generation: 2 } as const;
+
 const gc = (overrides: { spec?: unknown; annotations?: Record<string, string>; labels?: Record<string, string>; status?: unknown } = {}) => ({
-  apiVersion: 'amko.vmware.com/v1alpha1',
-  kind: 'GSLBConfig',
+  ...TYPE,
   metadata: {
-    name: 'gc-1',
-    namespace: 'avi-system',
-    uid: 'u-1',
-    resourceVersion: '42',
-    generation: 2,
+    ...KEPT_METADATA,
     labels: overrides.labels ?? { app: 'amko' },
     annotations: overrides.annotations ?? {
       [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b',
@@ -33,16 +32,8 @@ describe('toLeaderObject', () => {
         generation: 2,
         contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         object: {
-          apiVersion: 'amko.vmware.com/v1alpha1',
-          kind: 'GSLBConfig',
-          metadata: {
-            name: 'gc-1',
-            namespace: 'avi-system',
-            uid: 'u-1',
-            resourceVersion: '42',
-            generation: 2,
-            annotations: { [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b' },
-          },
+          ...TYPE,
+          metadata: { ...KEPT_METADATA, annotations: { [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b' } },
           spec: { gslbLeader: { controllerIP: '10.0.0.1' }, refreshInterval: 60 },
         },
       });
