@@ -17,7 +17,12 @@ import {
   createRedisConnection,
   createResultsStore,
   followerJobOptions,
+  type FederationLog,
+  type FollowerQueues,
+  type FollowerQueuesOptions,
+  type MemberRegistry,
   type MembersDocument,
+  type ResultsStore,
 } from '@amko-fed/queue';
 import type { ReadinessCheck } from '@amko-fed/service';
 import type { Worker } from 'bullmq';
@@ -81,6 +86,26 @@ function connectionErrorLogger(logger: Logger, name: string): (error: Error) => 
   };
 }
 
+export interface ReplicatorStores {
+  readonly log: FederationLog;
+  readonly results: ResultsStore;
+  readonly registry: MemberRegistry;
+  readonly queues: FollowerQueues;
+}
+
+/**
+ * The Redis-backed stores the replicator works with, all over one `client` connection under `prefix`
+ * (exported so that the integration fixture writes through the same wiring).
+ */
+export function createReplicatorStores(connection: FollowerQueuesOptions['connection'], prefix: string, queueOptions: Omit<FollowerQueuesOptions, 'connection' | 'prefix'>): ReplicatorStores {
+  return {
+    log: createFederationLog({ redis: connection, prefix }),
+    results: createResultsStore({ redis: connection, prefix }),
+    registry: createMemberRegistry({ redis: connection, prefix }),
+    queues: createFollowerQueues({ connection, prefix, ...queueOptions }),
+  };
+}
+
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const { config } = deps;
   const logger = deps.logger;
@@ -94,12 +119,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const workerConnection = createRedisConnection(config.redisUrl, {
     role: 'worker', connectionName: 'amko-fed-replicator-worker', lazyConnect: true, onError: connectionErrorLogger(logger, 'worker'),
   });
-  const log = createFederationLog({ redis: client, prefix });
-  const results = createResultsStore({ redis: client, prefix });
-  const registry = createMemberRegistry({ redis: client, prefix });
-  const queues = createFollowerQueues({
-    connection: client,
-    prefix,
+  const { log, results, registry, queues } = createReplicatorStores(client, prefix, {
     defaultJobOptions: followerJobOptions({ attempts: config.retryAttempts, backoffBaseMs: config.retryBaseMs }),
     onError: connectionErrorLogger(logger, 'queues'),
   });

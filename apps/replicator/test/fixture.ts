@@ -8,11 +8,7 @@ import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, FEDERATED_KINDS, hashFederated
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import {
-  createFederationLog,
-  createFollowerQueues,
-  createMemberRegistry,
   createRedisConnection,
-  createResultsStore,
   followerJobOptions,
   type FederationLog,
   type FollowerQueues,
@@ -26,7 +22,7 @@ import { isolatedPrefix } from '@amko-fed/testing';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { createReplicator, type Replicator, type ReplicatorDeps } from '../src/replicator.ts';
+import { createReplicator, createReplicatorStores, type Replicator, type ReplicatorDeps } from '../src/replicator.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -140,10 +136,7 @@ export async function replicatorFixture(options: FixtureOptions = {}): Promise<R
     });
   }
   const redis = createRedisConnection(redisUrl, { role: 'client' });
-  const log = createFederationLog({ redis, prefix });
-  const registry = createMemberRegistry({ redis, prefix });
-  const queues = createFollowerQueues({ connection: redis, prefix, defaultJobOptions: followerJobOptions({ attempts: 12 }) });
-  const results = createResultsStore({ redis, prefix });
+  const { log, registry, queues, results } = createReplicatorStores(redis, prefix, { defaultJobOptions: followerJobOptions({ attempts: 12 }) });
   const lines: string[] = [];
   const logs: CapturedLogs = { lines, text: () => lines.join('') };
   const started: Replicator[] = [];
