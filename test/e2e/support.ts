@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PolicyRule } from '@amko-fed/kube-emulator';
-import { amkoPath, REPO_ROOT, type Federation } from '@amko-fed/testing';
+import { amkoPath, eventually, REPO_ROOT, type Federation } from '@amko-fed/testing';
 import { parseAllDocuments } from 'yaml';
 
 export const GC = { version: 'v1alpha1', plural: 'gslbconfigs', name: 'gc-1' } as const;
@@ -46,16 +46,7 @@ export async function conditionOf(federation: Federation, cluster: string, type:
   return (await federation.amkoClusterConditions(cluster)).find((c) => c.type === type);
 }
 
-/** Polls `read` until `done` holds (a functional deadline, never a timing assertion). */
-export async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`${what} not reached within ${timeoutMs} ms; last value ${JSON.stringify(value)?.slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually };
 
 /** Each follower's GSLBConfig `refreshInterval` and GDP `ttl`, one pair per follower. */
 async function followerValues(federation: Federation, followers: readonly string[]): Promise<unknown[][]> {

@@ -18,7 +18,7 @@ import {
   type ResultsStore,
 } from '@amko-fed/queue';
 import { createLogger } from '@amko-fed/service';
-import { isolatedPrefix } from '@amko-fed/testing';
+import { eventually, isolatedPrefix } from '@amko-fed/testing';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -60,16 +60,7 @@ export function keyOf(object: KubeBody): ObjectKey {
   return `${object.kind as 'GSLBConfig'}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
-/** Polls `read` until `done` holds (a functional deadline, never a timing assertion). */
-export async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`${what} not reached within ${timeoutMs} ms; last value ${JSON.stringify(value)?.slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually };
 
 export interface CapturedLogs {
   readonly lines: string[];

@@ -25,7 +25,7 @@ import {
   type ResultsStore,
 } from '@amko-fed/queue';
 import { createLogger } from '@amko-fed/service';
-import { isolatedPrefix } from '@amko-fed/testing';
+import { eventuallyPasses as eventually, isolatedPrefix } from '@amko-fed/testing';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
@@ -279,17 +279,7 @@ export function startWatcher(fixture: Fixture, overrides: Record<string, string 
 }
 
 /** Polls `check` until it stops throwing: waits for asynchronous effects (a functional deadline, not a timing assertion). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
+export { eventually };
 
 /** Waits until a leader watcher has federation running and its first resync done. */
 export async function settled(running: RunningWatcher): Promise<void> {

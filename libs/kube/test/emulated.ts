@@ -4,6 +4,7 @@
  */
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import { type KubeObject } from '@amko-fed/domain';
+import { eventuallyPasses as eventually } from '@amko-fed/testing';
 
 export interface EmulatedClusters {
   readonly clusters: readonly EmulatedCluster[];
@@ -66,18 +67,7 @@ export function amkoCluster(name: string, isLeader: boolean): KubeObject {
 }
 
 /** Polls `check` until it stops throwing (waiting for asynchronous effects, not asserting timing). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+export { eventually };
 
 /** Awaits a call that must fail and returns what it rejected with. */
 export async function rejection(call: Promise<unknown>): Promise<unknown> {

@@ -9,7 +9,7 @@ import { createRedisConnection, type RedisRole } from '../src/index.ts';
 
 // `redisUrl` is provided by libs/testing/src/global-setup.ts (the integration project's
 // globalSetup); its type comes with @amko-fed/testing, which the specs import.
-import type {} from '@amko-fed/testing';
+import { eventually as pollUntil } from '@amko-fed/testing';
 export interface RedisFixture {
   readonly url: string;
   readonly prefix: string;
@@ -45,12 +45,6 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 }
 
 /** Polls `read` until `done` holds; used to wait for asynchronous effects, never to assert timing. */
-export async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not reached within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  return pollUntil(read, done, timeoutMs);
 }

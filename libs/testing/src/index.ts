@@ -1,4 +1,5 @@
 import './provided-context.ts';
 export { startTestRedis, isolatedPrefix, freePort, type TestRedis, type RedisOptions } from './redis.ts';
 export { findOnPath } from './find-on-path.ts';
+export { eventually, eventuallyPasses } from './eventually.ts';
 export * from './harness/index.ts';
