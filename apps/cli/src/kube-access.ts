@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
+import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
 import { CliError, EXIT_USAGE } from './cli-error.ts';
 
 export interface KubeSelection {
@@ -67,7 +67,7 @@ export function openKubeAccess(selection: KubeSelection, env: KubeEnvironment, t
       known(name);
       let client = clients.get(name);
       if (!client) {
-        client = createClusterClient({ context: name, kubeConfig: kubeConfigForContext(text, name), timeoutMs });
+        client = clusterClientForContext(text, name, { timeoutMs });
         clients.set(name, client);
       }
       return client;

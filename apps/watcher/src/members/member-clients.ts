@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { memberClientInitFailedMessage, type ClusterFailure, type MemberCluster } from '@amko-fed/domain';
-import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
+import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
 
 export interface MemberClientsResult {
   readonly clients: ReadonlyMap<string, ClusterClient>;
@@ -38,11 +38,7 @@ export function createMemberClients(options: { readonly timeoutMs: number }): Me
         let client = cache.get(member.contextName);
         if (client === undefined) {
           try {
-            client = createClusterClient({
-              context: member.contextName,
-              kubeConfig: kubeConfigForContext(kubeconfigText, member.contextName),
-              timeoutMs: options.timeoutMs,
-            });
+            client = clusterClientForContext(kubeconfigText, member.contextName, { timeoutMs: options.timeoutMs });
             cache.set(member.contextName, client);
           } catch (err) {
             failures.push({ cluster: member.name, message: memberClientInitFailedMessage(member.name, err instanceof Error ? err.message : 'invalid kubeconfig') });
