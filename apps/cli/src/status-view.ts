@@ -3,7 +3,7 @@
  * and per object whether the follower is in sync with the leader's latest state, still pending,
  * or failed (with the reason). Pure: the records come in, rows go out.
  */
-import type { MembersDocument, ProjectionListing, ResultRecord } from '@amko-fed/queue';
+import { isFailedOutcome, type MembersDocument, type ProjectionListing, type ResultRecord } from '@amko-fed/queue';
 
 export const ObjectSyncState = { InSync: 'in sync', Pending: 'pending', Failed: 'failed' } as const;
 export type ObjectSyncState = (typeof ObjectSyncState)[keyof typeof ObjectSyncState];
@@ -35,7 +35,7 @@ function rowFor(listing: ProjectionListing, result: ResultRecord | undefined): O
   // a tombstone the follower has never heard of needs no row: nothing to delete there
   if (entry.state === 'absent' && result === undefined) return undefined;
   if (result === undefined) return { objectKey, state: ObjectSyncState.Pending, lastApplied: undefined, reason: 'not applied yet' };
-  const succeeded = result.outcome !== 'failed' && result.outcome !== 'fenced';
+  const succeeded = !isFailedOutcome(result.outcome);
   const lastApplied = succeeded ? result.at : undefined;
   if (result.seq < entry.seq) {
     return { objectKey, state: ObjectSyncState.Pending, lastApplied, reason: `leader change #${entry.seq} not applied yet (last: #${result.seq}${succeeded ? '' : `, failed: ${result.errorMessage ?? result.outcome}`})` };

@@ -105,6 +105,7 @@ export {
 
 export {
   ResultOutcome,
+  isFailedOutcome,
   ResultRecordSchema,
   MAX_ERROR_MESSAGE_LENGTH,
   capErrorMessage,

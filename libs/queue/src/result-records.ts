@@ -14,6 +14,11 @@ export const ResultOutcome = {
 } as const;
 export type ResultOutcome = (typeof ResultOutcome)[keyof typeof ResultOutcome];
 
+/** Whether an outcome means the follower does not hold the applied state (failed or fenced). */
+export function isFailedOutcome(outcome: ResultOutcome): boolean {
+  return outcome === ResultOutcome.failed || outcome === ResultOutcome.fenced;
+}
+
 /** Longest stored `errorMessage`; longer ones are cut and end with `…`. */
 export const MAX_ERROR_MESSAGE_LENGTH = 1024;
 

@@ -4,7 +4,7 @@
  * so nothing recorded in between is missed; applying a result twice is harmless).
  */
 import type { ObjectKey } from '@amko-fed/domain';
-import type { ResultRecord, ResultsFollower, ResultsStore, ResultStreamEntry } from '@amko-fed/queue';
+import { isFailedOutcome, type ResultRecord, type ResultsFollower, type ResultsStore, type ResultStreamEntry } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import { isNewerResult, type ResultSummary } from './federation-steps.ts';
 
@@ -18,7 +18,7 @@ const STOP_WAIT_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function summarise(record: ResultRecord): ResultSummary {
-  const failed = record.outcome === 'failed' || record.outcome === 'fenced';
+  const failed = isFailedOutcome(record.outcome);
   return { seq: record.seq, at: record.at, failed, message: failed ? (record.errorMessage ?? record.errorCode) : undefined };
 }
 
