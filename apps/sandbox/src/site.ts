@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { EmulatedCluster } from '@amko-fed/kube-emulator';
-import { createAppProcess, freePort, type AppProcess } from '@amko-fed/testing';
+import { createAppProcess, freePort, workloadRuntimeEnv, type AppProcess } from '@amko-fed/testing';
 
 export interface SiteOptions {
   readonly cluster: EmulatedCluster;
@@ -43,6 +43,7 @@ export async function createSite(options: SiteOptions): Promise<Site> {
   const keyPrefix = `{amko-fed-${name}}`;
   const [watcherPort, replicatorPort] = [await freePort(), await freePort()];
   const common = {
+    ...workloadRuntimeEnv(options.repoRoot),
     REDIS_URL: options.redisUrl,
     KEY_PREFIX: keyPrefix,
     GSLB_CONFIG_FILE: options.membersKubeconfigFile,

@@ -136,7 +136,8 @@ function restricted(access: AccessSpec, fallbackUser: string): TokenSpec & Restr
  */
 export const WORKLOAD_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=128';
 
-function workloadRuntime(repoRoot: string): Record<string, string> {
+/** The runtime environment of a workload process, as deployed (the harness and the sandbox both use it). */
+export function workloadRuntimeEnv(repoRoot: string): Record<string, string> {
   return { NODE_OPTIONS: WORKLOAD_NODE_OPTIONS, NODE_COMPILE_CACHE: join(repoRoot, 'node_modules', '.cache', 'amko-fed-node-compile-cache') };
 }
 
@@ -213,7 +214,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     const logLevel = options.logLevel ?? 'debug';
 
     const common = {
-      ...workloadRuntime(repoRoot),
+      ...workloadRuntimeEnv(repoRoot),
       REDIS_URL: redisUrl, KEY_PREFIX: prefix, GSLB_CONFIG_FILE: membersKubeconfigFile, HTTP_HOST: '127.0.0.1', LOG_LEVEL: logLevel, LOG_FORMAT: 'json',
     };
     const ports = { watcher: await freePort(), replicator: await freePort() };

@@ -3,6 +3,7 @@ export {
   startFederation,
   REPO_ROOT,
   WORKLOAD_NODE_OPTIONS,
+  workloadRuntimeEnv,
   AMKO_CLUSTER_NAME,
   AVI_SYSTEM,
   type Federation,
