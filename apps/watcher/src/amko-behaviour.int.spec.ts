@@ -123,6 +123,31 @@ describe('watcher (AMKO behaviour)', () => {
     });
   });
 
+  describe('when spec.clusters names no member', () => {
+    const nothingToFederate = {
+      type: 'member cluster initialisation',
+      status: 'member cluster clients invalid',
+      reason: "error in initialising member cluster contexts: no member clusters in spec.clusters besides the current cluster cluster1, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters",
+    };
+    it.each([
+      ['is missing', null],
+      ['is empty', []],
+      ['holds only the current cluster', ['cluster1']],
+    ])('says so in member cluster initialisation and federates nothing when it %s', async (_what, clusters) => {
+      // A merge patch with null removes the field.
+      await suite.fixture.client.cluster1.mergePatch(AMKO_CLUSTER_KIND, NS, AMKO_NAME, { spec: { clusters } });
+      const { w, view } = await start();
+      await statusIs([VALID, nothingToFederate]);
+      expect(await view.registry.readMembers()).toMatchObject({ leader: 'cluster1', members: [] });
+      expect(await w.watcher.health()).toMatchObject({ role: 'leader', validFollowers: [] });
+
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      await eventually(async () => expect(await view.log.latestSeq()).toBe(1));
+      for (const cluster of ['cluster2', 'cluster3']) expect(await pendingJobs(view, cluster)).toEqual([]);
+      await statusIs([VALID, nothingToFederate]);
+    });
+  });
+
   describe('when a member has no AMKOCluster', () => {
     it('skips it, pauses its queue, and takes it back once its AMKOCluster exists', async () => {
       await suite.fixture.client.cluster3.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);

@@ -34,6 +34,15 @@ export function memberClientInitFailedMessage(context: string, cause: string): s
   return `error in initializing member custer context ${context}: ${cause}`;
 }
 export const NO_VALID_CLUSTER_CONTEXTS_MESSAGE = 'no valid cluster contexts found';
+/**
+ * Ours: `spec.clusters` is missing, empty or names only the current cluster. AMKO fails the same
+ * input with `current cluster context <ctx> not part of member clusters`, which would be wrong here
+ * (the current cluster is not required in the list) and would not say that nothing is federated.
+ */
+export function noMemberClustersMessage(clusterContext: string | undefined): string {
+  const besides = clusterContext === undefined || clusterContext === '' ? '' : ` besides the current cluster ${clusterContext}`;
+  return `no member clusters in spec.clusters${besides}, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters`;
+}
 
 // §4 — member validation
 export function clientUnavailableMessage(cluster: string): string {

@@ -73,6 +73,8 @@ const SUCCESS = [
   { type: 'GDP Federation', status: 'federated to all valid clusters successfully' },
 ];
 const HEAD = SUCCESS.slice(0, 2);
+const NOTHING_TO_FEDERATE =
+  "error in initialising member cluster contexts: no member clusters in spec.clusters besides the current cluster cluster1, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters";
 
 interface Scenario {
   readonly given: string;
@@ -92,6 +94,15 @@ const scenarios: Scenario[] = [
     world: { ...healthy, local: amkoCluster({ ...leaderSpec, clusters: [FOLLOWER] }) },
     then: SUCCESS,
   },
+  ...[
+    { what: 'no clusters field', spec: { isLeader: true, clusterContext: LEADER, version: leaderSpec.version } },
+    { what: 'an empty clusters list (AMKO: "current cluster context cluster1 not part of member clusters")', spec: { ...leaderSpec, clusters: [] } },
+    { what: 'clusters holding only the current context', spec: { ...leaderSpec, clusters: [LEADER] } },
+  ].map(({ what, spec }): Scenario => ({
+    given: `${what}: nothing is federated and the status says so`,
+    world: { ...healthy, local: amkoCluster(spec) },
+    then: [HEAD[0]!, { type: 'member cluster initialisation', status: 'member cluster clients invalid', reason: NOTHING_TO_FEDERATE }],
+  })),
   {
     // AMKO's exact input: its own context is then just another member, whose AMKOCluster (this
     // very object) is a leader, so the pass stops safely and says which context it tripped on.

@@ -39,7 +39,7 @@ const cases: Case[] = [
     report: { stage: 'member-initialisation', memberInit: { outcome: 'failed', reason: 'error in initialising member cluster contexts: x' } },
     then: [VALID, { type: 'member cluster initialisation', status: 'member cluster clients invalid', reason: 'error in initialising member cluster contexts: x' }],
   },
-  { given: 'no member clusters at all', report: { stage: 'member-initialisation', memberInit: ok }, then: [VALID, FETCHED] },
+  { given: 'a pass that stopped after a successful member initialisation', report: { stage: 'member-initialisation', memberInit: ok }, then: [VALID, FETCHED] },
   {
     given: 'another leader among the members',
     report: {

@@ -5,6 +5,7 @@ import { allStrings, FOLLOWER, kubeconfigText, LEADER, SECRET_SENTINELS } from '
 
 const spec = (clusters: string[], clusterContext = LEADER) => ({ clusterContext, clusters });
 const CTX_ERR = 'error in initialising member cluster contexts: ';
+const NOTHING_TO_FEDERATE = `${CTX_ERR}no member clusters in spec.clusters besides the current cluster ${LEADER}, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters`;
 
 interface Case {
   readonly given: string;
@@ -32,8 +33,24 @@ const cases: Case[] = [
     then: 'initialised',
     members: ['c3', FOLLOWER],
   },
-  { given: 'only the current context', spec: spec([LEADER]), kubeconfig: kubeconfigText([FOLLOWER]), then: 'initialised', members: [] },
-  { given: 'no clusters field', spec: { clusterContext: LEADER }, kubeconfig: kubeconfigText(), then: 'initialised', members: [] },
+  { given: 'no clusters field', spec: { clusterContext: LEADER }, kubeconfig: kubeconfigText(), then: 'failed', members: [], reason: NOTHING_TO_FEDERATE },
+  { given: 'an empty clusters list', spec: spec([]), kubeconfig: kubeconfigText(), then: 'failed', members: [], reason: NOTHING_TO_FEDERATE },
+  { given: 'only the current context', spec: spec([LEADER]), kubeconfig: kubeconfigText([FOLLOWER]), then: 'failed', members: [], reason: NOTHING_TO_FEDERATE },
+  { given: 'only the current context, twice', spec: spec([LEADER, LEADER]), kubeconfig: kubeconfigText([FOLLOWER]), then: 'failed', reason: NOTHING_TO_FEDERATE },
+  {
+    given: 'no member and no members kubeconfig (the empty list is reported: no kubeconfig is needed to federate to nobody)',
+    spec: spec([]),
+    kubeconfig: undefined,
+    then: 'failed',
+    reason: NOTHING_TO_FEDERATE,
+  },
+  {
+    given: 'no member and no clusterContext',
+    spec: { clusters: [] },
+    kubeconfig: kubeconfigText(),
+    then: 'failed',
+    reason: `${CTX_ERR}no member clusters in spec.clusters, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters`,
+  },
   {
     given: 'an extra invalid-cluster missing from the kubeconfig (AMKO suite)',
     spec: spec([LEADER, FOLLOWER, 'invalid-cluster']),

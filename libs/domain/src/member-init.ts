@@ -3,6 +3,10 @@
  * cluster's own context (deliberate difference from AMKO: it is ignored when present and not
  * required), de-duplicated in order, each resolved to its kubeconfig context.
  *
+ * A federation set with no member (`spec.clusters` missing, empty, or only this cluster) is a hard
+ * failure too, reported before the kubeconfig is looked at: AMKO fails member initialisation for it
+ * as well, and a leader that federates to nobody must say so instead of `all cluster clients fetched`.
+ *
  * Like AMKO, a member whose context cannot be resolved is a HARD failure of the whole pass, not a
  * skip: a wrong gslb-config-secret is a configuration error that must be seen, and federating to a
  * subset would silently leave a member behind (§9: "nothing is federated in these cases"). The
@@ -21,6 +25,7 @@ import {
   contextDoesNotExistMessage,
   GSLB_CONFIG_MISSING_MESSAGE,
   memberContextsInitFailedMessage,
+  noMemberClustersMessage,
 } from './amko-messages.ts';
 import { readKubeconfig, type Kubeconfig } from './kubeconfig.ts';
 import { parseWith } from './schemas/parse-result.ts';
@@ -41,7 +46,7 @@ export const MemberInitOutcome = { Initialised: 'initialised', Failed: 'failed' 
 export type MemberInitOutcome = (typeof MemberInitOutcome)[keyof typeof MemberInitOutcome];
 
 export type MemberInitialisation =
-  /** Every member resolved. `members` may be empty (no followers: nothing to federate). */
+  /** Every member resolved; `members` is never empty. */
   | { readonly outcome: typeof MemberInitOutcome.Initialised; readonly members: readonly MemberCluster[]; readonly missing: readonly [] }
   /** Hard failure: status `member cluster clients invalid` + `reason`; nothing is federated. */
   | {
@@ -104,6 +109,8 @@ export function initMembers(
 
   const parsedSpec = parseWith(specInputSchema, spec, 'AMKOCluster spec');
   if (!parsedSpec.ok) return fail(memberContextsInitFailedMessage(parsedSpec.message));
+  const names = memberNames(parsedSpec.value);
+  if (names.length === 0) return fail(memberContextsInitFailedMessage(noMemberClustersMessage(parsedSpec.value.clusterContext)));
   if (typeof kubeconfigText !== 'string' || kubeconfigText.trim() === '') return fail(GSLB_CONFIG_MISSING_MESSAGE);
   const read = readKubeconfig(kubeconfigText);
   if (!read.ok) return fail(memberContextsInitFailedMessage(read.reason));
@@ -111,7 +118,7 @@ export function initMembers(
   const members: MemberCluster[] = [];
   const missing: string[] = [];
   let firstFailure: string | undefined;
-  for (const name of memberNames(parsedSpec.value)) {
+  for (const name of names) {
     const resolved = resolveContext(read.kubeconfig, name);
     if (resolved.ok) {
       members.push(resolved.member);

@@ -1,7 +1,8 @@
 /**
- * One member check: read the members kubeconfig, initialise the members, then list AMKOClusters
- * in avi-system on every member IN PARALLEL (each request has its own timeout, so one slow member
- * never delays the others) and validate them with AMKO's rules.
+ * One member check: read the members kubeconfig, initialise the members (no member at all is a
+ * failure: nothing would be federated), then list AMKOClusters in avi-system on every member IN
+ * PARALLEL (each request has its own timeout, so one slow member never delays the others) and
+ * validate them with AMKO's rules.
  */
 import {
   AMKO_CLUSTER_KIND,
@@ -30,7 +31,9 @@ export interface MembersCheck extends MembersOutcomeReport {
 
 export async function checkMembers(deps: CheckMembersDeps, spec: LeaderSpec): Promise<MembersCheck> {
   const names = memberNames(spec);
-  const kubeconfig = await deps.source.read();
+  // With no member there is nothing to connect to: the kubeconfig is not read, and `initMembers`
+  // reports that nothing is federated.
+  const kubeconfig = names.length === 0 ? { ok: true as const, text: undefined } : await deps.source.read();
   if (!kubeconfig.ok) {
     return { ...summariseMembers(names, { outcome: MemberInitOutcome.Failed, reason: kubeconfig.reason, members: [], missing: [] }, [], undefined), unreachable: [] };
   }

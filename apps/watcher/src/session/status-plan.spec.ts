@@ -2,6 +2,7 @@ import {
   ConditionStatus,
   ConditionType,
   GSLB_CONFIG_MISSING_MESSAGE,
+  initMembers,
   MemberInitOutcome,
   MembersOutcome,
   NOT_A_LEADER_REASON,
@@ -53,6 +54,26 @@ describe('statusPlan', () => {
       expect(statusPlan(leader, report, undefined)?.conditions).toEqual([
         { type: ConditionType.AMKOClusterValidation, status: ConditionStatus.ValidAMKOCluster },
         { type: ConditionType.MemberInitialisation, status: ConditionStatus.MemberClientsInvalid, reason: GSLB_CONFIG_MISSING_MESSAGE },
+      ]);
+    });
+  });
+
+  describe('when spec.clusters names no member', () => {
+    it.each([
+      ['is missing', undefined],
+      ['is empty', []],
+      ['holds only the current cluster', ['cluster1']],
+    ])('says that nothing is federated when it %s', (_what, clusters) => {
+      const spec = { clusterContext: 'cluster1', clusters };
+      const report = summariseMembers([], initMembers(spec, undefined), [], undefined);
+      expect(report).toMatchObject({ valid: [], members: [] });
+      expect(statusPlan({ ...leader, spec: { ...leader.spec, clusters: clusters ?? [] } }, report, undefined)?.conditions).toEqual([
+        { type: ConditionType.AMKOClusterValidation, status: ConditionStatus.ValidAMKOCluster },
+        {
+          type: ConditionType.MemberInitialisation,
+          status: ConditionStatus.MemberClientsInvalid,
+          reason: "error in initialising member cluster contexts: no member clusters in spec.clusters besides the current cluster cluster1, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters",
+        },
       ]);
     });
   });
