@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AMKO_NAME,
   amkoCluster,
+  CLUSTERS,
   conditionsOf,
   createSecret,
   eventually,
@@ -86,10 +87,13 @@ describe('watcher (AMKO behaviour)', () => {
       await setSpec('cluster1', spec);
       await statusIs([{ type: 'current AMKOCluster Validation', status: 'invalid AMKOCluster object', reason }]);
       expect((await w.watcher.health()).role).toBe('invalid');
-      expect(await view.registry.readMembers()).toMatchObject({
-        leader: 'cluster1',
-        members: [{ cluster: 'cluster2', state: 'stop', reason }, { cluster: 'cluster3', state: 'stop', reason }],
-      });
+      // The status can be written while the pass that publishes the registry is still stopping federation.
+      await eventually(async () =>
+        expect(await view.registry.readMembers()).toMatchObject({
+          leader: 'cluster1',
+          members: [{ cluster: 'cluster2', state: 'stop', reason }, { cluster: 'cluster3', state: 'stop', reason }],
+        }),
+      );
     });
 
     it('reports it on the object itself when it is outside avi-system', async () => {
@@ -142,9 +146,30 @@ describe('watcher (AMKO behaviour)', () => {
       expect(await w.watcher.health()).toMatchObject({ role: 'leader', validFollowers: [] });
 
       await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
-      await eventually(async () => expect(await view.log.latestSeq()).toBe(1));
+      await eventually(async () => expect(await view.log.readProjection('GSLBConfig/avi-system/gc-1')).toMatchObject({ state: 'present' }));
       for (const cluster of ['cluster2', 'cluster3']) expect(await pendingJobs(view, cluster)).toEqual([]);
       await statusIs([VALID, nothingToFederate]);
+    });
+  });
+
+  describe('when spec.clusters grows to many names and is reverted', () => {
+    it('publishes the clusters that left as stop once, then forgets them', async () => {
+      const { w, view } = await start();
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+      const gone = Array.from({ length: 50 }, (_, i) => `gone-${i}`);
+      await setSpec('cluster1', { clusters: [...CLUSTERS, ...gone] });
+      await eventually(async () => expect((await view.registry.readMembers())?.members).toHaveLength(52));
+
+      await setSpec('cluster1', { clusters: [...CLUSTERS] });
+      await eventually(async () =>
+        expect((await view.registry.readMembers())?.members).toEqual([{ cluster: 'cluster2', state: 'valid' }, { cluster: 'cluster3', state: 'valid' }]),
+      );
+      const published = w.logs.lines.filter((l) => l['msg'] === 'Published member registry').map((l) => l['members'] as string[]);
+      expect(published.filter((members) => members.includes('gone-0=stop'))).toHaveLength(1);
+      const metrics = await (await fetch(`${w.watcher.address() ?? ''}/metrics`)).text();
+      expect(metrics).toContain('amko_fed_watcher_member_valid{cluster="cluster2"} 1');
+      expect(metrics).not.toContain('gone-0');
+      await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
     });
   });
 

@@ -25,8 +25,15 @@ describe('desiredWorkers', () => {
 });
 
 describe('knownFollowers', () => {
-  it('lists every follower in any state, sorted', () => {
-    expect(knownFollowers(document)).toEqual(['c2', 'c3', 'c4']);
+  it('lists the valid and invalid followers, sorted, never a stopped one or the leader', () => {
+    expect(knownFollowers(document)).toEqual(['c2', 'c3']);
     expect(knownFollowers(undefined)).toEqual([]);
+  });
+
+  describe('when the registry still carries many stopped members', () => {
+    it('counts only the followers that are valid or invalid', () => {
+      const stopped = Array.from({ length: 996 }, (_, i) => ({ cluster: `gone-${i}`, state: 'stop' as const, reason: 'no longer a member of the federation' }));
+      expect(knownFollowers({ ...document, members: [...document.members.slice(0, 2), ...stopped] })).toEqual(['c2']);
+    });
   });
 });

@@ -14,8 +14,13 @@ export function desiredWorkers(document: MembersDocument | undefined): Set<strin
   return wanted;
 }
 
-/** Every follower the registry knows of, in any state (their queues are shown on the board). */
+/**
+ * The followers of the federation: every member other than the leader that is `valid` or
+ * `invalid`. Their queues are shown on the board, measured, replayable and counted by /readyz. A
+ * `stop` member is not one of them: it left the federation (or this cluster does not federate), no
+ * worker runs for it, and the watcher drops it from the next registry document.
+ */
 export function knownFollowers(document: MembersDocument | undefined): string[] {
   if (document === undefined) return [];
-  return document.members.filter((m) => m.cluster !== document.leader).map((m) => m.cluster).sort();
+  return document.members.filter((m) => m.cluster !== document.leader && m.state !== MemberState.stop).map((m) => m.cluster).sort();
 }

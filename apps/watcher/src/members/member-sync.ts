@@ -2,6 +2,8 @@
  * Acting on member check results: the member registry (which replicators follow), the follower
  * queues (an invalid follower's queue is paused, a valid one's resumed) and the member gauges.
  * Queue states are reconciled on every pass, so a failed pause/resume is retried next time.
+ * A cluster that left the federation is published as `stop` once and then forgotten: its entry,
+ * its gauge and its queue bookkeeping go (its queue stays paused).
  */
 import type { FollowerQueues, Member, MemberRegistry } from '@amko-fed/queue';
 import { isValidClusterName } from '@amko-fed/queue';
@@ -63,6 +65,16 @@ export function createMemberSync(options: {
     );
   }
 
+  /** Clusters of the previous document that `members` no longer lists: drop what was kept for them. */
+  function forgetDropped(previous: readonly Member[], members: readonly Member[]): void {
+    const listed = new Set(members.map((m) => m.cluster));
+    for (const { cluster } of previous) {
+      if (listed.has(cluster)) continue;
+      metrics.memberValid.remove({ cluster });
+      applied.delete(cluster);
+    }
+  }
+
   async function publish(leader: string, previous: { leader: string | undefined; members: readonly Member[] }, members: Member[], generation?: number): Promise<void> {
     if (!isValidClusterName(leader)) return;
     if (previous.leader === leader && sameMembers(previous.members, members)) return;
@@ -87,13 +99,17 @@ export function createMemberSync(options: {
         if (reason === undefined) reasons.delete(cluster);
         else reasons.set(cluster, reason);
       }
+      const current = new Set(report.members);
+      for (const cluster of reasons.keys()) if (!current.has(cluster)) reasons.delete(cluster);
       const previous = await readPrevious();
+      const members = leaderRegistryMembers(report, previous.members);
       const desired = new Map<string, QueueState>();
       for (const m of previous.members) desired.set(m.cluster, 'paused');
       for (const cluster of report.members) desired.set(cluster, next.has(cluster) ? 'resumed' : 'paused');
       await reconcileQueues(desired);
       for (const cluster of desired.keys()) metrics.memberValid.set({ cluster }, next.has(cluster) ? 1 : 0);
-      await publish(leader, previous, leaderRegistryMembers(report, previous.members), generation);
+      forgetDropped(previous.members, members);
+      await publish(leader, previous, members, generation);
       return changes.becameValid;
     },
     async applyStopped(memberNames, leader, reason) {
@@ -105,6 +121,7 @@ export function createMemberSync(options: {
       const members = stoppedRegistryMembers(memberNames.filter((name) => name !== self), previous.members, reason);
       await reconcileQueues(new Map(members.map((m) => [m.cluster, 'paused' as const])));
       for (const m of members) metrics.memberValid.set({ cluster: m.cluster }, 0);
+      forgetDropped(previous.members, members);
       await publish(self, previous, members);
     },
     valid: () => [...(valid ?? [])],

@@ -7,6 +7,7 @@ import {
   StepOutcome,
   type MemberCluster,
 } from '@amko-fed/domain';
+import type { Member } from '@amko-fed/queue';
 import { describe, expect, it } from 'vitest';
 import {
   leaderRegistryMembers,
@@ -83,6 +84,21 @@ describe('registry members', () => {
       ]);
     });
 
+    // Given the previous document's entry for a cluster that is no longer a member, when the next
+    // document is computed, then:
+    it.each([
+      { previous: { cluster: 'cluster9', state: 'valid' }, then: [{ cluster: 'cluster9', state: 'stop', reason: REMOVED_MEMBER_REASON }] },
+      { previous: { cluster: 'cluster9', state: 'invalid', reason: 'r' }, then: [{ cluster: 'cluster9', state: 'stop', reason: REMOVED_MEMBER_REASON }] },
+      { previous: { cluster: 'cluster9', state: 'stop', reason: REMOVED_MEMBER_REASON }, then: [] },
+      { previous: { cluster: 'cluster9', state: 'stop', reason: 'AMKO not a leader' }, then: [] },
+    ] as const)('publishes a member that left as stop once, then forgets it (previous $previous.state)', ({ previous, then }) => {
+      expect(leaderRegistryMembers(report, [previous]).slice(2)).toEqual(then);
+    });
+
+    it('keeps a stopped cluster that is a member again as valid or invalid', () => {
+      expect(leaderRegistryMembers(report, [{ cluster: 'cluster2', state: 'stop', reason: 'AMKO not a leader' }]).map((m) => m.state)).toEqual(['valid', 'invalid']);
+    });
+
     it('leaves out names that cannot be queue names', () => {
       const odd = summariseMembers(['bad:name'], initialised, [], { outcome: MembersOutcome.Validated, valid: ['bad:name'], skipped: [] });
       expect(leaderRegistryMembers(odd, [])).toEqual([]);
@@ -95,6 +111,33 @@ describe('registry members', () => {
         { cluster: 'cluster2', state: 'stop', reason: 'AMKO not a leader' },
         { cluster: 'cluster3', state: 'stop', reason: 'AMKO not a leader' },
       ]);
+    });
+
+    it('keeps the members of its spec as stop but forgets a stopped cluster that is no longer one', () => {
+      const previous = [{ cluster: 'cluster2', state: 'stop' as const, reason: 'AMKO not a leader' }, { cluster: 'cluster3', state: 'stop' as const, reason: 'AMKO not a leader' }];
+      expect(stoppedRegistryMembers(['cluster2'], previous, 'AMKO not a leader')).toEqual([{ cluster: 'cluster2', state: 'stop', reason: 'AMKO not a leader' }]);
+    });
+  });
+
+  describe('when the clusters list grows to many and is reverted', () => {
+    // Each pass publishes what the rule computes from the document the previous pass published.
+    const many = ['cluster2', 'cluster3', ...Array.from({ length: 997 }, (_, i) => `gone-${i}`)];
+    const failedInit = { outcome: MemberInitOutcome.Failed, reason: 'context "gone-0" does not exist', members: [], missing: [] } as const;
+    const passes = [
+      summariseMembers(names, initialised, [], { outcome: MembersOutcome.Validated, valid: names, skipped: [] }),
+      summariseMembers(many, failedInit, [], undefined),
+      summariseMembers(names, initialised, [], { outcome: MembersOutcome.Validated, valid: names, skipped: [] }),
+      summariseMembers(names, initialised, [], { outcome: MembersOutcome.Validated, valid: names, skipped: [] }),
+    ];
+    const documents = passes.reduce<Member[][]>((published, pass) => [...published, leaderRegistryMembers(pass, published.at(-1) ?? [])], []);
+
+    it('stops every cluster that left in the first document after the revert', () => {
+      expect(documents[1]).toHaveLength(999);
+      expect(documents[2]?.filter((m) => m.state === 'stop')).toHaveLength(997);
+    });
+
+    it('holds only the current members from the next document on', () => {
+      expect(documents[3]).toEqual([{ cluster: 'cluster2', state: 'valid' }, { cluster: 'cluster3', state: 'valid' }]);
     });
   });
 

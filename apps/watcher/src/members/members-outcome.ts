@@ -15,7 +15,7 @@ import {
   type MembersValidation,
   type StepResult,
 } from '@amko-fed/domain';
-import { isValidClusterName, type Member } from '@amko-fed/queue';
+import { isValidClusterName, MemberState, type Member } from '@amko-fed/queue';
 
 export const MembersStage = {
   /** Initialisation failed or left no member client: nothing validated. */
@@ -78,27 +78,41 @@ const cap = (reason: string): string => (reason.length <= MAX_REASON ? reason : 
 export const REMOVED_MEMBER_REASON = 'no longer a member of the federation';
 
 /**
+ * Clusters of the previous document that are not in `current`, published as `stop` ONCE so that
+ * replicators following the registry see them go; a cluster the previous document already stopped
+ * is forgotten (dropped), so the registry never keeps clusters that left the federation.
+ */
+function leaving(previous: readonly Member[], current: ReadonlySet<string>, reason: string): Member[] {
+  return previous
+    .filter((m) => !current.has(m.cluster) && m.state !== MemberState.stop)
+    .map((m) => ({ cluster: m.cluster, state: MemberState.stop, reason: cap(reason) }));
+}
+
+/**
  * The registry entries for a leader: valid / invalid (with reason) per member, and `stop` for
- * clusters listed before that are no longer members. Names that cannot be queue names are left out.
+ * clusters that the previous document listed as valid/invalid and that are no longer members (the
+ * next document drops them). Names that cannot be queue names are left out.
  */
 export function leaderRegistryMembers(report: MembersOutcomeReport, previous: readonly Member[]): Member[] {
   const reasons = new Map(report.invalid.map((f) => [f.cluster, f.message]));
+  const valid = new Set(report.valid);
   const entries: Member[] = [];
   for (const cluster of report.members) {
     if (!isValidClusterName(cluster)) continue;
-    if (report.valid.includes(cluster)) entries.push({ cluster, state: 'valid' });
-    else entries.push({ cluster, state: 'invalid', reason: cap(reasons.get(cluster) ?? report.stopReason ?? 'not validated') });
+    if (valid.has(cluster)) entries.push({ cluster, state: MemberState.valid });
+    else entries.push({ cluster, state: MemberState.invalid, reason: cap(reasons.get(cluster) ?? report.stopReason ?? 'not validated') });
   }
-  for (const old of previous) {
-    if (!report.members.includes(old.cluster)) entries.push({ cluster: old.cluster, state: 'stop', reason: REMOVED_MEMBER_REASON });
-  }
-  return entries;
+  return [...entries, ...leaving(previous, new Set(report.members), REMOVED_MEMBER_REASON)];
 }
 
-/** The registry entries when this cluster does not federate: every known member stops. */
+/**
+ * The registry entries when this cluster does not federate: every member of its spec stops, and so
+ * do clusters the previous document listed as valid/invalid (once: the next document drops them).
+ */
 export function stoppedRegistryMembers(memberNames: readonly string[], previous: readonly Member[], reason: string = NOT_A_LEADER_REASON): Member[] {
-  const names = [...new Set([...memberNames, ...previous.map((m) => m.cluster)])].filter(isValidClusterName);
-  return names.map((cluster) => ({ cluster, state: 'stop', reason: cap(reason) }));
+  const names = [...new Set(memberNames)].filter(isValidClusterName);
+  const stopped = names.map((cluster): Member => ({ cluster, state: MemberState.stop, reason: cap(reason) }));
+  return [...stopped, ...leaving(previous, new Set(names), reason)];
 }
 
 /** Whether two registry member lists say the same thing (order-insensitive). */
