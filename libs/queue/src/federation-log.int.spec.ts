@@ -3,6 +3,7 @@ import { isolatedPrefix } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts';
 import { createFederationLog, type FederationLog } from './federation-log.ts';
 import type { AppendEventInput } from './federation-records.ts';
 import { federationKeys } from './names.ts';
@@ -152,6 +153,57 @@ describe('federation log', () => {
     });
   });
 
+  describe('when the data set is claimed', () => {
+    it('creates an incarnation once and keeps the counter', async () => {
+      const log = freshLog();
+      expect(await log.storeState()).toEqual({ incarnation: undefined, seq: 0 });
+      await log.appendEvent(upsert(gdp, 'h0'));
+      const first = await log.claimIncarnation({ mode: 'ifAbsent' });
+      expect(first.created).toBe(true);
+      expect(first.seq).toBe(1);
+      const again = await log.claimIncarnation({ mode: 'ifAbsent' });
+      expect(again).toEqual({ incarnation: first.incarnation, seq: first.seq, created: false });
+      expect(await log.appendEvent(upsert(gc, 'h1'))).toBe(first.seq + 1);
+      expect(await log.storeState()).toEqual({ incarnation: first.incarnation, seq: first.seq + 1 });
+    });
+
+    it('replaces the incarnation and continues the counter from the highest seq the writer saw', async () => {
+      const log = freshLog();
+      const first = await log.claimIncarnation({ mode: 'ifAbsent' });
+      const replaced = await log.claimIncarnation({ mode: 'replace', minSeq: 500 });
+      expect(replaced.incarnation).not.toBe(first.incarnation);
+      expect(replaced).toMatchObject({ seq: 500, created: true });
+      expect(await log.appendEvent(upsert(gc, 'h1'))).toBe(501);
+      expect((await log.claimIncarnation({ mode: 'replace', minSeq: 7 })).seq).toBe(501);
+    });
+  });
+
+  describe('when an append is guarded', () => {
+    it('writes while Redis holds the guarded data set', async () => {
+      const log = freshLog();
+      const { incarnation, seq } = await log.claimIncarnation({ mode: 'ifAbsent' });
+      expect(await log.appendIfChanged(upsert(gc, 'h1'), { incarnation, minSeq: seq })).toEqual({ appended: true, seq: seq + 1 });
+    });
+
+    it('refuses, writing nothing, when the data set was lost', async () => {
+      const log = freshLog();
+      const { incarnation, seq } = await log.claimIncarnation({ mode: 'ifAbsent' });
+      await redis.del(log.keys.incarnation, log.keys.seq);
+      const refused = log.appendEvent(upsert(gc, 'h1'), { incarnation, minSeq: seq });
+      await expect(refused).rejects.toBeInstanceOf(StoreChangedError);
+      await expect(refused).rejects.toMatchObject({ code: 'STORE_CHANGED', change: StoreChange.replaced, terminal: false });
+      expect(await log.readProjection(gc)).toBeUndefined();
+      expect(await log.latestSeq()).toBe(0);
+    });
+
+    it('refuses when the counter went back below a seq the writer has seen (older snapshot)', async () => {
+      const log = freshLog();
+      const { incarnation, seq } = await log.claimIncarnation({ mode: 'ifAbsent' });
+      await expect(log.appendEvent(upsert(gc, 'h1'), { incarnation, minSeq: seq + 10 })).rejects.toMatchObject({ change: StoreChange.rolledBack });
+      expect(await log.readProjection(gc)).toBeUndefined();
+    });
+  });
+
   describe('when many events are appended', () => {
     it('caps the events stream near maxEvents while seqs keep counting', async () => {
       const log = freshLog(20);
@@ -205,7 +257,7 @@ describe('federation log', () => {
     it('keeps the seq, events and projection under the prefix hash tag', () => {
       const log = createFederationLog({ redis, prefix: '{amko-fed}' });
       const keys = federationKeys('{amko-fed}');
-      expect(log.keys).toEqual({ seq: keys.seq, events: keys.events, projection: keys.projection });
+      expect(log.keys).toEqual({ seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation });
       expect(Object.values(log.keys).every((k) => k.startsWith('{amko-fed}:'))).toBe(true);
     });
   });

@@ -3,9 +3,11 @@
  * state per object, with tombstones) that workers read at run time. Both are written by one Lua
  * script together with the seq counter.
  */
+import { randomUUID } from 'node:crypto';
 import type { ObjectKey } from '@amko-fed/domain';
 import type { Redis } from 'ioredis';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts';
 import { parseEvent, parseProjectionEntry } from './federation-log-codec.ts';
 import {
   AppendEventInputSchema,
@@ -13,7 +15,7 @@ import {
   type FederationEvent,
   type ProjectionState,
 } from './federation-records.ts';
-import { appendEventScript } from './federation-log-script.ts';
+import { appendEventScript, claimIncarnationScript } from './federation-log-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys, type FederationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
 import { describeIssues } from './zod-issues.ts';
@@ -36,6 +38,40 @@ export interface AppendResult {
   readonly seq: number;
 }
 
+/**
+ * What a writer knows of the data set it writes into: appends guarded with it are refused
+ * (`StoreChangedError`, nothing written) when Redis lost or replaced its data since.
+ */
+export interface StoreGuard {
+  /** The incarnation id the writer loaded its view with. */
+  readonly incarnation: string;
+  /** The highest seq the writer has seen: a lower counter means Redis went back to an older snapshot. */
+  readonly minSeq: number;
+}
+
+/** The data set's identity as Redis holds it now. */
+export interface StoreState {
+  /** Undefined when no incarnation was ever written (or Redis lost it). */
+  readonly incarnation: string | undefined;
+  /** The seq counter (0 when absent). */
+  readonly seq: number;
+}
+
+export interface ClaimedIncarnation {
+  readonly incarnation: string;
+  /** The seq counter after the claim. */
+  readonly seq: number;
+  /** False when an existing incarnation was kept (`ifAbsent`). */
+  readonly created: boolean;
+}
+
+export interface ClaimIncarnationOptions {
+  /** `ifAbsent`: keep an existing incarnation; `replace`: always take a new one. */
+  readonly mode: 'ifAbsent' | 'replace';
+  /** The counter continues from at least this seq (the writer's highest seen). @defaultValue 0 */
+  readonly minSeq?: number;
+}
+
 export interface ProjectionListing {
   readonly objectKey: ObjectKey;
   readonly entry: ProjectionState;
@@ -54,10 +90,17 @@ export interface ReadEventsResult {
 }
 
 export interface FederationLog {
-  /** Appends an event and updates the projection, atomically; returns the new seq. */
-  appendEvent(input: AppendEventInput): Promise<number>;
+  /**
+   * Appends an event and updates the projection, atomically; returns the new seq. With a guard,
+   * throws `StoreChangedError` (writing nothing) when Redis no longer holds the guard's data set.
+   */
+  appendEvent(input: AppendEventInput, guard?: StoreGuard): Promise<number>;
   /** Like appendEvent, but a no-op when the projection already has this content (or absence). */
-  appendIfChanged(input: AppendEventInput): Promise<AppendResult>;
+  appendIfChanged(input: AppendEventInput, guard?: StoreGuard): Promise<AppendResult>;
+  /** The incarnation and seq counter, in one round trip. */
+  storeState(): Promise<StoreState>;
+  /** Writes an incarnation id (see ClaimIncarnationOptions); the watcher holding the Lease calls it. */
+  claimIncarnation(options: ClaimIncarnationOptions): Promise<ClaimedIncarnation>;
   readProjection(objectKey: ObjectKey): Promise<ProjectionState | undefined>;
   /** Every projection entry (HSCAN pages; entries written during the scan may or may not appear). */
   scanProjection(pageSize?: number): AsyncIterable<ProjectionListing>;
@@ -65,7 +108,7 @@ export interface FederationLog {
   readEvents(options: ReadEventsOptions): Promise<ReadEventsResult>;
   /** The last assigned seq (0 before the first event). */
   latestSeq(): Promise<number>;
-  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection'>;
+  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection' | 'incarnation'>;
 }
 
 const DEFAULT_MAX_EVENTS = 100_000;
@@ -77,7 +120,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new RangeError('maxEvents must be a positive integer');
   const clock = options.clock ?? (() => new Date());
 
-  async function append(mode: 'always' | 'ifChanged', raw: AppendEventInput): Promise<AppendResult> {
+  async function append(mode: 'always' | 'ifChanged', raw: AppendEventInput, guard: StoreGuard | undefined): Promise<AppendResult> {
     const parsed = AppendEventInputSchema.safeParse(raw);
     if (!parsed.success) {
       throw new InvalidRecordError('event input', describeIssues(parsed.error), { cause: parsed.error });
@@ -100,7 +143,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
     const reply = await redisOperation(mode === 'always' ? 'appendEvent' : 'appendIfChanged', () =>
       appendEventScript.run(
         redis,
-        [keys.seq, keys.events, keys.projection],
+        [keys.seq, keys.events, keys.projection, keys.incarnation],
         [
           mode,
           input.op,
@@ -114,12 +157,16 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
           input.source,
           maxEvents,
           entryBody,
+          guard?.incarnation ?? '',
+          guard?.minSeq ?? 0,
         ],
       ),
     );
     if (!Array.isArray(reply) || reply.length !== 2) {
       throw new InvalidRecordError('appendEvent reply', ['expected [appended, seq]']);
     }
+    if (Number(reply[0]) === -1) throw new StoreChangedError(StoreChange.replaced);
+    if (Number(reply[0]) === -2) throw new StoreChangedError(StoreChange.rolledBack);
     return { appended: Number(reply[0]) === 1, seq: Number(reply[1]) };
   }
 
@@ -142,9 +189,23 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
   }
 
   return {
-    keys: { seq: keys.seq, events: keys.events, projection: keys.projection },
-    appendEvent: async (input) => (await append('always', input)).seq,
-    appendIfChanged: (input) => append('ifChanged', input),
+    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation },
+    appendEvent: async (input, guard) => (await append('always', input, guard)).seq,
+    appendIfChanged: (input, guard) => append('ifChanged', input, guard),
+    async storeState() {
+      const [incarnation, seq] = await redisOperation('storeState', () => redis.mget(keys.incarnation, keys.seq));
+      return { incarnation: incarnation ?? undefined, seq: seq === null || seq === undefined ? 0 : Number(seq) };
+    },
+    async claimIncarnation({ mode, minSeq = 0 }) {
+      const floor = Math.max(0, Math.floor(minSeq));
+      const reply = await redisOperation('claimIncarnation', () =>
+        claimIncarnationScript.run(redis, [keys.incarnation, keys.seq], [mode, randomUUID(), String(floor)]),
+      );
+      if (!Array.isArray(reply) || reply.length !== 3) {
+        throw new InvalidRecordError('claimIncarnation reply', ['expected [incarnation, seq, created]']);
+      }
+      return { incarnation: String(reply[0]), seq: Number(reply[1]), created: Number(reply[2]) === 1 };
+    },
     async readProjection(objectKey) {
       const raw = await redisOperation('readProjection', () => redis.hget(keys.projection, objectKey));
       return raw === null ? undefined : parseProjectionEntry(objectKey, raw);

@@ -6,6 +6,7 @@ export { InvalidNameError } from './errors/invalid-name-error.ts';
 export { InvalidRedisUrlError } from './errors/invalid-redis-url-error.ts';
 export { RedisCommandError } from './errors/redis-command-error.ts';
 export { ClosedError } from './errors/closed-error.ts';
+export { StoreChangedError, StoreChange } from './errors/store-changed-error.ts';
 
 export {
   RedisRole,
@@ -79,6 +80,10 @@ export {
 } from './federation-records.ts';
 export {
   createFederationLog,
+  type ClaimedIncarnation,
+  type ClaimIncarnationOptions,
+  type StoreGuard,
+  type StoreState,
   type FederationLog,
   type FederationLogOptions,
   type AppendResult,
@@ -117,6 +122,7 @@ export {
   createResultsStore,
   type ResultsStore,
   type ResultsStoreOptions,
+  type RecordResultOptions,
   type ResultsPage,
   type FollowResultsOptions,
   type ResultsFollower,

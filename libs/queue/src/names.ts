@@ -84,6 +84,11 @@ export function assertKeyPrefix(prefix: string): void {
 export interface FederationKeys {
   /** String: the last assigned event sequence number (INCR). */
   readonly seq: string;
+  /**
+   * String: the id of this Redis data set (a UUID), written when the data set is first used and
+   * again when the watcher rebuilds it; a missing or different id means Redis lost its data.
+   */
+  readonly incarnation: string;
   /** Stream: the capped, append-only events log. */
   readonly events: string;
   /** Hash: objectKey → projection entry JSON (latest state or tombstone). */
@@ -106,6 +111,7 @@ export function federationKeys(prefix: string = DEFAULT_KEY_PREFIX): FederationK
   const base = `${prefix}:fed:`;
   return {
     seq: `${base}seq`,
+    incarnation: `${base}incarnation`,
     events: `${base}events`,
     projection: `${base}projection`,
     members: `${base}members`,

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisConnection } from './connection.ts';
 import { eventually, redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import { createFederationLog } from './federation-log.ts';
 import { federationKeys } from './names.ts';
 import { MAX_ERROR_MESSAGE_LENGTH, type ResultRecordInput, type ResultStreamEntry } from './result-records.ts';
 import { createResultsStore } from './results-store.ts';
@@ -69,6 +70,27 @@ describe('results store', () => {
     ])('rejects %s and stores nothing', async (_label, change) => {
       const { store } = freshStore();
       await expect(store.recordResult(result('a', gc, change))).rejects.toBeInstanceOf(InvalidRecordError);
+      expect(await store.readResults()).toEqual([]);
+      expect((await store.readResultsSince('0', 10)).entries).toEqual([]);
+    });
+  });
+
+  describe('when a result may only be recorded against the projection it was applied from', () => {
+    it('records it while the projection holds the object at that seq or later', async () => {
+      const { prefix, store } = freshStore();
+      const log = createFederationLog({ redis, prefix });
+      const seq = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
+      await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '2', contentHash: 'h2', object: { spec: {} }, source: 'watch' });
+      expect(await store.recordResult(result('a', gc, { seq }), { onlyIfProjected: true })).toMatch(/^\d+-\d+$/);
+      expect((await store.readResult('a', gc))?.seq).toBe(seq);
+    });
+
+    it('drops it when Redis lost that state of the object (the projection is empty or older)', async () => {
+      const { prefix, store } = freshStore();
+      const log = createFederationLog({ redis, prefix });
+      await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
+      expect(await store.recordResult(result('a', gc, { seq: 51, outcome: 'failed' }), { onlyIfProjected: true })).toBeUndefined();
+      expect(await store.recordResult(result('a', gdp, { seq: 51, outcome: 'failed' }), { onlyIfProjected: true })).toBeUndefined();
       expect(await store.readResults()).toEqual([]);
       expect((await store.readResultsSince('0', 10)).entries).toEqual([]);
     });

@@ -22,10 +22,20 @@ import {
 import { describeIssues } from './zod-issues.ts';
 
 /**
- * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream.
- * ARGV[1] cluster, ARGV[2] objectKey, ARGV[3] record JSON, ARGV[4] stream MAXLEN (~).
+ * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream, KEYS[4] projection.
+ * ARGV[1] cluster, ARGV[2] objectKey, ARGV[3] record JSON, ARGV[4] stream MAXLEN (~),
+ * ARGV[5] "1" to record only while the projection holds the object at ARGV[6] (the record's seq)
+ * or later. Returns the stream id, or nil when not recorded.
  */
 const recordScript = defineLuaScript(`
+if ARGV[5] == '1' then
+  local entry = redis.call('HGET', KEYS[4], ARGV[2])
+  local projected = 0
+  if entry then projected = tonumber(string.match(entry, '^{"seq":(%d+)')) or 0 end
+  if projected < tonumber(ARGV[6]) then
+    return false
+  end
+end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
 return redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*',
@@ -46,6 +56,11 @@ export interface ResultsStoreOptions {
   readonly prefix?: string;
   /** Approximate cap of the results stream. @defaultValue 100000 */
   readonly maxStreamLength?: number;
+}
+
+export interface RecordResultOptions {
+  /** @defaultValue false */
+  readonly onlyIfProjected?: boolean;
 }
 
 export interface ResultsPage {
@@ -74,8 +89,14 @@ export interface ResultsFollower {
 }
 
 export interface ResultsStore {
-  /** Validates (cutting `errorMessage`), stores and streams a result; returns its stream id. */
-  recordResult(input: ResultRecordInput): Promise<string>;
+  /**
+   * Validates (cutting `errorMessage`), stores and streams a result; returns its stream id.
+   * With `onlyIfProjected`, the result is recorded only while the projection holds the object at
+   * the result's seq or later, and undefined is returned otherwise: a result of an attempt that
+   * read a data set Redis has since lost (restarted empty, flushed, an older snapshot) describes a
+   * state the projection no longer knows, and must not look newer than the rebuilt one.
+   */
+  recordResult(input: ResultRecordInput, options?: RecordResultOptions): Promise<string | undefined>;
   readResult(cluster: string, objectKey: ObjectKey): Promise<ResultRecord | undefined>;
   /** All latest results of one cluster, or of every cluster with results. */
   readResults(cluster?: string): Promise<ResultRecord[]>;
@@ -140,7 +161,7 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
   }
 
   return {
-    async recordResult(input) {
+    async recordResult(input, recordOptions) {
       const candidate =
         typeof input.errorMessage === 'string' ? { ...input, errorMessage: capErrorMessage(input.errorMessage) } : input;
       const parsed = ResultRecordSchema.safeParse(candidate);
@@ -151,11 +172,11 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
       const id = await redisOperation('recordResult', () =>
         recordScript.run(
           redis,
-          [keys.resultsOf(record.cluster), keys.resultClusters, keys.resultsStream],
-          [record.cluster, record.objectKey, JSON.stringify(record), maxLen],
+          [keys.resultsOf(record.cluster), keys.resultClusters, keys.resultsStream, keys.projection],
+          [record.cluster, record.objectKey, JSON.stringify(record), maxLen, recordOptions?.onlyIfProjected === true ? '1' : '0', record.seq],
         ),
       );
-      return String(id);
+      return id === null ? undefined : String(id);
     },
 
     async readResult(cluster, objectKey) {

@@ -55,15 +55,24 @@ export interface JobOutcomes {
 }
 
 export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOutcomes {
+  /**
+   * A result is recorded only while the projection still holds the state it is about: an attempt
+   * that read a data set Redis has since lost must not leave a result that looks newer than the
+   * states the watcher rebuilds (docs/architecture.md §2).
+   */
   async function record(attempt: Attempt & { readonly objectKey: ObjectKey }, fields: Pick<ResultRecordInput, 'outcome' | 'seq' | 'contentHash' | 'errorCode' | 'errorMessage'>): Promise<void> {
-    await deps.results.recordResult({
-      cluster,
-      objectKey: attempt.objectKey,
-      attempts: attempt.job.attemptsMade + 1,
-      at: deps.clock().toISOString(),
-      enqueuedAt: new Date(attempt.job.timestamp).toISOString(),
-      ...fields,
-    });
+    const id = await deps.results.recordResult(
+      {
+        cluster,
+        objectKey: attempt.objectKey,
+        attempts: attempt.job.attemptsMade + 1,
+        at: deps.clock().toISOString(),
+        enqueuedAt: new Date(attempt.job.timestamp).toISOString(),
+        ...fields,
+      },
+      { onlyIfProjected: true },
+    );
+    if (id === undefined) attempt.logger.debug({ seq: fields.seq, outcome: fields.outcome }, 'Result not recorded: the federation data no longer holds this state (Redis lost it; the watcher rebuilds it)');
   }
 
   return {

@@ -36,8 +36,6 @@ export interface CaptureOptions {
 
 export interface ConvergeOptions {
   readonly source: 'watch' | 'resync';
-  /** Write a tombstone even when the projection does not know the key (follower-only objects). */
-  readonly tombstoneUnknown: boolean;
 }
 
 export interface Capture {
@@ -70,12 +68,12 @@ export function createCapture(options: CaptureOptions): Capture {
       await sync.converge(key, current, { ...converge, deletedResourceVersion: deletedVersions.get(key) });
       if (current === undefined) deletedVersions.delete(key);
     },
-    merge: (a, b) => ({ source: a.source === 'watch' || b.source === 'watch' ? 'watch' : 'resync', tombstoneUnknown: a.tombstoneUnknown || b.tombstoneUnknown }),
+    merge: (a, b) => ({ source: a.source === 'watch' || b.source === 'watch' ? 'watch' : 'resync' }),
     onError: (key, err, retryInMs) => logger.warn({ err, objectKey: key, retryInMs }, 'Could not record change, retrying'),
   });
   // Until the first complete list, changes are the start-up diff: they are recorded, and the full
   // resync that follows enqueues them (one job per follower and object, not two).
-  const watched = (): ConvergeOptions => ({ source: syncedAll ? 'watch' : 'resync', tombstoneUnknown: false });
+  const watched = (): ConvergeOptions => ({ source: syncedAll ? 'watch' : 'resync' });
 
   function upsert(kind: FederatedKind, raw: unknown): void {
     const next = toLeaderObject(kind, raw);

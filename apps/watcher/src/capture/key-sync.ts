@@ -2,9 +2,15 @@
  * Converging one object key into the federation log: the leader's current state (or its absence)
  * is appended when the projection differs, and a watched change is then enqueued for every valid
  * follower in one call (one pipelined round trip per follower queue).
+ *
+ * A deletion is a fact once the leader's watch reported it (or a resync found the object gone):
+ * when the projection has no entry for the key at all (never recorded, or Redis lost its data) a
+ * tombstone is written anyway, so the deletion reaches every follower; it is never dropped. Appends
+ * are guarded (store-guard.ts): one refused because Redis lost its data starts the recovery and
+ * fails this round, which the key work queue retries against the rebuilt data set.
  */
 import { parseObjectKey, type ObjectKey } from '@amko-fed/domain';
-import type { FederationLog, FollowerQueues, ReplicationJob } from '@amko-fed/queue';
+import { StoreChangedError, type FederationLog, type FollowerQueues, type ReplicationJob, type StoreGuard } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import type { LeaderObject } from './leader-object.ts';
@@ -12,7 +18,6 @@ import type { ProjectionIndex } from './projection-index.ts';
 
 export interface KeySyncOptions {
   readonly source: 'watch' | 'resync';
-  readonly tombstoneUnknown: boolean;
   /** resourceVersion of the DELETED event, when the key was deleted while watched. */
   readonly deletedResourceVersion: string | undefined;
 }
@@ -30,6 +35,10 @@ export interface KeySyncDeps {
   readonly logger: Logger;
   /** The followers jobs go to right now. */
   validFollowers(): readonly string[];
+  /** The guard of every append (undefined: unguarded). */
+  guard(): StoreGuard | undefined;
+  /** An append found Redis holding another data set. */
+  storeChanged(): void;
 }
 
 export function createKeySync(deps: KeySyncDeps): KeySync {
@@ -50,37 +59,46 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
       const ref = parseObjectKey(key);
       if (ref === undefined) return;
       const known = index.get(key);
+      const guard = deps.guard();
       let appended = false;
       let seq: number;
-      if (current !== undefined) {
-        const result = await log.appendIfChanged({
-          op: 'upsert',
-          objectKey: key,
-          kind: ref.kind,
-          resourceVersion: current.resourceVersion,
-          ...(current.generation === undefined ? {} : { generation: current.generation }),
-          contentHash: current.contentHash,
-          object: current.object,
-          source: options.source,
-        });
-        ({ appended, seq } = result);
-        index.set(key, { seq, state: 'present', contentHash: current.contentHash, resourceVersion: current.resourceVersion });
-      } else {
-        const input = {
-          op: 'delete' as const,
-          objectKey: key,
-          kind: ref.kind,
-          resourceVersion: options.deletedResourceVersion ?? known?.resourceVersion ?? '',
-          ...(known?.contentHash === undefined ? {} : { contentHash: known.contentHash }),
-          source: options.source,
-        };
-        const result = await log.appendIfChanged(input);
-        ({ appended, seq } = result);
-        if (!appended && seq === 0 && options.tombstoneUnknown) {
-          seq = await log.appendEvent(input);
-          appended = true;
+      try {
+        if (current !== undefined) {
+          const result = await log.appendIfChanged(
+            {
+              op: 'upsert',
+              objectKey: key,
+              kind: ref.kind,
+              resourceVersion: current.resourceVersion,
+              ...(current.generation === undefined ? {} : { generation: current.generation }),
+              contentHash: current.contentHash,
+              object: current.object,
+              source: options.source,
+            },
+            guard,
+          );
+          ({ appended, seq } = result);
+          index.set(key, { seq, state: 'present', contentHash: current.contentHash, resourceVersion: current.resourceVersion });
+        } else {
+          const input = {
+            op: 'delete' as const,
+            objectKey: key,
+            kind: ref.kind,
+            resourceVersion: options.deletedResourceVersion ?? known?.resourceVersion ?? '',
+            ...(known?.contentHash === undefined ? {} : { contentHash: known.contentHash }),
+            source: options.source,
+          };
+          const result = await log.appendIfChanged(input, guard);
+          ({ appended, seq } = result);
+          if (!appended && seq === 0) {
+            seq = await log.appendEvent(input, guard);
+            appended = true;
+          }
+          index.set(key, { seq, state: 'absent', contentHash: undefined, resourceVersion: input.resourceVersion });
         }
-        if (seq > 0) index.set(key, { seq, state: 'absent', contentHash: undefined, resourceVersion: input.resourceVersion });
+      } catch (err) {
+        if (err instanceof StoreChangedError) deps.storeChanged();
+        throw err;
       }
       if (appended) {
         const op = current === undefined ? 'delete' : 'upsert';

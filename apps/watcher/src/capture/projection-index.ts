@@ -1,7 +1,7 @@
 /**
  * The watcher's in-memory index of the projection: seq and state per object key. The watcher
  * holding the Lease is the only writer of the projection, so after a load at the start of leading
- * (and at every full resync) the index follows from its own appends.
+ * (and again after Redis lost its data: store-guard.ts) the index follows from its own appends.
  */
 import { parseObjectKey, type FederatedKind, type ObjectKey } from '@amko-fed/domain';
 import type { FederationLog } from '@amko-fed/queue';
@@ -22,15 +22,25 @@ export interface ProjectionIndex {
   /** Replaces the index with the projection as stored in Redis. */
   load(log: FederationLog): Promise<void>;
   readonly size: number;
+  /** The highest seq this index has seen (appended, loaded or noted), across loads. */
+  readonly maxSeq: number;
+  /** Raises maxSeq (e.g. to the counter of a newly claimed incarnation). */
+  noteSeq(seq: number): void;
 }
 
 export function createProjectionIndex(): ProjectionIndex {
   let map = new Map<ObjectKey, IndexEntry>();
+  let maxSeq = 0;
+  const noteSeq = (seq: number): void => {
+    if (seq > maxSeq) maxSeq = seq;
+  };
   return {
     get: (key) => map.get(key),
     set: (key, entry) => {
       map.set(key, entry);
+      noteSeq(entry.seq);
     },
+    noteSeq,
     keys: (kinds) => [...map.keys()].filter((key) => {
       const kind = parseObjectKey(key)?.kind;
       return kind !== undefined && kinds.includes(kind);
@@ -45,11 +55,15 @@ export function createProjectionIndex(): ProjectionIndex {
           contentHash: entry.state === 'present' ? entry.contentHash : undefined,
           resourceVersion: entry.resourceVersion,
         });
+        noteSeq(entry.seq);
       }
       map = next;
     },
     get size() {
       return map.size;
+    },
+    get maxSeq() {
+      return maxSeq;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface WatcherMetrics {
   readonly memberValid: Gauge<'cluster'>;
   readonly resyncDuration: Histogram<string>;
   readonly role: Gauge<'role'>;
+  readonly storeLosses: Counter<'change'>;
+  readonly failedRetries: Counter<'cluster'>;
   /** Sets the role gauge: 1 for `role`, 0 for every other. */
   setRole(role: RoleMetric): void;
 }
@@ -54,9 +56,21 @@ export function createWatcherMetrics(options: { readonly defaultMetrics?: boolea
     labelNames: ['role'] as const,
     registers: [registry],
   });
+  const storeLosses = new Counter({
+    name: 'amko_fed_watcher_store_losses_total',
+    help: 'Times Redis was found without the federation data the watcher knew (replaced: restarted empty, flushed or another server; rolled-back: an older snapshot), each answered by a rebuild from the leader',
+    labelNames: ['change'] as const,
+    registers: [registry],
+  });
+  const failedRetries = new Counter({
+    name: 'amko_fed_watcher_failed_retries_total',
+    help: 'Reconciles the watcher enqueued again for objects whose last apply on a follower failed, by follower',
+    labelNames: ['cluster'] as const,
+    registers: [registry],
+  });
   const setRole = (current: RoleMetric): void => {
     for (const value of Object.values(RoleMetric)) role.set({ role: value }, value === current ? 1 : 0);
   };
   setRole(RoleMetric.standby);
-  return { registry, events, jobsEnqueued, memberValid, resyncDuration, role, setRole };
+  return { registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, setRole };
 }

@@ -92,14 +92,14 @@ export function createResync(deps: ResyncDeps): Resync {
     const leader = new Map<ObjectKey, string>();
     for (const object of capture.objects()) leader.set(object.key, object.contentHash);
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
-    let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync', tombstoneUnknown: false });
+    let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync' });
 
     // Bounded: each listing holds a follower's objects in memory until only their hashes are kept.
     const followers = new Map<string, FollowerObjects | undefined>(
       await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
     );
     const unknown = unknownFollowerKeys(followers, leader, index);
-    if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync', tombstoneUnknown: true })) && ok;
+    if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync' })) && ok;
 
     const jobs = resyncJobs({ clusters, leader, followers, projectedKeys: index.keys(kinds), index, lastApplyFailed: deps.lastApplyFailed });
     for (let i = 0; i < jobs.length; i += batchSize) {

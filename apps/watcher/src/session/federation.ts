@@ -1,19 +1,23 @@
 /**
  * Federation while this cluster is a valid leader: the projection index, capture (informers →
- * events → jobs), resync (at start, after relists, every RESYNC_INTERVAL, per member on demand)
- * and the replication results the status is built from. Started when the role becomes leader,
- * stopped when it is not (or the Lease is lost).
+ * events → jobs), resync (at start, after relists, every RESYNC_INTERVAL, per member on demand),
+ * the replication results the status is built from, the guard of the Redis data set (a loss is
+ * answered by a rebuild from the leader: store-guard.ts) and the retry of failed objects
+ * (retry-failed.ts). Started when the role becomes leader, stopped when it is not (or the Lease is
+ * lost).
  */
 import type { FederatedKind, FederationResults } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
-import type { FederationLog, FollowerQueues, ResultsStore } from '@amko-fed/queue';
+import type { FederationLog, FollowerQueues, ResultsStore, StoreChange } from '@amko-fed/queue';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createCapture, type Capture } from '../capture/capture.ts';
 import { createKeySync } from '../capture/key-sync.ts';
 import { createProjectionIndex } from '../capture/projection-index.ts';
+import { createStoreGuard, STORE_CHECK_INTERVAL_MS } from '../capture/store-guard.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { createResync, type Resync } from '../resync/resync.ts';
+import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { federationSteps } from '../status/federation-steps.ts';
 import { createResultsCache } from '../status/results-cache.ts';
 
@@ -30,6 +34,10 @@ export interface FederationDeps {
   clientOf(cluster: string): ClusterClient | undefined;
   /** Something the federation conditions depend on changed. */
   onStatusChange(): void;
+  /** Redis lost the federation data: whatever else lives in Redis (the member registry, queue states) must be written again. */
+  onStoreLost(): void;
+  /** @defaultValue () => Date.now() */
+  now?(): number;
 }
 
 export interface Federation {
@@ -40,16 +48,31 @@ export interface Federation {
   readonly capture: Capture;
   /** The federation conditions' steps for the current valid followers. */
   steps(): FederationResults;
+  /** Checks that Redis still holds the federation data (e.g. after a reconnect); rebuilds when it does not. */
+  checkStore(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createFederation(deps: FederationDeps): Federation {
   const logger = deps.logger.child({ component: 'federation' });
+  const now = deps.now ?? (() => Date.now());
   const index = createProjectionIndex();
-  const sync = createKeySync({ log: deps.log, queues: deps.queues, index, metrics: deps.metrics, logger: deps.logger, validFollowers: deps.validFollowers });
+  const guard = createStoreGuard({ log: deps.log, index, logger: deps.logger, onLost: (change) => rebuild(change) });
+  const sync = createKeySync({
+    log: deps.log,
+    queues: deps.queues,
+    index,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    validFollowers: deps.validFollowers,
+    guard: () => guard.current(),
+    storeChanged: () => void checkStore(),
+  });
   let stopped = false;
   let resyncTimer: NodeJS.Timeout | undefined;
+  let tickTimer: NodeJS.Timeout | undefined;
+  let retries = new Map<string, number>();
 
   const capture: Capture = createCapture({
     kubeConfig: deps.kubeConfig,
@@ -76,13 +99,66 @@ export function createFederation(deps: FederationDeps): Federation {
     lastApplyFailed: (cluster, key) => results.get(cluster, key)?.failed === true,
   });
 
+  /** After a loss the index is already reloaded: the leader's state is written again by a full resync. */
+  async function rebuild(change: StoreChange): Promise<void> {
+    deps.metrics.storeLosses.inc({ change });
+    retries = new Map();
+    resync.request();
+    deps.onStoreLost();
+    await results.reset();
+  }
+
+  async function checkStore(): Promise<void> {
+    try {
+      await guard.check();
+    } catch (err) {
+      logger.warn({ err }, 'Could not check the federation data in Redis, retrying');
+    }
+  }
+
+  async function retryFailed(): Promise<void> {
+    const due = dueRetries({
+      failures: results.failures(),
+      validFollowers: deps.validFollowers(),
+      seqOf: (key) => index.get(key)?.seq,
+      retries,
+      nowMs: now(),
+      baseMs: FAILED_RETRY_BASE_MS,
+      capMs: deps.resyncIntervalMs,
+    });
+    retries = due.retries;
+    if (due.jobs.length === 0) return;
+    try {
+      await deps.queues.enqueueMany(due.jobs);
+      for (const job of due.jobs) {
+        deps.metrics.jobsEnqueued.inc({ cluster: job.cluster });
+        deps.metrics.failedRetries.inc({ cluster: job.cluster });
+      }
+      logger.info({ pairs: due.jobs.map((j) => `${j.cluster}/${j.objectKey}`) }, 'Retrying objects whose last apply failed');
+    } catch (err) {
+      logger.warn({ err }, 'Could not enqueue the retry of failed objects; retrying at the next check');
+    }
+  }
+
+  async function tick(): Promise<void> {
+    await checkStore();
+    if (!stopped) await retryFailed();
+  }
+
+  function scheduleTick(): void {
+    if (stopped) return;
+    tickTimer = setTimeout(() => void tick().finally(scheduleTick), STORE_CHECK_INTERVAL_MS);
+  }
+
   return {
     resync,
     capture,
+    checkStore,
     async start() {
       for (let attempt = 1; !stopped; attempt += 1) {
         try {
           await index.load(deps.log);
+          await guard.claim();
           break;
         } catch (err) {
           logger.warn({ err }, 'Could not load the projection, retrying');
@@ -94,11 +170,13 @@ export function createFederation(deps: FederationDeps): Federation {
       if (stopped) return;
       await capture.start();
       resyncTimer = setInterval(() => resync.request(), deps.resyncIntervalMs);
+      scheduleTick();
       logger.info({ kinds: deps.kinds, projected: index.size }, 'Started federation');
     },
     async stop() {
       stopped = true;
       clearInterval(resyncTimer);
+      clearTimeout(tickTimer);
       const resyncStopped = resync.stop();
       await capture.stop();
       await resyncStopped;

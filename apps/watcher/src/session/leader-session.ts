@@ -116,6 +116,8 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       validFollowers: () => members.valid(),
       clientOf: (cluster) => deps.memberClients.get(cluster),
       onStatusChange: () => status.schedule(),
+      // The member registry and queue states lived in the lost data set: the next pass writes them again.
+      onStoreLost: () => evaluate(),
     });
     // In the background: loading the projection waits for Redis, role and member checks must not.
     const starting = federation;
@@ -225,7 +227,9 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     redisRecovered() {
       if (stopped) return;
       evaluate();
-      federation?.resync.request();
+      // Redis may have come back without its data (restart without AOF): checked before resyncing.
+      const running = federation;
+      void running?.checkStore().then(() => running.resync.request());
     },
     health: () => ({
       role: decision?.role ?? 'starting',

@@ -11,7 +11,11 @@ import { isNewerResult, type ResultSummary } from './federation-steps.ts';
 export interface ResultsCache {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Forgets every result and loads them again from the store (after Redis lost its data). */
+  reset(): Promise<void>;
   get(cluster: string, key: ObjectKey): ResultSummary | undefined;
+  /** Every cached latest result that is a failure. */
+  failures(): IterableIterator<{ readonly cluster: string; readonly key: ObjectKey; readonly result: ResultSummary }>;
 }
 
 const STOP_WAIT_MS = 2_000;
@@ -56,39 +60,57 @@ export function createResultsCache(options: {
     if (changed) options.onChange();
   }
 
-  return {
-    async start() {
-      follower = options.store.followResults('$', onBatch, {
-        onError: (err) => {
-          const text = err instanceof Error ? err.message : String(err);
-          if (text !== lastErrorText) logger.warn({ err }, 'Could not read replication results, retrying');
-          lastErrorText = text;
-        },
-      });
-      // Wait until the follow position is pinned, then load the current results.
-      while (follower.lastId === '$' && !stopped) await sleep(5);
-      for (let attempt = 1; !stopped; attempt += 1) {
-        try {
-          for (const record of await options.store.readResults()) apply(record);
-          options.onChange();
-          return;
-        } catch (err) {
-          logger.warn({ err }, 'Could not load replication results, retrying');
-          await sleep(Math.min(5_000, 100 * 2 ** attempt));
-        }
+  async function follow(): Promise<void> {
+    follower = options.store.followResults('$', onBatch, {
+      onError: (err) => {
+        const text = err instanceof Error ? err.message : String(err);
+        if (text !== lastErrorText) logger.warn({ err }, 'Could not read replication results, retrying');
+        lastErrorText = text;
+      },
+    });
+    // Wait until the follow position is pinned, then load the current results.
+    while (follower.lastId === '$' && !stopped) await sleep(5);
+    for (let attempt = 1; !stopped; attempt += 1) {
+      try {
+        for (const record of await options.store.readResults()) apply(record);
+        options.onChange();
+        return;
+      } catch (err) {
+        logger.warn({ err }, 'Could not load replication results, retrying');
+        await sleep(Math.min(5_000, 100 * 2 ** attempt));
       }
-    },
+    }
+  }
+
+  async function unfollow(): Promise<void> {
+    const stopping = follower?.stop();
+    follower = undefined;
+    // The follower's stop() disconnects its reader and waits for the pending read; a read queued
+    // while the reader was reconnecting never settles after that (ioredis does not flush the
+    // offline queue of a connection closed while reconnecting), so the wait is bounded.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopping, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  return {
+    start: follow,
     async stop() {
       stopped = true;
-      const stopping = follower?.stop();
-      follower = undefined;
-      // The follower's stop() disconnects its reader and waits for the pending read; a read queued
-      // while the reader was reconnecting never settles after that (ioredis does not flush the
-      // offline queue of a connection closed while reconnecting), so the wait is bounded.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([stopping, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
-      clearTimeout(timer);
+      await unfollow();
+    },
+    async reset() {
+      if (stopped) return;
+      await unfollow();
+      byCluster.clear();
+      options.onChange();
+      await follow();
     },
     get: (cluster, key) => byCluster.get(cluster)?.get(key),
+    *failures() {
+      for (const [cluster, results] of byCluster) {
+        for (const [key, result] of results) if (result.failed) yield { cluster, key, result };
+      }
+    },
   };
 }
