@@ -1,6 +1,8 @@
 /**
  * Composition root of the replicator: load the configuration, build the logger, wire, handle
- * signals. A bad configuration exits with code 2 and names the variable to fix.
+ * signals. A bad configuration exits with code 2 and names the variable to fix. An unreachable Redis
+ * is not a start failure (start() waits for it); exit code 1 is left for what waiting cannot fix,
+ * such as an HTTP port already in use.
  */
 import { ConfigError, createLogger, installShutdown } from '@amko-fed/service';
 import { loadConfig } from './config.ts';

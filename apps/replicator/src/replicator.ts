@@ -4,11 +4,14 @@
  *   - `client`: projection reads, results, registry, queues (board, replay, counts);
  *   - `worker`: shared by every Worker for its non-blocking commands (each Worker adds its own
  *     blocking connection for fetching jobs).
- * `start()` connects and begins following the member registry; `stop()` stops intake, drains the
- * workers (bounded by SHUTDOWN_TIMEOUT, then interrupts what is still running), closes the HTTP
- * server and the connections.
+ * `start()` serves HTTP at once (/healthz live, /readyz not ready while Redis is not), then waits for
+ * Redis however long it takes (a Redis maintenance must not crash-loop the pod), then follows the
+ * member registry; `stop()` ends that wait at once, or stops intake, drains the workers (bounded by
+ * SHUTDOWN_TIMEOUT, then interrupts what is still running), closes the HTTP server and the
+ * connections.
  */
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkRedisReady,
   createFederationLog,
@@ -17,6 +20,7 @@ import {
   createRedisConnection,
   createResultsStore,
   followerJobOptions,
+  redactRedisUrl,
   type FederationLog,
   type FollowerQueues,
   type FollowerQueuesOptions,
@@ -77,13 +81,19 @@ const delay = (ms: number): Promise<'timeout'> =>
   });
 
 /** Logs a connection's errors once per distinct message (ioredis repeats them on every reconnect). */
-function connectionErrorLogger(logger: Logger, name: string): (error: Error) => void {
+function connectionErrorLogger(logger: Logger, name: string, onMessage: (message: string) => void = () => undefined): (error: Error) => void {
   let last: string | undefined;
   return (error) => {
+    onMessage(error.message);
     if (error.message === last) return;
     last = error.message;
     logger.warn({ connection: name, reason: error.message }, 'Redis connection error');
   };
+}
+
+/** Pause between Redis checks while waiting for it at start: 100 ms doubling to 5 s. */
+function redisWaitDelay(attempt: number): number {
+  return Math.min(5_000, 100 * 2 ** Math.min(attempt, 16));
 }
 
 export interface ReplicatorStores {
@@ -113,9 +123,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const workerName = deps.workerName ?? `replicator-${hostname()}-${process.pid}`;
   const prefix = config.keyPrefix;
 
+  const redisTarget = redactRedisUrl(config.redisUrl);
+  /** The last connection error of `client` since it was last ready (for /readyz and the wait log). */
+  let redisError: string | undefined;
   const client = createRedisConnection(config.redisUrl, {
-    role: 'client', connectionName: 'amko-fed-replicator', lazyConnect: true, onError: connectionErrorLogger(logger, 'client'),
+    role: 'client', connectionName: 'amko-fed-replicator', lazyConnect: true, onError: connectionErrorLogger(logger, 'client', (message) => (redisError = message)),
   });
+  client.on('ready', () => (redisError = undefined));
   const workerConnection = createRedisConnection(config.redisUrl, {
     role: 'worker', connectionName: 'amko-fed-replicator-worker', lazyConnect: true, onError: connectionErrorLogger(logger, 'worker'),
   });
@@ -201,58 +215,99 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     logger,
   });
 
-  async function readiness(): Promise<ReadinessCheck[]> {
+  /** Why Redis is not usable, or undefined when it answers. */
+  async function redisProblem(): Promise<string | undefined> {
     const redis = await checkRedisReady(client);
-    let registryCheck: ReadinessCheck;
+    if (redis.ready) return undefined;
+    return redisError === undefined ? `${redisTarget}: ${redis.reason}` : `${redisTarget}: ${redis.reason} (${redisError})`;
+  }
+
+  async function registryCheck(): Promise<ReadinessCheck> {
     try {
       const document = await registry.readMembers();
-      registryCheck = {
+      return {
         name: 'member-registry',
         ok: true,
         detail: document === undefined ? 'not published yet' : `revision ${document.revision}, leader ${document.leader}, ${knownFollowers(document).length} followers`,
       };
     } catch (err) {
-      registryCheck = { name: 'member-registry', ok: false, detail: err instanceof Error ? err.message : 'unreadable' };
+      return { name: 'member-registry', ok: false, detail: err instanceof Error ? err.message : 'unreadable' };
     }
+  }
+
+  async function readiness(): Promise<ReadinessCheck[]> {
+    const redis = await redisProblem();
     return [
-      { name: 'redis', ok: redis.ready, ...(redis.ready ? {} : { detail: redis.reason }) },
-      registryCheck,
+      { name: 'redis', ok: redis === undefined, ...(redis === undefined ? {} : { detail: redis }) },
+      // Without Redis, reading the registry would wait for the reconnect (and the probe time out).
+      redis === undefined ? await registryCheck() : { name: 'member-registry', ok: false, detail: 'waiting for Redis' },
       { name: 'members-kubeconfig', ok: clients.problem === undefined, ...(clients.problem === undefined ? {} : { detail: clients.problem }) },
     ];
   }
 
+  /**
+   * Resolves true once both connections answer, false when `signal` aborts first. ioredis keeps
+   * reconnecting by itself (reconnectDelay); this only checks, with its own capped backoff, and
+   * says so: once, then every tenth check.
+   */
+  async function waitForRedis(signal: AbortSignal): Promise<boolean> {
+    for (let attempt = 0; !signal.aborted; attempt += 1) {
+      const [problem, worker] = await Promise.all([redisProblem(), checkRedisReady(workerConnection)]);
+      if (problem === undefined && worker.ready) {
+        if (attempt > 0) logger.info({ redis: redisTarget, checks: attempt + 1 }, 'Redis is reachable; taking up replication');
+        return true;
+      }
+      if (attempt % 10 === 0) {
+        logger.warn({ redis: redisTarget, reason: problem ?? `worker connection: ${worker.ready ? 'ready' : worker.reason}`, checks: attempt + 1 }, 'Waiting for Redis before taking up replication');
+      }
+      await sleep(redisWaitDelay(attempt), undefined, { signal }).catch(() => undefined);
+    }
+    return false;
+  }
+
   let http: HttpServer | undefined;
-  let started = false;
+  let starting: Promise<void> | undefined;
+  const stopping = new AbortController();
+
+  async function startOnce(): Promise<void> {
+    await clients.refresh();
+    http = await startHttpServer({
+      logger,
+      registry: metrics.registry,
+      readiness,
+      board,
+      replay: createReplay({ queues, log, members: () => members }),
+      credentials: config.board,
+      host: config.httpHost,
+      port: config.httpPort,
+    });
+    // A failed first connect rejects ("Connection is closed.") but ioredis goes on reconnecting.
+    for (const connection of [client, workerConnection]) connection.connect().catch(() => undefined);
+    if (!(await waitForRedis(stopping.signal))) return;
+    await memberWorkers.start();
+    logger.info({ followers: memberWorkers.running(), concurrency: config.concurrency }, 'Replicator started');
+  }
 
   return {
     get url() {
       return http?.url;
     },
-    async start() {
-      if (started) throw new Error('the replicator was already started');
-      started = true;
-      await Promise.all([client.connect(), workerConnection.connect()]);
-      await clients.refresh();
-      http = await startHttpServer({
-        logger,
-        registry: metrics.registry,
-        readiness,
-        board,
-        replay: createReplay({ queues, log, members: () => members }),
-        credentials: config.board,
-        host: config.httpHost,
-        port: config.httpPort,
-      });
-      await memberWorkers.start();
-      logger.info({ followers: memberWorkers.running(), concurrency: config.concurrency }, 'Replicator started');
+    start() {
+      if (starting !== undefined) return Promise.reject(new Error('the replicator was already started'));
+      starting = startOnce();
+      return starting;
     },
     async stop() {
+      stopping.abort();
+      // Ends at once when start() is still waiting for Redis; it must finish before intake stops.
+      await starting?.catch(() => undefined);
       catchUp.stop();
       await memberWorkers.stop();
       await http?.close();
       await queues.close();
-      // A connection that never connected (start failed early) is dropped; the others quit cleanly.
-      await Promise.all([client, workerConnection].map((c) => (c.status === 'wait' ? c.disconnect() : c.quit().catch(() => c.disconnect()))));
+      // A connection that is not ready (never connected, or reconnecting) is dropped: QUIT would
+      // wait for a server that is not there. The others quit cleanly.
+      await Promise.all([client, workerConnection].map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
     },
     async health() {
       const checks = await readiness();
