@@ -217,16 +217,24 @@ export type RecordedJob = ReplicationJob;
 
 /**
  * Stands in for the replicators: BullMQ workers on the followers' queues that complete every job at
- * once and record it, so each job the watcher enqueues is seen exactly once.
+ * once, record it, and answer it with a result as a replicator does (a `noop` at the projection's
+ * current seq; the followers themselves are not touched), so each job the watcher enqueues is seen
+ * exactly once and the watcher's status sees every reconcile reported.
  */
 export function recordJobs(redisUrl: string, prefix: string, clusters: readonly string[]): { jobs: RecordedJob[]; of(cluster: string, objectKey?: string): RecordedJob[]; close(): Promise<void> } {
   const connection = createRedisConnection(redisUrl, { role: 'worker' });
+  const client = createRedisConnection(redisUrl, { role: 'client' });
+  const log = createFederationLog({ redis: client, prefix });
+  const results = createResultsStore({ redis: client, prefix });
   const jobs: RecordedJob[] = [];
   let closed = false;
   const workers = clusters.map(
     (cluster) =>
       new Worker(followerQueueName(cluster), async (job: Job<RecordedJob>) => {
         jobs.push(job.data);
+        const entry = await log.readProjection(job.data.objectKey as Parameters<FederationLog['readProjection']>[0]);
+        if (entry === undefined) return;
+        await results.recordResult({ cluster, objectKey: job.data.objectKey, outcome: 'noop', seq: entry.seq, attempts: 1, at: new Date().toISOString() }, { onlyIfProjected: true });
       }, { connection, prefix, concurrency: 1 }),
   );
   return {
@@ -237,6 +245,7 @@ export function recordJobs(redisUrl: string, prefix: string, clusters: readonly 
       closed = true;
       await Promise.all(workers.map((w) => w.close()));
       await connection.quit();
+      await client.quit();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ObjectKey } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
-import { DELETING, keysToConverge, resyncJobs, unknownFollowerKeys, type FollowerObjects, type ResyncJobsInput } from './plan-resync.ts';
+import { DELETING, Divergence, divergencesOf, keysToConverge, resyncJobs, unknownFollowerKeys, type FollowerObjects, type ResyncJobsInput } from './plan-resync.ts';
 
 const gc1 = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const gcOld = 'GSLBConfig/avi-system/gc-old' as ObjectKey;
@@ -94,5 +94,17 @@ describe('resyncJobs', () => {
       const stray = 'GSLBConfig/avi-system/stray' as ObjectKey;
       expect(jobs([['cluster2', new Map([[gc1, 'hash-1'], [stray, 'x']])]])).toEqual([]);
     });
+  });
+});
+
+describe('divergencesOf', () => {
+  it.each<[string, FollowerObjects, [ObjectKey, Divergence][]]>([
+    ['holds exactly the leader\'s objects', new Map([[gc1, 'hash-1']]), []],
+    ['misses an object', new Map(), [[gc1, Divergence.missing]]],
+    ['holds other content', new Map([[gc1, 'edited']]), [[gc1, Divergence.differs]]],
+    ['is deleting it', new Map([[gc1, DELETING]]), [[gc1, Divergence.deleting]]],
+    ['holds an object the leader does not have', new Map([[gc1, 'hash-1'], [gcExtra, 'x']]), [[gcExtra, Divergence.extra]]],
+  ])('when the follower %s', (_what, listed, expected) => {
+    expect([...divergencesOf(leader, listed)]).toEqual(expected);
   });
 });

@@ -22,6 +22,29 @@ export interface IndexView {
 export type FollowerObjects = ReadonlyMap<ObjectKey, string>;
 export const DELETING = 'deleting';
 
+/** How a listed follower differs from the leader for one object. */
+export const Divergence = {
+  missing: 'missing',
+  differs: 'differs',
+  deleting: 'deleting',
+  /** The follower holds an object the leader does not have. */
+  extra: 'extra',
+} as const;
+export type Divergence = (typeof Divergence)[keyof typeof Divergence];
+
+/** Every object where a listed follower differs from the leader (pure). */
+export function divergencesOf(leader: ReadonlyMap<ObjectKey, string>, listed: FollowerObjects): Map<ObjectKey, Divergence> {
+  const found = new Map<ObjectKey, Divergence>();
+  for (const [key, hash] of leader) {
+    const held = listed.get(key);
+    if (held === undefined) found.set(key, Divergence.missing);
+    else if (held === DELETING) found.set(key, Divergence.deleting);
+    else if (held !== hash) found.set(key, Divergence.differs);
+  }
+  for (const key of listed.keys()) if (!leader.has(key)) found.set(key, Divergence.extra);
+  return found;
+}
+
 /**
  * Keys to converge before enqueueing: every leader object (appended when its content differs from
  * the projection) and every projection entry still "present" that the leader no longer has (it was
@@ -70,10 +93,8 @@ export function resyncJobs(input: ResyncJobsInput): ReplicationJob[] {
       for (const key of input.leader.keys()) keys.add(key);
       for (const key of input.projectedKeys) keys.add(key);
     } else {
-      for (const [key, hash] of input.leader) {
-        if (listed.get(key) !== hash || input.lastApplyFailed(cluster, key)) keys.add(key);
-      }
-      for (const key of listed.keys()) if (!input.leader.has(key)) keys.add(key);
+      for (const key of divergencesOf(input.leader, listed).keys()) keys.add(key);
+      for (const key of input.leader.keys()) if (input.lastApplyFailed(cluster, key)) keys.add(key);
     }
     for (const key of keys) {
       const seq = input.index.get(key)?.seq ?? 0;

@@ -22,7 +22,7 @@ import type { Capture } from '../capture/capture.ts';
 import type { ProjectionIndex } from '../capture/projection-index.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
-import { DELETING, keysToConverge, resyncJobs, unknownFollowerKeys, type FollowerObjects } from './plan-resync.ts';
+import { DELETING, divergencesOf, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 
 export interface ResyncDeps {
@@ -36,8 +36,25 @@ export interface ResyncDeps {
   clientOf(cluster: string): ClusterClient | undefined;
   /** Whether a follower's latest result for an object is a failure (then it is reconciled even if it looks equal). */
   lastApplyFailed(cluster: string, key: ObjectKey): boolean;
+  /** @defaultValue () => Date.now() */
+  now?(): number;
   /** Jobs per enqueueMany call. @defaultValue 500 */
   readonly batchSize?: number;
+  /**
+   * What each resynced follower was found to differ in (undefined: it could not be listed), with
+   * the projection seq a reconcile was enqueued for; reported after the jobs were enqueued.
+   */
+  onDivergences?(found: ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>): void;
+}
+
+/**
+ * A reconcile a resync enqueued because the follower differed: the follower counts as not in sync
+ * until a result at `seq` or later arrives after `sinceMs` (when the follower was listed).
+ */
+export interface PendingReconcile {
+  readonly why: Divergence;
+  readonly seq: number;
+  readonly sinceMs: number;
 }
 
 /** Followers listed at the same time during a resync. */
@@ -95,6 +112,7 @@ export function createResync(deps: ResyncDeps): Resync {
     let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync' });
 
     // Bounded: each listing holds a follower's objects in memory until only their hashes are kept.
+    const listedAtMs = (deps.now ?? Date.now)();
     const followers = new Map<string, FollowerObjects | undefined>(
       await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
     );
@@ -107,6 +125,20 @@ export function createResync(deps: ResyncDeps): Resync {
       await queues.enqueueMany(batch);
       for (const job of batch) metrics.jobsEnqueued.inc({ cluster: job.cluster });
     }
+    const found = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>();
+    for (const [cluster, listed] of followers) {
+      if (listed === undefined) {
+        found.set(cluster, undefined);
+        continue;
+      }
+      const pending = new Map<ObjectKey, PendingReconcile>();
+      for (const [key, why] of divergencesOf(leader, listed)) {
+        const seq = index.get(key)?.seq ?? 0;
+        if (seq > 0) pending.set(key, { why, seq, sinceMs: listedAtMs });
+      }
+      found.set(cluster, pending);
+    }
+    deps.onDivergences?.(found);
     const seconds = end();
     if (!ok) throw new ResyncIncompleteError('some objects could not be recorded in the federation log');
     logger.info(

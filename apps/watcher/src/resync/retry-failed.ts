@@ -3,7 +3,7 @@
  * is gone, without a new leader change. The replicator retries an attempt up to RETRY_ATTEMPTS
  * times with backoff; after that (or at once for a terminal error such as a 422) its job stays
  * failed. The watcher then enqueues the (follower, object) pair again FAILED_RETRY_BASE_MS after
- * its last failed result, doubling with every retry that failed again (30 s, 1 min, 2 min, 4 min,
+ * it received the last failed result, doubling with every retry that failed again (30 s, 1 min, 2 min, 4 min,
  * …), at most every RESYNC_INTERVAL; a success ends it. Only failures that still count (the same
  * rule as the status: the result is about the projection's current state) are retried, and only
  * on valid followers. While a job for the pair still waits for its own retry, the enqueue is
@@ -54,7 +54,7 @@ export function dueRetries(input: DueRetriesInput): DueRetries {
     if (!valid.has(cluster) || seq === undefined || result.seq < seq) continue;
     const id = `${cluster}/${key}`;
     const made = input.retries.get(id) ?? 0;
-    const dueAt = Date.parse(result.at) + failedRetryDelayMs(made, input.baseMs, input.capMs);
+    const dueAt = result.seenMs + failedRetryDelayMs(made, input.baseMs, input.capMs);
     if (input.nowMs >= dueAt) {
       jobs.push({ cluster, objectKey: key, seq, reason: 'resync' });
       retries.set(id, made + 1);

@@ -6,7 +6,7 @@
  * (retry-failed.ts). Started when the role becomes leader, stopped when it is not (or the Lease is
  * lost).
  */
-import type { FederatedKind, FederationResults } from '@amko-fed/domain';
+import type { FederatedKind, FederationResults, ObjectKey } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
 import type { FederationLog, FollowerQueues, ResultsStore, StoreChange } from '@amko-fed/queue';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -16,7 +16,7 @@ import { createKeySync } from '../capture/key-sync.ts';
 import { createProjectionIndex } from '../capture/projection-index.ts';
 import { createStoreGuard, STORE_CHECK_INTERVAL_MS } from '../capture/store-guard.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
-import { createResync, type Resync } from '../resync/resync.ts';
+import { createResync, type PendingReconcile, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { federationSteps } from '../status/federation-steps.ts';
 import { createResultsCache } from '../status/results-cache.ts';
@@ -73,6 +73,8 @@ export function createFederation(deps: FederationDeps): Federation {
   let resyncTimer: NodeJS.Timeout | undefined;
   let tickTimer: NodeJS.Timeout | undefined;
   let retries = new Map<string, number>();
+  /** Per follower, what the last resync found different and reconciled (until results catch up). */
+  const pending = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile>>();
 
   const capture: Capture = createCapture({
     kubeConfig: deps.kubeConfig,
@@ -97,12 +99,20 @@ export function createFederation(deps: FederationDeps): Federation {
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
     lastApplyFailed: (cluster, key) => results.get(cluster, key)?.failed === true,
+    onDivergences: (found) => {
+      for (const [cluster, differences] of found) {
+        if (differences === undefined || differences.size === 0) pending.delete(cluster);
+        else pending.set(cluster, differences);
+      }
+      deps.onStatusChange();
+    },
   });
 
   /** After a loss the index is already reloaded: the leader's state is written again by a full resync. */
   async function rebuild(change: StoreChange): Promise<void> {
     deps.metrics.storeLosses.inc({ change });
     retries = new Map();
+    pending.clear();
     resync.request();
     deps.onStoreLost();
     await results.reset();
@@ -189,6 +199,7 @@ export function createFederation(deps: FederationDeps): Federation {
         validFollowers: deps.validFollowers(),
         projection: index.entries(),
         result: (cluster, key) => results.get(cluster, key),
+        pending: (cluster, key) => pending.get(cluster)?.get(key),
         leaderProblems: capture.leaderProblems(),
       }),
   };

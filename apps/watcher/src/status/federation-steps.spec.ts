@@ -5,15 +5,18 @@ import { federationSteps, isNewerResult, type ResultSummary } from './federation
 const gc = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const gdp = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
 const projection: [ObjectKey, { seq: number }][] = [[gc, { seq: 10 }], [gdp, { seq: 4 }]];
-const ok = (seq: number): ResultSummary => ({ seq, at: '2026-11-22T10:00:00Z', failed: false, message: undefined });
-const failed = (seq: number, message = 'replace GSLBConfig avi-system/gc-1 on cluster3: Internal error'): ResultSummary => ({ seq, at: '2026-11-22T10:00:00Z', failed: true, message });
+const ok = (seq: number, seenMs = 2_000): ResultSummary => ({ seq, at: '2026-11-22T10:00:00Z', failed: false, message: undefined, seenMs });
+const failed = (seq: number, message = 'replace GSLBConfig avi-system/gc-1 on cluster3: Internal error'): ResultSummary => ({ seq, at: '2026-11-22T10:00:00Z', failed: true, message, seenMs: 2_000 });
 
-function steps(results: Record<string, Partial<Record<ObjectKey, ResultSummary>>>, leaderProblems = new Map()) {
+type Pending = Record<string, Partial<Record<ObjectKey, { why: string; seq: number; sinceMs: number }>>>;
+
+function steps(results: Record<string, Partial<Record<ObjectKey, ResultSummary>>>, leaderProblems = new Map(), pending: Pending = {}) {
   return federationSteps({
     kinds: ['GSLBConfig', 'GlobalDeploymentPolicy'],
     validFollowers: ['cluster2', 'cluster3'],
     projection,
     result: (cluster, key) => results[cluster]?.[key],
+    pending: (cluster, key) => pending[cluster]?.[key],
     leaderProblems,
   });
 }
@@ -48,6 +51,39 @@ describe('federationSteps', () => {
   describe('when the failure is about an older state than the projection\'s', () => {
     it('ignores it: the newer state is pending', () => {
       expect(steps({ cluster3: { [gc]: failed(9) } }).GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
+    });
+  });
+
+  describe('when a resync found a follower holding an object the leader does not have', () => {
+    const found: Pending = { cluster3: { [gdp]: { why: 'extra', seq: 4, sinceMs: 1_000 } } };
+
+    it('is partly failed until a result at that seq arrives', () => {
+      expect(steps({}, new Map(), found).GlobalDeploymentPolicy).toEqual({
+        outcome: StepOutcome.PartlyFailed,
+        failures: [{ cluster: 'cluster3', message: `${gdp}: on the follower but not on the leader, not reconciled yet` }],
+      });
+      expect(steps({ cluster3: { [gdp]: ok(3) } }, new Map(), found).GlobalDeploymentPolicy?.outcome).toBe(StepOutcome.PartlyFailed);
+    });
+
+    it('succeeds once the reconcile reported', () => {
+      expect(steps({ cluster3: { [gdp]: ok(4) } }, new Map(), found).GlobalDeploymentPolicy).toEqual({ outcome: StepOutcome.Succeeded });
+    });
+
+    it('is not cleared by a result received before the follower was listed', () => {
+      expect(steps({ cluster3: { [gdp]: ok(4, 999) } }, new Map(), found).GlobalDeploymentPolicy?.outcome).toBe(StepOutcome.PartlyFailed);
+    });
+  });
+
+  describe('when a resync found other differences', () => {
+    it.each([
+      ['missing', 'missing on the follower'],
+      ['differs', 'differs from the leader on the follower'],
+      ['deleting', 'being deleted on the follower'],
+    ])('names %s objects', (why, text) => {
+      expect(steps({}, new Map(), { cluster2: { [gc]: { why, seq: 10, sinceMs: 1_000 } } }).GSLBConfig).toEqual({
+        outcome: StepOutcome.PartlyFailed,
+        failures: [{ cluster: 'cluster2', message: `${gc}: ${text}, not reconciled yet` }],
+      });
     });
   });
 

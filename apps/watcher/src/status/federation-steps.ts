@@ -7,9 +7,21 @@
  *   (an older result describes a state that is no longer wanted: the newer one is pending, and
  *   pending counts as not failed). A counted failed or fenced result is a ClusterFailure naming the
  *   cluster and the reason → `error in federating to some clusters`;
+ * - likewise a difference a resync found on a follower (missing, other content, being deleted, or
+ *   an object the leader does not have) until a result at the reconciled seq or later arrives (and
+ *   was received after the follower was listed, so an older result cannot clear a new drift): the
+ *   status never says success while a follower is known to differ from the leader (a stopped
+ *   replicator or lost jobs show here instead of hiding behind "pending");
  * - no counted failure → `federated to all valid clusters successfully`.
  */
 import { parseObjectKey, StepOutcome, type ClusterFailure, type FederatedKind, type FederationResults, type ObjectKey, type StepResult } from '@amko-fed/domain';
+
+const PENDING_MESSAGES = {
+  missing: 'missing on the follower',
+  differs: 'differs from the leader on the follower',
+  deleting: 'being deleted on the follower',
+  extra: 'on the follower but not on the leader',
+} as const;
 
 /** What the aggregator keeps of a follower's latest result for one object. */
 export interface ResultSummary {
@@ -18,6 +30,8 @@ export interface ResultSummary {
   readonly at: string;
   readonly failed: boolean;
   readonly message: string | undefined;
+  /** When the watcher received it (its own clock, ms). */
+  readonly seenMs: number;
 }
 
 export interface FederationStepsInput {
@@ -26,6 +40,8 @@ export interface FederationStepsInput {
   /** The projection: seq per object key. */
   readonly projection: Iterable<[ObjectKey, { readonly seq: number }]>;
   result(cluster: string, key: ObjectKey): ResultSummary | undefined;
+  /** A reconcile a resync enqueued because the follower differed (see resync.ts). */
+  pending?(cluster: string, key: ObjectKey): { readonly why: string; readonly seq: number; readonly sinceMs: number } | undefined;
   /** Leader-side hard failures per kind. */
   readonly leaderProblems: ReadonlyMap<FederatedKind, string>;
 }
@@ -40,6 +56,11 @@ export function federationSteps(input: FederationStepsInput): FederationResults 
       const result = input.result(cluster, key);
       if (result !== undefined && result.failed && result.seq >= entry.seq) {
         list.push({ cluster, message: `${key}: ${result.message ?? 'failed'}` });
+        continue;
+      }
+      const pending = input.pending?.(cluster, key);
+      if (pending !== undefined && (result === undefined || result.seq < pending.seq || result.seenMs < pending.sinceMs)) {
+        list.push({ cluster, message: `${key}: ${PENDING_MESSAGES[pending.why as keyof typeof PENDING_MESSAGES] ?? 'differs from the leader'}, not reconciled yet` });
       }
     }
   }

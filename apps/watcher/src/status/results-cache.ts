@@ -21,9 +21,9 @@ export interface ResultsCache {
 const STOP_WAIT_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function summarise(record: ResultRecord): ResultSummary {
+function summarise(record: ResultRecord, seenMs: number): ResultSummary {
   const failed = isFailedOutcome(record.outcome);
-  return { seq: record.seq, at: record.at, failed, message: failed ? (record.errorMessage ?? record.errorCode) : undefined };
+  return { seq: record.seq, at: record.at, failed, message: failed ? (record.errorMessage ?? record.errorCode) : undefined, seenMs };
 }
 
 export function createResultsCache(options: {
@@ -31,7 +31,10 @@ export function createResultsCache(options: {
   readonly logger: Logger;
   /** Called after results changed. */
   onChange(): void;
+  /** @defaultValue () => Date.now() */
+  now?(): number;
 }): ResultsCache {
+  const now = options.now ?? (() => Date.now());
   const logger = options.logger.child({ component: 'status' });
   const byCluster = new Map<string, Map<ObjectKey, ResultSummary>>();
   let follower: ResultsFollower | undefined;
@@ -44,7 +47,7 @@ export function createResultsCache(options: {
       results = new Map();
       byCluster.set(record.cluster, results);
     }
-    const next = summarise(record);
+    const next = summarise(record, now());
     if (!isNewerResult(results.get(record.objectKey), next)) return false;
     results.set(record.objectKey, next);
     return true;
