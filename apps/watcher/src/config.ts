@@ -25,6 +25,8 @@ export interface WatcherConfig {
   readonly local: { readonly kubeconfigFile: string | undefined; readonly context: string | undefined };
   readonly federatedKinds: readonly FederatedKind[];
   readonly resyncIntervalMs: number;
+  /** First delay before a failed (follower, object) is enqueued again; doubles up to resyncIntervalMs. */
+  readonly failedRetryBaseMs: number;
   readonly memberCheckIntervalMs: number;
   readonly statusDebounceMs: number;
   readonly leaseDurationMs: number;
@@ -94,6 +96,7 @@ function envSchema(defaults: ConfigDefaults) {
     LOCAL_CONTEXT: optionalText,
     FEDERATED_KINDS: federatedKinds.prefault(DEFAULT_FEDERATED_KINDS.join(',')),
     RESYNC_INTERVAL: durationMs(DURATION_HELP).prefault('5m'),
+    FAILED_RETRY_BASE: durationMs(DURATION_HELP).prefault('30s'),
     MEMBER_CHECK_INTERVAL: durationMs(DURATION_HELP).prefault('30s'),
     STATUS_DEBOUNCE: durationMs(DURATION_HELP).prefault('500ms'),
     LEASE_DURATION: durationMs(DURATION_HELP)
@@ -124,6 +127,7 @@ export function loadConfig(
     local: { kubeconfigFile: e.LOCAL_KUBECONFIG, context: e.LOCAL_CONTEXT },
     federatedKinds: e.FEDERATED_KINDS,
     resyncIntervalMs: e.RESYNC_INTERVAL,
+    failedRetryBaseMs: e.FAILED_RETRY_BASE,
     memberCheckIntervalMs: e.MEMBER_CHECK_INTERVAL,
     statusDebounceMs: e.STATUS_DEBOUNCE,
     leaseDurationMs: e.LEASE_DURATION,

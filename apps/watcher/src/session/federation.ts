@@ -25,6 +25,8 @@ export interface FederationDeps {
   readonly kubeConfig: KubeConfig;
   readonly kinds: readonly FederatedKind[];
   readonly resyncIntervalMs: number;
+  /** @defaultValue FAILED_RETRY_BASE_MS */
+  readonly failedRetryBaseMs?: number;
   readonly log: FederationLog;
   readonly queues: FollowerQueues;
   readonly results: ResultsStore;
@@ -133,7 +135,7 @@ export function createFederation(deps: FederationDeps): Federation {
       seqOf: (key) => index.get(key)?.seq,
       retries,
       nowMs: now(),
-      baseMs: FAILED_RETRY_BASE_MS,
+      baseMs: deps.failedRetryBaseMs ?? FAILED_RETRY_BASE_MS,
       capMs: deps.resyncIntervalMs,
     });
     retries = due.retries;

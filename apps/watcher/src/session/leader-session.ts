@@ -108,6 +108,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       kubeConfig: deps.localKubeConfig,
       kinds: config.federatedKinds,
       resyncIntervalMs: config.resyncIntervalMs,
+      failedRetryBaseMs: config.failedRetryBaseMs,
       log: deps.log,
       queues: deps.queues,
       results: deps.results,
