@@ -33,6 +33,7 @@ import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBoard } from './board/board.ts';
 import { createFollowerCatchUp } from './catch-up/follower-catch-up.ts';
+import { promotionPolicy } from './catch-up/promotion-backoff.ts';
 import { createClusterClients } from './clusters/cluster-clients.ts';
 import type { ReplicatorConfig } from './config.ts';
 import { createLeaderFence } from './fencing/leader-fence.ts';
@@ -154,6 +155,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const catchUp = createFollowerCatchUp({
     probe: (cluster) => fence.refresh(cluster, clients.clientFor(cluster)),
     promote: promoteDelayed,
+    policy: promotionPolicy({ retryBaseMs: config.retryBaseMs, retryCapMs: config.retryCapMs, requestTimeoutMs: config.kubeRequestTimeoutMs }),
     logger,
   });
   const jobDeps = {
