@@ -1,5 +1,5 @@
 import './provided-context.ts';
-export { startTestRedis, isolatedPrefix, freePort, type TestRedis, type RedisOptions } from './redis.ts';
+export { startTestRedis, isolatedPrefix, freePort, type TestRedis, type RedisOptions, type RedisStartOptions } from './redis.ts';
 export { findOnPath } from './find-on-path.ts';
 export { eventually, eventuallyPasses } from './eventually.ts';
 export * from './harness/index.ts';

@@ -5,7 +5,7 @@
  *  3. testcontainers' Redis module (needs a Docker engine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +18,50 @@ export interface RedisOptions {
   readonly appendOnly?: boolean;
 }
 
+export interface RedisStartOptions {
+  /**
+   * Start with nothing: the data directory is emptied first, as if the server had lost its disk
+   * (without AOF a restart is empty anyway, since nothing is ever saved). @defaultValue false
+   */
+  readonly empty?: boolean;
+}
+
 export interface TestRedis {
   readonly url: string;
   readonly source: 'url' | 'redis-server' | 'testcontainers';
+  /** Whether the private server is running (always true for `url` and `testcontainers`). */
+  readonly running: boolean;
   /** Stops the server (kept data survives in its directory when AOF is on). */
   stop(): Promise<void>;
+  /**
+   * Sends `signal` (default SIGKILL, i.e. kill -9: no shutdown, no final save) and waits for the
+   * exit; only for `redis-server`. With AOF (`appendfsync always`) every acknowledged write survives.
+   */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped or killed server again on the same port and directory; only for `redis-server`. */
+  start(options?: RedisStartOptions): Promise<void>;
   /** Starts it again on the same port and directory; only for `redis-server`. */
   restart(): Promise<void>;
   /** Stops it and removes its directory. */
   dispose(): Promise<void>;
+}
+
+/** Private servers of this process; killed when it exits so that none outlives a crashed run. */
+const liveServers = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of liveServers) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
 }
 
 export async function freePort(): Promise<number> {
@@ -73,6 +108,7 @@ async function waitUntilReady(port: number, child: ChildProcess, deadlineMs: num
 }
 
 async function startRedisServer(binary: string, appendOnly: boolean): Promise<TestRedis> {
+  installExitHook();
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'amko-fed-redis-'));
   let child: ChildProcess | undefined;
@@ -81,22 +117,43 @@ async function startRedisServer(binary: string, appendOnly: boolean): Promise<Te
       '--appendfsync', 'always', '--dir', dir, '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--loglevel', 'warning'];
     const started = spawn(binary, args, { stdio: 'ignore' });
     child = started;
-    await waitUntilReady(port, started, 10_000);
+    liveServers.add(started);
+    started.once('exit', () => liveServers.delete(started));
+    try {
+      await waitUntilReady(port, started, 10_000);
+    } catch (err) {
+      started.kill('SIGKILL');
+      if (child === started) child = undefined;
+      throw err;
+    }
   };
-  const stop = async (): Promise<void> => {
+  const signalAndWait = async (signal: NodeJS.Signals): Promise<void> => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
-      running.kill('SIGTERM');
+      running.kill(signal);
     });
   };
+  const stop = (): Promise<void> => signalAndWait('SIGTERM');
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     source: 'redis-server',
+    get running() {
+      return child !== undefined;
+    },
     stop,
+    kill: (signal = 'SIGKILL') => signalAndWait(signal),
+    async start(startOptions = {}) {
+      if (child !== undefined) throw new Error(`redis-server on 127.0.0.1:${port} is already running`);
+      if (startOptions.empty) {
+        await rm(dir, { recursive: true, force: true });
+        await mkdir(dir, { recursive: true });
+      }
+      await launch();
+    },
     restart: async () => {
       await stop();
       await launch();
@@ -114,9 +171,12 @@ async function startContainer(): Promise<TestRedis> {
   return {
     url: container.getConnectionUrl(),
     source: 'testcontainers',
+    running: true,
     stop: async () => {
       await container.stop();
     },
+    kill: () => Promise.reject(new Error('kill is only supported for a private redis-server')),
+    start: () => Promise.reject(new Error('start is only supported for a private redis-server')),
     restart: () => Promise.reject(new Error('restart is only supported for a private redis-server')),
     dispose: async () => {
       await container.stop();
@@ -130,7 +190,10 @@ export async function startTestRedis(options: RedisOptions = {}): Promise<TestRe
     return {
       url: options.url,
       source: 'url',
+      running: true,
       stop: () => Promise.resolve(),
+      kill: () => Promise.reject(new Error('kill is not possible for an external REDIS_URL')),
+      start: () => Promise.reject(new Error('start is not possible for an external REDIS_URL')),
       restart: () => Promise.reject(new Error('restart is not possible for an external REDIS_URL')),
       dispose: () => Promise.resolve(),
     };

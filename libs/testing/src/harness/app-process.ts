@@ -30,6 +30,13 @@ export interface AppProcessOptions {
 export interface AppExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** True when the exit followed kill(), stop() or restart(); false when the child exited on its own (a crash). */
+  readonly requested: boolean;
+}
+
+export interface AppStartOptions {
+  /** Wait until `/readyz` answers 200 (fails early if the child exits). @defaultValue true */
+  readonly waitReady?: boolean;
 }
 
 export interface AppProcess {
@@ -41,8 +48,11 @@ export interface AppProcess {
   readonly running: boolean;
   /** Exits so far (kill -9 shows up as signal SIGKILL). */
   readonly exits: readonly AppExit[];
-  /** Spawns the child and waits until `/readyz` answers 200 (fails early if the child exits). */
-  start(): Promise<void>;
+  /**
+   * Spawns the child and waits until `/readyz` answers 200 (fails early if the child exits); with
+   * `waitReady: false` only spawns it (e.g. while a dependency such as Redis is down).
+   */
+  start(options?: AppStartOptions): Promise<void>;
   /** Polls `/readyz` until 200. */
   waitReady(timeoutMs?: number): Promise<void>;
   /** Sends `signal` (default SIGKILL, i.e. kill -9) and waits for the exit. */
@@ -53,6 +63,8 @@ export interface AppProcess {
   restart(options?: { readonly hard?: boolean }): Promise<void>;
   /** The log so far. */
   logs(): Promise<string>;
+  /** Calls `listener` on every exit from now on; returns the function that removes it. */
+  onExit(listener: (exit: AppExit) => void): () => void;
 }
 
 /** Children of this test process; killed on exit so that no process outlives a crashed run. */
@@ -88,6 +100,9 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
   let child: ChildProcess | undefined;
   let exited: Promise<AppExit> | undefined;
   const exits: AppExit[] = [];
+  const listeners = new Set<(exit: AppExit) => void>();
+  /** Children this side asked to exit (their exits are `requested`). */
+  const asked = new WeakSet<ChildProcess>();
 
   function spawnChild(): void {
     const fd = openSync(options.logFile, 'a');
@@ -105,10 +120,11 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
       exited = new Promise<AppExit>((resolve) => {
         started.once('exit', (code, signal) => {
           live.delete(started);
-          const exit = { code, signal };
+          const exit = { code, signal, requested: asked.has(started) };
           exits.push(exit);
           if (child === started) child = undefined;
           resolve(exit);
+          for (const listener of [...listeners]) listener(exit);
         });
       });
     } finally {
@@ -134,6 +150,7 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
     const running = child;
     const done = exited;
     if (running === undefined || done === undefined) return undefined;
+    asked.add(running);
     running.kill(signal);
     if (timeoutMs === undefined) return done;
     const timer = setTimeout(() => running.kill('SIGKILL'), timeoutMs);
@@ -155,10 +172,10 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
       return child !== undefined;
     },
     exits,
-    async start() {
+    async start(startOptions = {}) {
       if (child !== undefined) throw new Error(`${options.name} is already running (pid ${child.pid})`);
       spawnChild();
-      await waitReady();
+      if (startOptions.waitReady ?? true) await waitReady();
     },
     waitReady,
     kill: (signal = 'SIGKILL') => signalAndWait(signal),
@@ -169,6 +186,12 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
       await app.start();
     },
     logs: () => readFile(options.logFile, 'utf8').catch(() => ''),
+    onExit(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
   };
   return app;
 }

@@ -40,6 +40,16 @@ export interface AccessSpec {
   readonly rules: readonly PolicyRule[];
 }
 
+/** Another replica of an app (e.g. a second watcher sharing the Lease); see `Federation.addReplica`. */
+export interface ReplicaSettings {
+  /** Distinguishes the replica: its name is `<app>-<id>`, its log `logs/<app>-<id>.log`, a watcher's POD_NAME `watcher-<id>`. */
+  readonly id: string;
+  /** Extra or overriding environment variables (on top of the app's own environment). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Start it (and wait until ready). @defaultValue true */
+  readonly start?: boolean;
+}
+
 export interface FederationOptions {
   /** The leader's context name. @defaultValue "leader" */
   readonly leader?: string;
@@ -108,6 +118,11 @@ export interface Federation extends AsyncDisposable {
   app(name: AppName): AppProcess;
   /** The environment an app gets (useful to start more replicas by hand). */
   envOf(name: AppName): Record<string, string>;
+  /**
+   * Another replica of `name` with the app's environment, its own HTTP_PORT (and, for a watcher,
+   * its own POD_NAME, so that it competes for the same Lease). `stop()` stops it too.
+   */
+  addReplica(name: AppName, settings: ReplicaSettings): Promise<AppProcess>;
   /** Patches a cluster's AMKOCluster spec (e.g. `{ isLeader: true }`). */
   patchAMKOCluster(cluster: string, spec: Record<string, unknown>): Promise<void>;
   /** The AMKOCluster status conditions of a cluster. */
@@ -158,13 +173,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const clusters: EmulatedCluster[] = [];
   const rests = new Map<string, KubeRest>();
   const apps = new Map<AppName, AppProcess>();
+  const replicas: AppProcess[] = [];
   let redis: TestRedis | undefined;
   let stopped = false;
 
   async function stop(): Promise<void> {
     if (stopped) return;
     stopped = true;
-    await Promise.all([...apps.values()].map((app) => app.stop(5_000).catch(() => undefined)));
+    await Promise.all([...apps.values(), ...replicas].map((app) => app.stop(5_000).catch(() => undefined)));
     for (const rest of rests.values()) rest.close();
     await Promise.all(clusters.map((c) => c.close().catch(() => undefined)));
     await redis?.dispose().catch(() => undefined);
@@ -234,15 +250,33 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         ...(options.replicator === false ? {} : options.replicator?.env),
       },
     };
-    const createApp = (name: AppName): AppProcess =>
+    const createApp = (name: AppName, env: Record<string, string> = envs[name], label: string = name): AppProcess =>
       createAppProcess({
-        name,
+        name: label,
         entry: join(repoRoot, 'apps', name, 'src', 'main.ts'),
-        env: envs[name],
-        logFile: join(workDir, 'logs', `${name}.log`),
-        url: `http://127.0.0.1:${envs[name]['HTTP_PORT'] ?? ''}`,
+        env,
+        logFile: join(workDir, 'logs', `${label}.log`),
+        url: `http://127.0.0.1:${env['HTTP_PORT'] ?? ''}`,
         cwd: repoRoot,
       });
+    /**
+     * Starts `create(env)`; a free port can be taken by someone else before the child listens on it
+     * (other suites and clusters start in parallel): then the child exits with EADDRINUSE and is
+     * created again with another port (when the port is ours to choose). Returns the started app.
+     */
+    const startOnFreePort = async (env: Record<string, string>, ownPort: boolean, create: () => AppProcess): Promise<AppProcess> => {
+      for (let attempt = 1; ; attempt += 1) {
+        const app = create();
+        const logged = (await app.logs()).length;
+        try {
+          await app.start();
+          return app;
+        } catch (err) {
+          if (!ownPort || attempt >= 3 || app.running || !(await app.logs()).slice(logged).includes('EADDRINUSE')) throw err;
+          env['HTTP_PORT'] = String(await freePort());
+        }
+      }
+    };
     for (const name of ['watcher', 'replicator'] as const) {
       if (options[name] !== false) apps.set(name, createApp(name));
     }
@@ -250,21 +284,12 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     for (const name of ['replicator', 'watcher'] as const) {
       const settings = options[name];
       if (settings === false || settings?.start === false) continue;
-      // A free port can be taken by someone else before the child listens on it (other suites and
-      // clusters start in parallel): then the child exits with EADDRINUSE and gets another port.
-      const ownPort = settings?.env?.['HTTP_PORT'] === undefined;
-      for (let attempt = 1; ; attempt += 1) {
-        const app = apps.get(name) as AppProcess;
-        const logged = (await app.logs()).length;
-        try {
-          await app.start();
-          break;
-        } catch (err) {
-          if (!ownPort || attempt >= 3 || app.running || !(await app.logs()).slice(logged).includes('EADDRINUSE')) throw err;
-          envs[name]['HTTP_PORT'] = String(await freePort());
-          apps.set(name, createApp(name));
-        }
-      }
+      let first = true;
+      await startOnFreePort(envs[name], settings?.env?.['HTTP_PORT'] === undefined, () => {
+        if (!first) apps.set(name, createApp(name));
+        first = false;
+        return apps.get(name) as AppProcess;
+      });
     }
 
     const federation: Federation = {
@@ -295,6 +320,26 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         return found;
       },
       envOf: (name) => ({ ...envs[name] }),
+      async addReplica(name, settings) {
+        if (!apps.has(name)) throw new Error(`the ${name} process was disabled for this federation`);
+        const label = `${name}-${settings.id}`;
+        const env: Record<string, string> = {
+          ...envs[name],
+          HTTP_PORT: String(await freePort()),
+          ...(name === 'watcher' ? { POD_NAME: label } : {}),
+          ...settings.env,
+        };
+        if (settings.start === false) {
+          const app = createApp(name, env, label);
+          replicas.push(app);
+          return app;
+        }
+        return startOnFreePort(env, settings.env?.['HTTP_PORT'] === undefined, () => {
+          const app = createApp(name, env, label);
+          replicas.push(app);
+          return app;
+        });
+      },
       async patchAMKOCluster(cluster, spec) {
         await kube(cluster).mergePatch(amkoPath('v1alpha1', 'amkoclusters', AVI_SYSTEM, AMKO_CLUSTER_NAME), { spec });
       },

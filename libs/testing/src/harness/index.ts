@@ -11,6 +11,7 @@ export {
   type AppSettings,
   type AccessSpec,
   type AppName,
+  type ReplicaSettings,
 } from './federation.ts';
-export { createAppProcess, type AppProcess, type AppProcessOptions, type AppExit } from './app-process.ts';
+export { createAppProcess, type AppProcess, type AppProcessOptions, type AppExit, type AppStartOptions } from './app-process.ts';
 export { createKubeRest, amkoPath, KubeRequestError, type KubeRest, type KubeResponse } from './kube-rest.ts';
