@@ -3,7 +3,7 @@
  * spec, read through the API) and how a follower's differs from the leader's: objects missing on the
  * follower, objects the leader no longer has (a lost delete), objects whose spec differs.
  */
-import type { Federation } from '@amko-fed/testing';
+import type { Federation, KubeRest } from '@amko-fed/testing';
 import { CHAOS_KINDS, collectionPath, counterOf, objectId } from './objects.ts';
 
 export interface StoredObject {
@@ -35,11 +35,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Lists the federated kinds of `cluster` through its API. */
-export async function contentOf(federation: Federation, cluster: string): Promise<Content> {
+/** Lists the federated kinds of a cluster through its API. */
+export async function contentOf(cluster: KubeRest): Promise<Content> {
   const content = new Map<string, StoredObject>();
   for (const kind of CHAOS_KINDS) {
-    const list = await federation.kube(cluster).get(collectionPath(kind));
+    const list = await cluster.get(collectionPath(kind));
     for (const item of (list?.['items'] as { metadata?: { name?: string }; spec?: unknown }[] | undefined) ?? []) {
       content.set(objectId(kind, item.metadata?.name ?? ''), { spec: canonical(item.spec ?? null), counter: counterOf(kind, item) });
     }
@@ -63,7 +63,7 @@ export function divergences(follower: string, leader: Content, onFollower: Conte
 
 /** Every follower's divergences from the leader, read now. */
 export async function federationDivergences(federation: Federation): Promise<{ readonly leader: Content; readonly divergences: Divergence[] }> {
-  const [leader, ...followers] = await Promise.all(federation.clusters.map((c) => contentOf(federation, c.name)));
+  const [leader, ...followers] = await Promise.all(federation.clusters.map((c) => contentOf(federation.kube(c.name))));
   if (leader === undefined) throw new Error('no leader');
   return { leader, divergences: federation.followers.flatMap((f, i) => divergences(f.name, leader, followers[i] ?? new Map())) };
 }
