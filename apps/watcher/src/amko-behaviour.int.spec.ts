@@ -2,6 +2,9 @@
  * AMKO's federator behaviour (reference/amko-federator-behaviour.md §2–§6) with its exact strings,
  * asserted on the AMKOCluster status read back from the emulated leader.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +17,7 @@ import {
   gslbConfig,
   NS,
   pendingJobs,
+  recordJobs,
   redisView,
   settled,
   startWatcher,
@@ -33,11 +37,13 @@ const ALL_VALIDATED = { type: 'member cluster validation', status: 'validated al
 const GC_OK = { type: 'GSLBConfig Federation', status: 'federated to all valid clusters successfully' };
 const GDP_OK = { type: 'GDP Federation', status: 'federated to all valid clusters successfully' };
 
-async function start(env: Record<string, string | undefined> = {}): Promise<{ w: RunningWatcher; view: RedisView }> {
+/** A watcher, a view of its Redis keys, and replicator stand-ins answering its jobs (the status counts a reconcile only once answered). */
+async function start(env: Record<string, string | undefined> = {}): Promise<{ w: RunningWatcher; view: RedisView; recorder: ReturnType<typeof recordJobs> }> {
   const w = await startWatcher(suite.fixture, env, running);
   const view = redisView(suite.fixture.redisUrl, w.config.keyPrefix);
-  cleanups.push(() => view.close());
-  return { w, view };
+  const recorder = recordJobs(suite.fixture.redisUrl, w.config.keyPrefix, ['cluster2', 'cluster3']);
+  cleanups.push(() => recorder.close(), () => view.close());
+  return { w, view, recorder };
 }
 
 async function setSpec(cluster: keyof Fixture['client'], spec: Parameters<typeof amkoCluster>[0]): Promise<void> {
@@ -199,7 +205,7 @@ describe('watcher (AMKO behaviour)', () => {
     it('skips it with AMKO\'s version mismatch message, then resyncs it when it matches again', async () => {
       await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
       await setSpec('cluster3', { version: '1.11.0' });
-      const { w, view } = await start();
+      const { w, view, recorder } = await start();
       await statusIs([
         VALID,
         CLIENTS_FETCHED,
@@ -209,22 +215,19 @@ describe('watcher (AMKO behaviour)', () => {
       ]);
       await settled(w);
       expect(await pendingJobs(view, 'cluster3')).toEqual([]);
+      expect(recorder.of('cluster3')).toEqual([]);
 
       await setSpec('cluster3', { version: VERSION });
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
-      const jobs = await eventually(async () => {
-        const waiting = await pendingJobs(view, 'cluster3');
-        expect(waiting).toHaveLength(1);
-        return waiting;
-      });
-      expect(jobs[0]).toMatchObject({ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', reason: 'resync' });
+      await eventually(async () => expect(recorder.of('cluster3').length).toBeGreaterThanOrEqual(1));
+      expect(recorder.of('cluster3')[0]).toMatchObject({ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', reason: 'resync' });
       expect(await view.queues.isPaused('cluster3')).toBe(false);
     });
   });
 
   describe('when a member does not answer', () => {
     it('validates the others in parallel, skips it after the request timeout, and keeps federating to the rest', async () => {
-      const { w, view } = await start({ KUBE_REQUEST_TIMEOUT: '500ms' });
+      const { w, view, recorder } = await start({ KUBE_REQUEST_TIMEOUT: '500ms' });
       await settled(w);
       suite.fixture.clusters.cluster3.faults.set({ hang: { verbs: ['list'], resources: ['amkoclusters'] } });
       try {
@@ -241,8 +244,9 @@ describe('watcher (AMKO behaviour)', () => {
         ]);
         expect((await w.watcher.health()).validFollowers).toEqual(['cluster2']);
         await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
-        await eventually(async () => expect((await pendingJobs(view, 'cluster2')).map((j) => j.reason)).toEqual(['event']));
+        await eventually(async () => expect(recorder.of('cluster2', 'GSLBConfig/avi-system/gc-1').map((j) => j.reason)).toContain('event'));
         expect(await pendingJobs(view, 'cluster3')).toEqual([]);
+        expect(recorder.of('cluster3', 'GSLBConfig/avi-system/gc-1')).toEqual([]);
       } finally {
         suite.fixture.clusters.cluster3.faults.clear();
       }
@@ -268,7 +272,7 @@ describe('watcher (AMKO behaviour)', () => {
   describe('when another member is also a leader', () => {
     it('stops all federation with a reason naming that cluster, and recovers when it is demoted', async () => {
       await setSpec('cluster2', { isLeader: true });
-      const { view } = await start();
+      const { view, recorder } = await start();
       const dualLeader = {
         type: 'member cluster validation',
         status: 'member cluster clients invalid',
@@ -287,10 +291,12 @@ describe('watcher (AMKO behaviour)', () => {
       expect(await pendingJobs(view, 'cluster3')).toEqual([]);
       expect(await view.queues.isPaused('cluster2')).toBe(true);
 
+      expect(recorder.jobs).toEqual([]);
+
       await setSpec('cluster2', { isLeader: false });
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
       for (const cluster of ['cluster2', 'cluster3']) {
-        await eventually(async () => expect((await pendingJobs(view, cluster)).map((j) => j.objectKey)).toEqual(['GSLBConfig/avi-system/gc-1']));
+        await eventually(async () => expect(recorder.of(cluster).map((j) => j.objectKey)).toContain('GSLBConfig/avi-system/gc-1'));
       }
     });
   });
@@ -304,13 +310,34 @@ describe('watcher (AMKO behaviour)', () => {
         {
           type: 'member cluster initialisation',
           status: 'member cluster clients invalid',
-          reason: 'error in initialising member cluster contexts: members kubeconfig (GSLB_CONFIG) is not valid YAML: BAD_INDENT at line 2, column 12',
+          reason:
+            'error in initialising member cluster contexts: members kubeconfig (secret avi-system/gslb-config-secret key gslb-members) is not valid YAML: BAD_INDENT at line 2, column 12',
         },
       ]);
       await eventually(async () => expect(await w.watcher.health()).toMatchObject({ ready: true, role: 'leader' }));
 
       await createSecret(suite.fixture.clusters.cluster1, 'gslb-config-secret', { 'gslb-members': suite.fixture.membersKubeconfig });
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+    });
+
+    it.each([
+      ['GSLB_CONFIG_FILE', 'GSLB_CONFIG_FILE <file>'],
+      ['GSLB_CONFIG', 'GSLB_CONFIG'],
+    ])('names %s when the malformed kubeconfig came from it', async (variable, named) => {
+      const dir = await mkdtemp(join(tmpdir(), 'amko-fed-members-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const file = join(dir, 'gslb-members');
+      const malformed = 'clusters: [\n  - name: {';
+      await writeFile(file, malformed);
+      await start(variable === 'GSLB_CONFIG_FILE' ? { GSLB_CONFIG: undefined, GSLB_CONFIG_FILE: file } : { GSLB_CONFIG: malformed });
+      await statusIs([
+        VALID,
+        {
+          type: 'member cluster initialisation',
+          status: 'member cluster clients invalid',
+          reason: `error in initialising member cluster contexts: members kubeconfig (${named.replace('<file>', file)}) is not valid YAML: BAD_INDENT at line 2, column 12`,
+        },
+      ]);
     });
 
     it('reports AMKO\'s message when there is no members kubeconfig at all', async () => {

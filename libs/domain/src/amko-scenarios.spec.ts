@@ -40,7 +40,7 @@ function pass(world: World): StatusCondition[] | 'no status' {
       report = { stage: 'invalid-amkocluster', reason: local.reason };
       break;
     case 'leader': {
-      const init = initMembers(local.spec, world.kubeconfig);
+      const init = initMembers(local.spec, world.kubeconfig, { kind: 'env' });
       const memberInit = toMemberInitStep(init);
       if (init.outcome === 'failed' || init.members.length === 0) {
         report = { stage: 'member-initialisation', memberInit };

@@ -1,8 +1,8 @@
 /**
  * Reading the members kubeconfig (`gslb-config-secret`, key `gslb-members`, env `GSLB_CONFIG`)
- * without ever echoing it: every failure message names a position or a field path and what was
- * expected, never a value. The YAML library's own messages quote the offending source line (which
- * may hold a token), so only its error code and position are used.
+ * without ever echoing it: every failure message names where the text came from, a position or a
+ * field path and what was expected, never a value. The YAML library's own messages quote the
+ * offending source line (which may hold a token), so only its error code and position are used.
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -33,10 +33,45 @@ export type KubeconfigReadResult =
   | { readonly ok: true; readonly kubeconfig: Kubeconfig }
   | { readonly ok: false; readonly reason: string };
 
-const WHAT = 'members kubeconfig (GSLB_CONFIG)';
+export const KubeconfigSourceKind = { Env: 'env', File: 'file', Secret: 'secret' } as const;
+export type KubeconfigSourceKind = (typeof KubeconfigSourceKind)[keyof typeof KubeconfigSourceKind];
 
-/** Parses kubeconfig text (YAML or JSON). Never throws; failure reasons carry no secret. */
-export function readKubeconfig(text: string): KubeconfigReadResult {
+/** Where a members kubeconfig text was read from: named in every message about it. */
+export type KubeconfigSource =
+  /** `GSLB_CONFIG`: the text itself in an environment variable (AMKO's way). */
+  | { readonly kind: typeof KubeconfigSourceKind.Env }
+  /** `GSLB_CONFIG_FILE`: a file, usually the secret mounted as a volume. */
+  | { readonly kind: typeof KubeconfigSourceKind.File; readonly path: string }
+  /** A Secret's key read through the API (`avi-system/gslb-config-secret`, key `gslb-members`). */
+  | { readonly kind: typeof KubeconfigSourceKind.Secret; readonly namespace: string; readonly name: string; readonly key: string };
+
+/** `GSLB_CONFIG`, `GSLB_CONFIG_FILE <path>` or `secret <namespace>/<name> key <key>` (no content). */
+export function describeKubeconfigSource(source: KubeconfigSource): string {
+  switch (source.kind) {
+    case KubeconfigSourceKind.Env:
+      return 'GSLB_CONFIG';
+    case KubeconfigSourceKind.File:
+      return `GSLB_CONFIG_FILE ${source.path}`;
+    case KubeconfigSourceKind.Secret:
+      return `secret ${source.namespace}/${source.name} key ${source.key}`;
+    default: {
+      const _exhaustive: never = source;
+      return 'unknown source';
+    }
+  }
+}
+
+/** `members kubeconfig (<source>)`, or without the source when it is not known. */
+export function membersKubeconfigLabel(source: KubeconfigSource | undefined): string {
+  return source === undefined ? 'members kubeconfig' : `members kubeconfig (${describeKubeconfigSource(source)})`;
+}
+
+/**
+ * Parses kubeconfig text (YAML or JSON). Never throws; failure reasons carry no secret.
+ * @param source where the text came from, named in the failure reasons.
+ */
+export function readKubeconfig(text: string, source?: KubeconfigSource): KubeconfigReadResult {
+  const WHAT = membersKubeconfigLabel(source);
   let data: unknown;
   try {
     const doc = parseDocument(text, { prettyErrors: true });

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initMembers, memberNames, readKubeconfig, type MemberInitialisation } from './index.ts';
+import { initMembers, KubeconfigSourceKind, memberNames, noMembersFailure, readKubeconfig, type KubeconfigSource, type MemberInitialisation } from './index.ts';
 import { allStrings, FOLLOWER, kubeconfigText, LEADER, SECRET_SENTINELS } from '../test/fixtures.ts';
 
 const spec = (clusters: string[], clusterContext = LEADER) => ({ clusterContext, clusters });
+const ENV: KubeconfigSource = { kind: KubeconfigSourceKind.Env };
+const FILE: KubeconfigSource = { kind: KubeconfigSourceKind.File, path: '/etc/amko/gslb-members' };
+const SECRET: KubeconfigSource = { kind: KubeconfigSourceKind.Secret, namespace: 'avi-system', name: 'gslb-config-secret', key: 'gslb-members' };
 const CTX_ERR = 'error in initialising member cluster contexts: ';
 const NOTHING_TO_FEDERATE = `${CTX_ERR}no member clusters in spec.clusters besides the current cluster ${LEADER}, nothing to federate; add the follower cluster contexts to the AMKOCluster's spec.clusters`;
 
@@ -11,6 +14,8 @@ interface Case {
   readonly given: string;
   readonly spec: { clusterContext?: string; clusters?: string[] };
   readonly kubeconfig: string | undefined;
+  /** Where the kubeconfig text came from. @defaultValue GSLB_CONFIG */
+  readonly source?: KubeconfigSource;
   readonly then: MemberInitialisation['outcome'];
   readonly members?: string[];
   readonly missing?: string[];
@@ -119,6 +124,46 @@ const cases: Case[] = [
     reason: `${CTX_ERR}invalid members kubeconfig (GSLB_CONFIG): (root): expected object, received string`,
   },
   {
+    given: 'a GSLB_CONFIG_FILE that is not YAML (the file is named, not GSLB_CONFIG)',
+    spec: spec([FOLLOWER]),
+    kubeconfig: 'users:\n- name: u\n  user: {token: TOKEN-SENTINEL-9f8e7d\n',
+    source: FILE,
+    then: 'failed',
+    reason: `${CTX_ERR}members kubeconfig (GSLB_CONFIG_FILE /etc/amko/gslb-members) is not valid YAML: BAD_INDENT at line 4, column 1`,
+  },
+  {
+    given: 'a GSLB_CONFIG_FILE that is not a kubeconfig',
+    spec: spec([FOLLOWER]),
+    kubeconfig: 'contexts: {cluster2: {cluster: c}}\n',
+    source: FILE,
+    then: 'failed',
+    reason: `${CTX_ERR}invalid members kubeconfig (GSLB_CONFIG_FILE /etc/amko/gslb-members): contexts: expected array, received object`,
+  },
+  {
+    given: 'an empty GSLB_CONFIG_FILE (not AMKO\'s GSLB_CONFIG message)',
+    spec: spec([FOLLOWER]),
+    kubeconfig: '',
+    source: FILE,
+    then: 'failed',
+    reason: `${CTX_ERR}members kubeconfig (GSLB_CONFIG_FILE /etc/amko/gslb-members) is empty`,
+  },
+  {
+    given: 'a gslb-config-secret whose key is not a kubeconfig (read through the API)',
+    spec: spec([FOLLOWER]),
+    kubeconfig: 'TOKEN-SENTINEL-9f8e7d',
+    source: SECRET,
+    then: 'failed',
+    reason: `${CTX_ERR}invalid members kubeconfig (secret avi-system/gslb-config-secret key gslb-members): (root): expected object, received string`,
+  },
+  {
+    given: 'no gslb-config-secret either (AMKO\'s message: nothing configured)',
+    spec: spec([FOLLOWER]),
+    kubeconfig: undefined,
+    source: SECRET,
+    then: 'failed',
+    reason: 'error in fetching the GSLB_CONFIG env variable, this contains the members kube config, check gslb-config-secret',
+  },
+  {
     given: 'a context whose cluster entry is missing',
     spec: spec([FOLLOWER]),
     kubeconfig: 'contexts:\n- name: cluster2\n  context: {cluster: nowhere, user: u}\nusers:\n- name: u\n',
@@ -153,7 +198,7 @@ const cases: Case[] = [
 describe('initMembers', () => {
   describe('when given each member initialisation scenario', () => {
     it.each(cases)('given $given → $then', (c) => {
-      const result = initMembers(c.spec, c.kubeconfig);
+      const result = initMembers(c.spec, c.kubeconfig, c.source ?? ENV);
       expect(result.outcome).toBe(c.then);
       if (c.members !== undefined) expect(result.members.map((m) => m.name)).toEqual(c.members);
       if (c.missing !== undefined) expect(result.missing).toEqual(c.missing);
@@ -164,7 +209,7 @@ describe('initMembers', () => {
   describe('when a member resolves', () => {
     it('returns what the kube adapter needs: context, cluster, server, user, namespace', () => {
       const text = `${kubeconfigText([FOLLOWER])}`.replace('    user: cluster2-user', '    user: cluster2-user\n    namespace: avi-system');
-      const result = initMembers(spec([LEADER, FOLLOWER]), text);
+      const result = initMembers(spec([LEADER, FOLLOWER]), text, ENV);
       expect(result.members).toEqual([
         { name: FOLLOWER, contextName: FOLLOWER, clusterName: 'cluster2-cluster', server: 'https://cluster2.example:6443', userName: 'cluster2-user', namespace: 'avi-system' },
       ]);
@@ -175,7 +220,7 @@ describe('initMembers', () => {
         contexts: [{ name: FOLLOWER, context: { cluster: 'k', user: 'u' } }],
         users: [{ name: 'u', user: { token: 'TOKEN-SENTINEL-9f8e7d' } }],
       });
-      expect(initMembers(spec([FOLLOWER]), json).outcome).toBe('initialised');
+      expect(initMembers(spec([FOLLOWER]), json, ENV).outcome).toBe('initialised');
     });
   });
 
@@ -192,7 +237,7 @@ describe('initMembers', () => {
       { given: 'two documents', text: `${kubeconfigText([FOLLOWER])}---\ntoken: TOKEN-SENTINEL-9f8e7d\n` },
     ];
     it.each(broken)('never reveals a credential, given $given', ({ text }) => {
-      const result = initMembers(spec([LEADER, FOLLOWER, 'invalid-cluster']), text);
+      const result = initMembers(spec([LEADER, FOLLOWER, 'invalid-cluster']), text, FILE);
       const strings = allStrings(result).join('\n');
       for (const secret of SECRET_SENTINELS) expect(strings).not.toContain(secret);
       expect(result.outcome).toBe('failed');
@@ -203,7 +248,7 @@ describe('initMembers', () => {
     it('never throws on arbitrary specs and texts', () => {
       fc.assert(
         fc.property(fc.anything(), fc.option(fc.string(), { nil: undefined }), (anySpec, text) => {
-          const result = initMembers(anySpec as Parameters<typeof initMembers>[0], text);
+          const result = initMembers(anySpec as Parameters<typeof initMembers>[0], text, ENV);
           expect(['initialised', 'failed']).toContain(result.outcome);
         }),
       );
@@ -229,13 +274,26 @@ describe('initMembers', () => {
       );
       fc.assert(
         fc.property(fc.oneof({ weight: 3, arbitrary: wellFormed }, { weight: 1, arbitrary: broken }), mangle, (config, cut) => {
-          const result = initMembers(spec([FOLLOWER]), cut(JSON.stringify(config) ?? ''));
+          const result = initMembers(spec([FOLLOWER]), cut(JSON.stringify(config) ?? ''), ENV);
           const strings = allStrings(result.outcome === 'failed' ? { reason: result.reason, missing: result.missing } : result.missing).join('\n');
           for (const s of SECRET_SENTINELS) expect(strings).not.toContain(s);
         }),
         { numRuns: 500 },
       );
     });
+  });
+});
+
+describe('noMembersFailure', () => {
+  it.each([
+    { given: { clusterContext: LEADER }, then: 'failed' },
+    { given: spec([]), then: 'failed' },
+    { given: spec([LEADER]), then: 'failed' },
+    { given: spec([LEADER, FOLLOWER]), then: undefined },
+  ])('is $then for $given, without any kubeconfig', ({ given, then }) => {
+    const result = noMembersFailure(given);
+    expect(result?.outcome).toBe(then);
+    if (result !== undefined) expect(result).toEqual(initMembers(given, undefined, ENV));
   });
 });
 
@@ -259,14 +317,17 @@ describe('readKubeconfig', () => {
     });
   });
   describe('when the text is only a comment', () => {
-    it('says the kubeconfig is empty', () => {
-      expect(readKubeconfig('# nothing\n')).toEqual({ ok: false, reason: 'members kubeconfig (GSLB_CONFIG) is empty' });
+    it('says the kubeconfig is empty, naming where it came from', () => {
+      expect(readKubeconfig('# nothing\n', ENV)).toEqual({ ok: false, reason: 'members kubeconfig (GSLB_CONFIG) is empty' });
+      expect(readKubeconfig('# nothing\n', FILE)).toEqual({ ok: false, reason: 'members kubeconfig (GSLB_CONFIG_FILE /etc/amko/gslb-members) is empty' });
+      expect(readKubeconfig('# nothing\n', SECRET)).toEqual({ ok: false, reason: 'members kubeconfig (secret avi-system/gslb-config-secret key gslb-members) is empty' });
+      expect(readKubeconfig('# nothing\n')).toEqual({ ok: false, reason: 'members kubeconfig is empty' });
     });
   });
   describe('when aliases explode (billion laughs)', () => {
     it('refuses without echoing the input', () => {
       const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]'].join('\n');
-      const result = readKubeconfig(bomb);
+      const result = readKubeconfig(bomb, ENV);
       expect(result).toEqual({ ok: false, reason: 'members kubeconfig (GSLB_CONFIG) could not be read as YAML' });
     });
   });

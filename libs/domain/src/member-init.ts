@@ -27,7 +27,7 @@ import {
   memberContextsInitFailedMessage,
   noMemberClustersMessage,
 } from './amko-messages.ts';
-import { readKubeconfig, type Kubeconfig } from './kubeconfig.ts';
+import { KubeconfigSourceKind, membersKubeconfigLabel, readKubeconfig, type Kubeconfig, type KubeconfigSource } from './kubeconfig.ts';
 import { parseWith } from './schemas/parse-result.ts';
 
 /** What the kube adapter needs to build a client for one member (no credentials). */
@@ -94,15 +94,28 @@ function resolveContext(kubeconfig: Kubeconfig, name: string): Resolution {
 }
 
 /**
+ * The hard failure of a federation set with no member (`spec.clusters` missing, empty, or only this
+ * cluster), or undefined when it has one. No kubeconfig is needed to decide it.
+ */
+export function noMembersFailure(spec: { readonly clusterContext?: string | undefined; readonly clusters?: readonly string[] | undefined }): MemberInitialisation | undefined {
+  if (memberNames(spec).length > 0) return undefined;
+  return { outcome: MemberInitOutcome.Failed, reason: memberContextsInitFailedMessage(noMemberClustersMessage(spec.clusterContext)), members: [], missing: [] };
+}
+
+/**
  * Resolves the members of a leader's federation set against the members kubeconfig text.
  * Never throws; no message ever contains a credential from the kubeconfig.
  *
  * @param spec the leader's AMKOCluster spec (`clusterContext`, `clusters`).
- * @param kubeconfigText the `GSLB_CONFIG` text; undefined when the variable is not set.
+ * @param kubeconfigText the members kubeconfig; undefined when none is configured.
+ * @param source where the text came from (`GSLB_CONFIG`, `GSLB_CONFIG_FILE` or the secret), named in
+ *   the reason when the text is empty or malformed. With nothing configured the reason is AMKO's
+ *   `error in fetching the GSLB_CONFIG env variable…`, except for an empty file, which is named.
  */
 export function initMembers(
   spec: { readonly clusterContext?: string | undefined; readonly clusters?: readonly string[] | undefined },
   kubeconfigText: string | undefined,
+  source: KubeconfigSource,
 ): MemberInitialisation {
   const fail = (reason: string, members: readonly MemberCluster[] = [], missing: readonly string[] = []): MemberInitialisation =>
     ({ outcome: MemberInitOutcome.Failed, reason, members, missing });
@@ -110,9 +123,12 @@ export function initMembers(
   const parsedSpec = parseWith(specInputSchema, spec, 'AMKOCluster spec');
   if (!parsedSpec.ok) return fail(memberContextsInitFailedMessage(parsedSpec.message));
   const names = memberNames(parsedSpec.value);
-  if (names.length === 0) return fail(memberContextsInitFailedMessage(noMemberClustersMessage(parsedSpec.value.clusterContext)));
-  if (typeof kubeconfigText !== 'string' || kubeconfigText.trim() === '') return fail(GSLB_CONFIG_MISSING_MESSAGE);
-  const read = readKubeconfig(kubeconfigText);
+  const none = noMembersFailure(parsedSpec.value);
+  if (none !== undefined) return none;
+  if (typeof kubeconfigText !== 'string' || kubeconfigText.trim() === '') {
+    return fail(source.kind === KubeconfigSourceKind.File ? memberContextsInitFailedMessage(`${membersKubeconfigLabel(source)} is empty`) : GSLB_CONFIG_MISSING_MESSAGE);
+  }
+  const read = readKubeconfig(kubeconfigText, source);
   if (!read.ok) return fail(memberContextsInitFailedMessage(read.reason));
 
   const members: MemberCluster[] = [];

@@ -2,10 +2,11 @@
  * One ClusterClient per follower context, built from the members kubeconfig (GSLB_CONFIG or the
  * mounted GSLB_CONFIG_FILE). The kubeconfig is read at start and re-read on `refresh()` (the
  * replicator calls it on every member registry change), never per job; clients are rebuilt only
- * when the text changed, so each follower keeps its connections.
+ * when the text changed, so each follower keeps its connections. A text that is not a kubeconfig
+ * makes the kubeconfig unusable, with a reason naming the source actually read (never its content).
  */
 import { createHash } from 'node:crypto';
-import { readKubeconfig, UnavailableError, UnknownClusterError } from '@amko-fed/domain';
+import { KubeconfigSourceKind, readKubeconfig, UnavailableError, UnknownClusterError, type Kubeconfig, type KubeconfigSource } from '@amko-fed/domain';
 import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
 import { readGslbConfig, type GslbConfigSource } from '@amko-fed/service';
 import type { Logger } from 'pino';
@@ -46,12 +47,15 @@ const CONTEXT_MISSING = /does not exist in the kubeconfig/;
 /** Keys of a kubeconfig `users[].user` entry whose values are credentials. */
 const CREDENTIAL_KEYS = ['token', 'password', 'client-key-data', 'auth-provider'] as const;
 
+/** Where `readGslbConfig` takes the text from: the file when one is named, else the variable. */
+function sourceOf(source: GslbConfigSource): KubeconfigSource {
+  return source.file ? { kind: KubeconfigSourceKind.File, path: source.file } : { kind: KubeconfigSourceKind.Env };
+}
+
 /** Every credential value of the kubeconfig, for verbatim redaction. */
-function secretsOf(text: string): string[] {
-  const read = readKubeconfig(text);
-  if (!read.ok) return [];
+function secretsOf(kubeconfig: Kubeconfig): string[] {
   const secrets = new Set<string>();
-  for (const entry of read.kubeconfig.users ?? []) {
+  for (const entry of kubeconfig.users ?? []) {
     const user = (entry as { user?: unknown }).user;
     if (user === null || typeof user !== 'object') continue;
     const fields = user as Record<string, unknown>;
@@ -86,9 +90,15 @@ export function createClusterClients(options: ClusterClientsOptions): ClusterCli
     }
     const hash = createHash('sha256').update(text).digest('hex');
     if (loaded.state === 'ok' && loaded.hash === hash) return;
-    redactor = createSecretRedactor(secretsOf(text));
-    loaded = { state: 'ok', text, hash };
+    const read = readKubeconfig(text, sourceOf(options.source));
     clients = new Map();
+    if (!read.ok) {
+      if (loaded.state !== 'unavailable' || loaded.reason !== read.reason) logger.error({ reason: read.reason }, 'Could not read the members kubeconfig');
+      loaded = { state: 'unavailable', reason: read.reason };
+      return;
+    }
+    redactor = createSecretRedactor(secretsOf(read.kubeconfig));
+    loaded = { state: 'ok', text, hash };
     logger.info('Loaded the members kubeconfig');
   }
 

@@ -11,6 +11,7 @@ import {
   memberNames,
   MemberInitOutcome,
   MemberObservation,
+  noMembersFailure,
   validateMembers,
   type LeaderSpec,
   type MemberFacts,
@@ -31,13 +32,14 @@ export interface MembersCheck extends MembersOutcomeReport {
 
 export async function checkMembers(deps: CheckMembersDeps, spec: LeaderSpec): Promise<MembersCheck> {
   const names = memberNames(spec);
-  // With no member there is nothing to connect to: the kubeconfig is not read, and `initMembers`
-  // reports that nothing is federated.
-  const kubeconfig = names.length === 0 ? { ok: true as const, text: undefined } : await deps.source.read();
+  // With no member there is nothing to connect to: the kubeconfig is not read.
+  const none = noMembersFailure(spec);
+  if (none !== undefined) return { ...summariseMembers(names, none, [], undefined), unreachable: [] };
+  const kubeconfig = await deps.source.read();
   if (!kubeconfig.ok) {
     return { ...summariseMembers(names, { outcome: MemberInitOutcome.Failed, reason: kubeconfig.reason, members: [], missing: [] }, [], undefined), unreachable: [] };
   }
-  const init = initMembers(spec, kubeconfig.text);
+  const init = initMembers(spec, kubeconfig.text, kubeconfig.source);
   if (init.outcome === MemberInitOutcome.Failed || kubeconfig.text === undefined) return { ...summariseMembers(names, init, [], undefined), unreachable: [] };
 
   const { clients, failures } = deps.clients.resolve(kubeconfig.text, init.members);

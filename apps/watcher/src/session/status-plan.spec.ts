@@ -65,7 +65,7 @@ describe('statusPlan', () => {
       ['holds only the current cluster', ['cluster1']],
     ])('says that nothing is federated when it %s', (_what, clusters) => {
       const spec = { clusterContext: 'cluster1', clusters };
-      const report = summariseMembers([], initMembers(spec, undefined), [], undefined);
+      const report = summariseMembers([], initMembers(spec, undefined, { kind: 'env' }), [], undefined);
       expect(report).toMatchObject({ valid: [], members: [] });
       expect(statusPlan({ ...leader, spec: { ...leader.spec, clusters: clusters ?? [] } }, report, undefined)?.conditions).toEqual([
         { type: ConditionType.AMKOClusterValidation, status: ConditionStatus.ValidAMKOCluster },
