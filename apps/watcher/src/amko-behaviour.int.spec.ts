@@ -165,6 +165,7 @@ describe('watcher (AMKO behaviour)', () => {
       const gone = Array.from({ length: 50 }, (_, i) => `gone-${i}`);
       await setSpec('cluster1', { clusters: [...CLUSTERS, ...gone] });
       await eventually(async () => expect((await view.registry.readMembers())?.members).toHaveLength(52));
+      await view.results.recordResult({ cluster: 'gone-0', objectKey: 'GSLBConfig/avi-system/gc-1', outcome: 'failed', seq: 1, attempts: 1, at: new Date().toISOString() });
 
       await setSpec('cluster1', { clusters: [...CLUSTERS] });
       await eventually(async () =>
@@ -175,7 +176,28 @@ describe('watcher (AMKO behaviour)', () => {
       const metrics = await (await fetch(`${w.watcher.address() ?? ''}/metrics`)).text();
       expect(metrics).toContain('amko_fed_watcher_member_valid{cluster="cluster2"} 1');
       expect(metrics).not.toContain('gone-0');
+      await eventually(async () => expect(await view.results.readResults('gone-0')).toEqual([]));
       await statusIs([VALID, CLIENTS_FETCHED, ALL_VALIDATED, GC_OK, GDP_OK]);
+    });
+  });
+
+  describe('when Redis loses the federation data', () => {
+    it('rebuilds it: the registry is published again and an invalid member\'s queue paused again', async () => {
+      await suite.fixture.client.cluster3.delete(AMKO_CLUSTER_KIND, NS, AMKO_NAME);
+      await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
+      const { w, view } = await start();
+      await settled(w);
+      await eventually(async () => expect(await view.queues.isPaused('cluster3')).toBe(true));
+      // Only this watcher's keys go (the run's Redis is shared by other tests): as FLUSHALL would for it.
+      const keys = await view.redis.keys(`${w.config.keyPrefix}*`);
+      await view.redis.del(...keys);
+      expect(await view.queues.isPaused('cluster3')).toBe(false);
+
+      await eventually(async () => expect(await view.log.readProjection('GSLBConfig/avi-system/gc-1')).toMatchObject({ state: 'present' }), 20_000);
+      await eventually(async () => expect((await view.registry.readMembers())?.members.map((m) => `${m.cluster}=${m.state}`)).toEqual(['cluster2=valid', 'cluster3=invalid']), 20_000);
+      await eventually(async () => expect(await view.queues.isPaused('cluster3')).toBe(true), 20_000);
+      const metrics = await (await fetch(`${w.watcher.address() ?? ''}/metrics`)).text();
+      expect(metrics).toContain('amko_fed_watcher_store_losses_total{change="replaced"} 1');
     });
   });
 

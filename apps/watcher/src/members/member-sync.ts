@@ -3,9 +3,9 @@
  * queues (an invalid follower's queue is paused, a valid one's resumed) and the member gauges.
  * Queue states are reconciled on every pass, so a failed pause/resume is retried next time.
  * A cluster that left the federation is published as `stop` once and then forgotten: its entry,
- * its gauge and its queue bookkeeping go (its queue stays paused).
+ * its gauge, its queue bookkeeping and its replication results go (its queue stays paused).
  */
-import type { FollowerQueues, Member, MemberRegistry } from '@amko-fed/queue';
+import type { FollowerQueues, Member, MemberRegistry, ResultsStore } from '@amko-fed/queue';
 import { isValidClusterName } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { WatcherMetrics } from '../http/metrics.ts';
@@ -24,6 +24,8 @@ export interface MemberSync {
   applyStopped(memberNames: readonly string[], leader: string, reason: string): Promise<void>;
   /** The followers jobs go to. */
   valid(): readonly string[];
+  /** Redis lost its data: the queue states applied so far are gone too, and are applied again on the next pass. */
+  forgetQueueStates(): void;
 }
 
 type QueueState = 'paused' | 'resumed';
@@ -33,6 +35,8 @@ export function createMemberSync(options: {
   readonly queues: FollowerQueues;
   readonly metrics: WatcherMetrics;
   readonly logger: Logger;
+  /** Where the results of a forgotten cluster are cleared. */
+  readonly results?: Pick<ResultsStore, 'clearResults'>;
 }): MemberSync {
   const { registry, queues, metrics } = options;
   const logger = options.logger.child({ component: 'members' });
@@ -72,6 +76,7 @@ export function createMemberSync(options: {
       if (listed.has(cluster)) continue;
       metrics.memberValid.remove({ cluster });
       applied.delete(cluster);
+      options.results?.clearResults(cluster).catch((err: unknown) => logger.warn({ err, cluster }, 'Could not clear the results of a cluster that left the federation'));
     }
   }
 
@@ -125,5 +130,6 @@ export function createMemberSync(options: {
       await publish(self, previous, members);
     },
     valid: () => [...(valid ?? [])],
+    forgetQueueStates: () => applied.clear(),
   };
 }

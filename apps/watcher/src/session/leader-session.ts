@@ -63,7 +63,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
   const { config, local, metrics } = deps;
   const logger = deps.logger.child({ component: 'role' });
-  const members = createMemberSync({ registry: deps.registry, queues: deps.queues, metrics, logger: deps.logger });
+  const members = createMemberSync({ registry: deps.registry, queues: deps.queues, metrics, logger: deps.logger, results: deps.results });
   let decision: RoleDecision | undefined;
   let report: MembersOutcomeReport | undefined;
   let federation: Federation | undefined;
@@ -118,7 +118,10 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       clientOf: (cluster) => deps.memberClients.get(cluster),
       onStatusChange: () => status.schedule(),
       // The member registry and queue states lived in the lost data set: the next pass writes them again.
-      onStoreLost: () => evaluate(),
+      onStoreLost: () => {
+        members.forgetQueueStates();
+        evaluate();
+      },
     });
     // In the background: loading the projection waits for Redis, role and member checks must not.
     const starting = federation;
