@@ -71,8 +71,14 @@ async function followersHold(fed: Federation, rules: readonly string[], ttl: num
   );
 }
 
-function redisOf(fed: Federation): Redis {
-  return new Redis(fed.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+/** Runs one command on the federation's Redis (FLUSHALL, SAVE) on a connection of its own. */
+async function onRedis(fed: Federation, command: (redis: Redis) => Promise<unknown>): Promise<void> {
+  const redis = new Redis(fed.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await command(redis);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 describe('federation under Redis data loss', () => {
@@ -102,12 +108,7 @@ describe('federation under Redis data loss', () => {
   describe('when Redis is flushed and the leader then deletes objects', () => {
     it('deletes them on every follower', async () => {
       const fed = await start();
-      const client = redisOf(fed);
-      try {
-        await client.flushall();
-      } finally {
-        client.disconnect();
-      }
+      await onRedis(fed, (redis) => redis.flushall());
       await fed.kube('leader').delete(ghrPath('rule-b'));
       await fed.kube('leader').delete(pathOf(GDP));
       await followersHold(fed, ['rule-a', 'rule-c', 'rule-d'], undefined);
@@ -117,12 +118,7 @@ describe('federation under Redis data loss', () => {
   describe('when Redis is restored from an older snapshot', () => {
     it('applies the changes made after the snapshot, deletions included', async () => {
       const fed = await start();
-      const client = redisOf(fed);
-      try {
-        await client.save();
-      } finally {
-        client.disconnect();
-      }
+      await onRedis(fed, (redis) => redis.save());
       const leader = fed.kube('leader');
       await leader.delete(ghrPath('rule-d'));
       await leader.mergePatch(pathOf(GDP), { spec: { ttl: 11 } });
@@ -143,12 +139,7 @@ describe('federation under Redis data loss', () => {
       await fed.kube('leader').mergePatch(pathOf(GDP), { spec: { ttl: 20 } });
       await eventually(() => conditionOf(fed, 'leader', 'GDP Federation'), (c) => c?.status === SOME_FAILED, DEADLINE_MS, 'the GDP failure reported');
       follower.faults.clear();
-      const client = redisOf(fed);
-      try {
-        await client.flushall();
-      } finally {
-        client.disconnect();
-      }
+      await onRedis(fed, (redis) => redis.flushall());
       await fed.kube('leader').mergePatch(pathOf(GDP), { spec: { ttl: 21 } });
       await followersHold(fed, RULES, 21);
       await eventually(() => conditionOf(fed, 'leader', 'GDP Federation'), (c) => c?.status === SUCCESS, DEADLINE_MS, 'GDP Federation succeeded again');
