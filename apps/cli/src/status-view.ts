@@ -3,10 +3,12 @@
  * and per object whether the follower is in sync with the leader's latest state, still pending,
  * or failed (with the reason). Pure: the records come in, rows go out.
  */
+import { SyncState, syncStateOf } from '@amko-fed/domain';
 import { isFailedOutcome, type MembersDocument, type ProjectionListing, type ResultRecord } from '@amko-fed/queue';
 
-export const ObjectSyncState = { InSync: 'in sync', Pending: 'pending', Failed: 'failed' } as const;
-export type ObjectSyncState = (typeof ObjectSyncState)[keyof typeof ObjectSyncState];
+/** The sync states of libs/domain (`syncStateOf`), under the names this view has always used. */
+export const ObjectSyncState = { InSync: SyncState.inSync, Pending: SyncState.pending, Failed: SyncState.failed } as const;
+export type ObjectSyncState = SyncState;
 
 export interface ObjectRow {
   readonly objectKey: string;
@@ -34,14 +36,22 @@ function rowFor(listing: ProjectionListing, result: ResultRecord | undefined): O
   const { objectKey, entry } = listing;
   // a tombstone the follower has never heard of needs no row: nothing to delete there
   if (entry.state === 'absent' && result === undefined) return undefined;
-  if (result === undefined) return { objectKey, state: ObjectSyncState.Pending, lastApplied: undefined, reason: 'not applied yet' };
-  const succeeded = !isFailedOutcome(result.outcome);
-  const lastApplied = succeeded ? result.at : undefined;
-  if (result.seq < entry.seq) {
-    return { objectKey, state: ObjectSyncState.Pending, lastApplied, reason: `leader change #${entry.seq} not applied yet (last: #${result.seq}${succeeded ? '' : `, failed: ${result.errorMessage ?? result.outcome}`})` };
+  if (result === undefined) return { objectKey, state: SyncState.pending, lastApplied: undefined, reason: 'not applied yet' };
+  const failed = isFailedOutcome(result.outcome);
+  const lastApplied = failed ? undefined : result.at;
+  const state = syncStateOf(entry, { seq: result.seq, failed });
+  switch (state) {
+    case SyncState.pending:
+      return { objectKey, state, lastApplied, reason: `leader change #${entry.seq} not applied yet (last: #${result.seq}${failed ? `, failed: ${result.errorMessage ?? result.outcome}` : ''})` };
+    case SyncState.failed:
+      return { objectKey, state, lastApplied: undefined, reason: result.errorMessage ?? result.outcome };
+    case SyncState.inSync:
+      return { objectKey, state, lastApplied, reason: undefined };
+    default: {
+      const _exhaustive: never = state;
+      return undefined;
+    }
   }
-  if (!succeeded) return { objectKey, state: ObjectSyncState.Failed, lastApplied: undefined, reason: result.errorMessage ?? result.outcome };
-  return { objectKey, state: ObjectSyncState.InSync, lastApplied, reason: undefined };
 }
 
 export function buildStatusView(

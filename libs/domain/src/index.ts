@@ -22,5 +22,6 @@ export * from './member-validation.ts';
 export * from './status-conditions.ts';
 export * from './status-report.ts';
 export * from './build-status.ts';
+export * from './sync-state.ts';
 export * from './errors/index.ts';
 export * from './recovery/index.ts';

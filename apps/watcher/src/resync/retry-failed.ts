@@ -9,7 +9,7 @@
  * on valid followers. While a job for the pair still waits for its own retry, the enqueue is
  * deduplicated into it (follower-queues.ts), so this never adds attempts beside a live job.
  */
-import type { ObjectKey } from '@amko-fed/domain';
+import { SyncState, syncStateOf, type ObjectKey } from '@amko-fed/domain';
 import type { ReplicationJob } from '@amko-fed/queue';
 import type { ResultSummary } from '../status/federation-steps.ts';
 
@@ -51,7 +51,7 @@ export function dueRetries(input: DueRetriesInput): DueRetries {
   const retries = new Map<string, number>();
   for (const { cluster, key, result } of input.failures) {
     const seq = input.seqOf(key);
-    if (!valid.has(cluster) || seq === undefined || result.seq < seq) continue;
+    if (!valid.has(cluster) || seq === undefined || syncStateOf({ seq }, result) !== SyncState.failed) continue;
     const id = `${cluster}/${key}`;
     const made = input.retries.get(id) ?? 0;
     const dueAt = result.seenMs + failedRetryDelayMs(made, input.baseMs, input.capMs);

@@ -6,7 +6,7 @@
  * (retry-failed.ts). Started when the role becomes leader, stopped when it is not (or the Lease is
  * lost).
  */
-import type { FederatedKind, FederationResults, ObjectKey } from '@amko-fed/domain';
+import { SyncState, syncStateOf, type FederatedKind, type FederationResults, type ObjectKey } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
 import type { FederationLog, FollowerQueues, ResultsStore, StoreChange } from '@amko-fed/queue';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -100,7 +100,10 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
-    lastApplyFailed: (cluster, key) => results.get(cluster, key)?.failed === true,
+    lastApplyFailed: (cluster, key) => {
+      const entry = index.get(key);
+      return entry !== undefined && syncStateOf(entry, results.get(cluster, key)) === SyncState.failed;
+    },
     onDivergences: (found) => {
       for (const [cluster, differences] of found) {
         if (differences === undefined || differences.size === 0) pending.delete(cluster);

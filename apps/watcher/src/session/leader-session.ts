@@ -20,9 +20,8 @@ import type { MembersOutcomeReport } from '../members/members-outcome.ts';
 import { createUnreachableProbe } from '../members/unreachable-probe.ts';
 import { decideRole, Role, sameRole, type RoleDecision } from '../role/decide-role.ts';
 import { createRoleWatch } from '../role/role-watch.ts';
-import { createStatusWriter } from '../status/status-writer.ts';
+import { createStatus } from '../status/status.ts';
 import { createFederation, type Federation } from './federation.ts';
-import { statusPlan } from './status-plan.ts';
 
 export interface LeaderSessionDeps {
   readonly config: WatcherConfig;
@@ -74,12 +73,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
   let retrySoon = false;
   let checkTimer: NodeJS.Timeout | undefined;
 
-  const status = createStatusWriter({
-    client: local,
-    debounceMs: config.statusDebounceMs,
-    logger: deps.logger,
-    plan: () => statusPlan(decision, report, federation),
-  });
+  const status = createStatus({ client: local, debounceMs: config.statusDebounceMs, logger: deps.logger });
   // Members that failed to answer are probed every second: one that is back gets a member check at once.
   const unreachable = createUnreachableProbe({
     answers: async (cluster) => {
@@ -123,6 +117,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
         evaluate();
       },
     });
+    status.setFederation(federation);
     // In the background: loading the projection waits for Redis, role and member checks must not.
     const starting = federation;
     starting.start().catch((err: unknown) => logger.error({ err }, 'Could not start federation'));
@@ -131,6 +126,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
   async function stopFederation(): Promise<void> {
     const running = federation;
     federation = undefined;
+    status.setFederation(undefined);
     await running?.stop();
   }
 
@@ -146,10 +142,12 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     const next = decideRole(listed.items, config.podNamespace);
     if (!sameRole(decision, next)) logger.info({ role: next.role, ...('reason' in next ? { reason: next.reason } : {}) }, `Role is ${next.role}`);
     decision = next;
+    status.setRole(next);
     metrics.setRole(next.role === Role.TooMany ? RoleMetric.invalid : next.role);
     if (next.role === Role.Leader) {
       const checked = await checkMembers({ source: deps.membersSource, clients: deps.memberClients }, next.spec);
       report = checked;
+      status.setMembers(checked);
       unreachable.watch(checked.unreachable);
       const becameValid = await members.applyLeader(checked, next.spec.clusterContext, next.generation);
       // A federation that starts now resyncs everything once its informers listed.
@@ -158,6 +156,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       if (wasFederating && becameValid.length > 0) federation?.resync.request(becameValid);
     } else {
       report = undefined;
+      status.setMembers(undefined);
       unreachable.watch([]);
       await stopFederation();
       const names = next.role === Role.Follower || next.role === Role.Invalid ? memberNames(next) : [];

@@ -3,10 +3,9 @@
  * - a leader-side problem of the kind (cannot list it, more than one singleton) → hard failure
  *   (`failure in federation` + AMKO's message);
  * - otherwise, for every valid follower and every object of the kind the projection knows, the
- *   follower's latest result counts when its seq is at least the projection's seq for the object
- *   (an older result describes a state that is no longer wanted: the newer one is pending, and
- *   pending counts as not failed). A counted failed or fenced result is a ClusterFailure naming the
- *   cluster and the reason → `error in federating to some clusters`;
+ *   follower's sync state (`syncStateOf`, libs/domain: the latest result counts once its seq has
+ *   reached the projection's; pending counts as not failed) is `failed` → a ClusterFailure naming
+ *   the cluster and the reason → `error in federating to some clusters`;
  * - likewise a difference a resync found on a follower (missing, other content, being deleted, or
  *   an object the leader does not have) until a result at the reconciled seq or later arrives (and
  *   was received after the follower was listed, so an older result cannot clear a new drift): the
@@ -14,7 +13,7 @@
  *   replicator or lost jobs show here instead of hiding behind "pending");
  * - no counted failure → `federated to all valid clusters successfully`.
  */
-import { parseObjectKey, StepOutcome, type ClusterFailure, type FederatedKind, type FederationResults, type ObjectKey, type StepResult } from '@amko-fed/domain';
+import { parseObjectKey, StepOutcome, SyncState, syncStateOf, type ClusterFailure, type FederatedKind, type FederationResults, type ObjectKey, type StepResult } from '@amko-fed/domain';
 
 const PENDING_MESSAGES = {
   missing: 'missing on the follower',
@@ -54,7 +53,7 @@ export function federationSteps(input: FederationStepsInput): FederationResults 
     if (list === undefined) continue;
     for (const cluster of input.validFollowers) {
       const result = input.result(cluster, key);
-      if (result !== undefined && result.failed && result.seq >= entry.seq) {
+      if (result !== undefined && syncStateOf(entry, result) === SyncState.failed) {
         list.push({ cluster, message: `${key}: ${result.message ?? 'failed'}` });
         continue;
       }

@@ -4,15 +4,11 @@
  * `conditions` (the whole list replaced, as AMKO does) and is skipped when the object already shows
  * the same conditions.
  */
-import { AMKO_CLUSTER_KIND, conditionsEqual, type AMKOClusterCondition, type StatusCondition } from '@amko-fed/domain';
+import { AMKO_CLUSTER_KIND, conditionsEqual, type AMKOClusterCondition } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 import type { StatusTarget } from '../role/decide-role.ts';
-
-export interface StatusPlan {
-  readonly targets: readonly StatusTarget[];
-  readonly conditions: readonly StatusCondition[];
-}
+import type { StatusPlan } from './status-plan.ts';
 
 export interface StatusWriter {
   /** Something the status depends on changed. */

@@ -2,12 +2,18 @@
  * The AMKOCluster status to show, from the role decision, the last member check and the
  * federation results: the report `buildStatus` renders with AMKO's condition types and strings.
  */
-import { buildStatus, StatusStage, StepOutcome, type FederationResults, type StatusReport } from '@amko-fed/domain';
+import { buildStatus, StatusStage, StepOutcome, type FederationResults, type StatusCondition, type StatusReport } from '@amko-fed/domain';
 import { MembersStage, type MembersOutcomeReport } from '../members/members-outcome.ts';
 import { Role, type RoleDecision, type StatusTarget } from '../role/decide-role.ts';
-import type { StatusPlan } from '../status/status-writer.ts';
 
-interface FederationView {
+/** What the status writer writes: the conditions, and which AMKOCluster(s) get them. */
+export interface StatusPlan {
+  readonly targets: readonly StatusTarget[];
+  readonly conditions: readonly StatusCondition[];
+}
+
+/** What the status needs of a running federation: its conditions' steps. */
+export interface FederationView {
   steps(): FederationResults;
 }
 
