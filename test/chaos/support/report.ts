@@ -50,7 +50,7 @@ export function renderMarkdown(outcomes: readonly ChaosOutcome[]): string {
   ].join('\n');
 }
 
-const more = (n: number): string => (n > LIST_LIMIT ? `\n      … and ${n - LIST_LIMIT} more` : '');
+const more = (n: number): string => (n > LIST_LIMIT ? `    … and ${n - LIST_LIMIT} more` : '');
 
 /** The evidence behind a failed outcome (empty for a pass). */
 export function renderDetails(outcome: ChaosOutcome): string {

@@ -215,6 +215,8 @@ function verdict(input: VerdictInput): Omit<ChaosOutcome, 'logsDir'> {
   if (input.lost.length > 0) failures.push(`${input.lost.length} objects lost`);
   if (regressedObjects > 0) failures.push(`${regressedObjects} objects regressed`);
   if (input.crashes.length > 0) failures.push(`${input.crashes.length} process crashes`);
-  if (input.error === undefined && staleConditions.length > 0) failures.push(`conditions: ${staleConditions.join('; ')}`);
+  // The reasons can name dozens of objects: the failure line keeps the start, the details list them in full.
+  const short = (c: string): string => (c.length > 160 ? `${c.slice(0, 157)}...` : c);
+  if (input.error === undefined && staleConditions.length > 0) failures.push(`conditions: ${staleConditions.map(short).join('; ')}`);
   return { ...input, staleConditions, regressedObjects, failures };
 }
