@@ -10,8 +10,9 @@
  * fails this round, which the key work queue retries against the rebuilt data set.
  */
 import { parseObjectKey, type ObjectKey } from '@amko-fed/domain';
-import { StoreChangedError, type FederationLog, type FollowerQueues, type ReplicationJob, type StoreGuard } from '@amko-fed/queue';
+import { StoreChangedError, type FederationLog, type ReplicationJob, type StoreGuard } from '@amko-fed/queue';
 import type { Logger } from 'pino';
+import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import type { LeaderObject } from './leader-object.ts';
 import type { ProjectionIndex } from './projection-index.ts';
@@ -29,7 +30,7 @@ export interface KeySync {
 
 export interface KeySyncDeps {
   readonly log: FederationLog;
-  readonly queues: FollowerQueues;
+  readonly dispatch: Dispatch;
   readonly index: ProjectionIndex;
   readonly metrics: WatcherMetrics;
   readonly logger: Logger;
@@ -42,7 +43,7 @@ export interface KeySyncDeps {
 }
 
 export function createKeySync(deps: KeySyncDeps): KeySync {
-  const { log, queues, index, metrics } = deps;
+  const { log, index, metrics } = deps;
   const logger = deps.logger.child({ component: 'capture' });
   /** Keys whose event was appended but whose jobs could not be enqueued yet. */
   const unenqueued = new Map<ObjectKey, number>();
@@ -50,8 +51,7 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
   async function enqueue(key: ObjectKey, seq: number): Promise<void> {
     const jobs: ReplicationJob[] = deps.validFollowers().map((cluster) => ({ cluster, objectKey: key, seq, reason: 'event' }));
     if (jobs.length === 0) return;
-    await queues.enqueueMany(jobs);
-    for (const job of jobs) metrics.jobsEnqueued.inc({ cluster: job.cluster });
+    await deps.dispatch(jobs);
   }
 
   return {

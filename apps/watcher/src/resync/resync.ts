@@ -16,10 +16,10 @@ import {
   type ObjectKey,
 } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
-import type { FollowerQueues } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { Capture } from '../capture/capture.ts';
 import type { ProjectionIndex } from '../capture/projection-index.ts';
+import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { DELETING, divergencesOf, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
@@ -28,7 +28,7 @@ import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 export interface ResyncDeps {
   readonly capture: Capture;
   readonly index: ProjectionIndex;
-  readonly queues: FollowerQueues;
+  readonly dispatch: Dispatch;
   readonly kinds: readonly FederatedKind[];
   readonly metrics: WatcherMetrics;
   readonly logger: Logger;
@@ -38,8 +38,6 @@ export interface ResyncDeps {
   lastApplyFailed(cluster: string, key: ObjectKey): boolean;
   /** @defaultValue () => Date.now() */
   now?(): number;
-  /** Jobs per enqueueMany call. @defaultValue 500 */
-  readonly batchSize?: number;
   /**
    * What each resynced follower was found to differ in (undefined: it could not be listed), with
    * the projection seq a reconcile was enqueued for; reported after the jobs were enqueued.
@@ -71,9 +69,8 @@ export interface Resync {
 }
 
 export function createResync(deps: ResyncDeps): Resync {
-  const { capture, index, queues, kinds, metrics } = deps;
+  const { capture, index, kinds, metrics } = deps;
   const logger = deps.logger.child({ component: 'resync' });
-  const batchSize = deps.batchSize ?? 100;
   let pendingAll = false;
   const pendingClusters = new Set<string>();
   let running: Promise<void> | undefined;
@@ -120,11 +117,7 @@ export function createResync(deps: ResyncDeps): Resync {
     if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync' })) && ok;
 
     const jobs = resyncJobs({ clusters, leader, followers, projectedKeys: index.keys(kinds), index, lastApplyFailed: deps.lastApplyFailed });
-    for (let i = 0; i < jobs.length; i += batchSize) {
-      const batch = jobs.slice(i, i + batchSize);
-      await queues.enqueueMany(batch);
-      for (const job of batch) metrics.jobsEnqueued.inc({ cluster: job.cluster });
-    }
+    await deps.dispatch(jobs);
     const found = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>();
     for (const [cluster, listed] of followers) {
       if (listed === undefined) {

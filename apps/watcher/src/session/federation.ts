@@ -15,6 +15,7 @@ import { createCapture, type Capture } from '../capture/capture.ts';
 import { createKeySync } from '../capture/key-sync.ts';
 import { createProjectionIndex } from '../capture/projection-index.ts';
 import { createStoreGuard, STORE_CHECK_INTERVAL_MS } from '../capture/store-guard.ts';
+import { createDispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { createResync, type PendingReconcile, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
@@ -61,9 +62,10 @@ export function createFederation(deps: FederationDeps): Federation {
   const now = deps.now ?? (() => Date.now());
   const index = createProjectionIndex();
   const guard = createStoreGuard({ log: deps.log, index, logger: deps.logger, onLost: (change) => rebuild(change) });
+  const dispatch = createDispatch({ queues: deps.queues, metrics: deps.metrics });
   const sync = createKeySync({
     log: deps.log,
-    queues: deps.queues,
+    dispatch,
     index,
     metrics: deps.metrics,
     logger: deps.logger,
@@ -94,7 +96,7 @@ export function createFederation(deps: FederationDeps): Federation {
   const resync: Resync = createResync({
     capture,
     index,
-    queues: deps.queues,
+    dispatch,
     kinds: deps.kinds,
     metrics: deps.metrics,
     logger: deps.logger,
@@ -144,11 +146,8 @@ export function createFederation(deps: FederationDeps): Federation {
     retries = due.retries;
     if (due.jobs.length === 0) return;
     try {
-      await deps.queues.enqueueMany(due.jobs);
-      for (const job of due.jobs) {
-        deps.metrics.jobsEnqueued.inc({ cluster: job.cluster });
-        deps.metrics.failedRetries.inc({ cluster: job.cluster });
-      }
+      await dispatch(due.jobs);
+      for (const job of due.jobs) deps.metrics.failedRetries.inc({ cluster: job.cluster });
       logger.info({ pairs: due.jobs.map((j) => `${j.cluster}/${j.objectKey}`) }, 'Retrying objects whose last apply failed');
     } catch (err) {
       logger.warn({ err }, 'Could not enqueue the retry of failed objects; retrying at the next check');
