@@ -20,10 +20,13 @@ import type { Logger } from 'pino';
 import { createKeyWorkQueue } from './key-work-queue.ts';
 import { objectKeyOf, toLeaderObject, type LeaderObject } from './leader-object.ts';
 import type { KeySync } from './key-sync.ts';
+import type { LeaderObjects } from './leader-view.ts';
 
 export interface CaptureOptions {
   readonly kubeConfig: KubeConfig;
   readonly kinds: readonly FederatedKind[];
+  /** Where the leader's current objects are kept (the watcher's one view: leader-view.ts). */
+  readonly view: LeaderObjects;
   readonly sync: KeySync;
   readonly logger: Logger;
   /** Every time all informers have completed a list (the first time and after each relist). */
@@ -54,19 +57,17 @@ export interface Capture {
 }
 
 export function createCapture(options: CaptureOptions): Capture {
-  const { kinds, sync } = options;
+  const { kinds, sync, view } = options;
   const logger = options.logger.child({ component: 'capture' });
-  const store = new Map<ObjectKey, LeaderObject>();
-  const deletedVersions = new Map<ObjectKey, string>();
   const listedOnce = new Set<FederatedKind>();
   let syncedAll = false;
 
   const queue = createKeyWorkQueue<ObjectKey, ConvergeOptions>({
     concurrency: options.concurrency ?? 32,
     process: async (key, converge) => {
-      const current = store.get(key);
-      await sync.converge(key, current, { ...converge, deletedResourceVersion: deletedVersions.get(key) });
-      if (current === undefined) deletedVersions.delete(key);
+      const current = view.leader(key);
+      await sync.converge(key, current, { ...converge, deletedResourceVersion: view.deletedVersion(key) });
+      if (current === undefined) view.forgetDeletion(key);
     },
     merge: (a, b) => ({ source: a.source === 'watch' || b.source === 'watch' ? 'watch' : 'resync' }),
     onError: (key, err, retryInMs) => logger.warn({ err, objectKey: key, retryInMs }, 'Could not record change, retrying'),
@@ -78,16 +79,14 @@ export function createCapture(options: CaptureOptions): Capture {
   function upsert(kind: FederatedKind, raw: unknown): void {
     const next = toLeaderObject(kind, raw);
     if (next === undefined) return;
-    const previous = store.get(next.key);
-    store.set(next.key, next);
+    const previous = view.setLeader(next);
     if (previous?.contentHash !== next.contentHash) void queue.mark(next.key, watched());
   }
 
   function remove(kind: FederatedKind, raw: unknown): void {
     const key = objectKeyOf(kind, raw);
-    if (key === undefined || !store.delete(key)) return;
     const rv = (raw as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
-    if (typeof rv === 'string') deletedVersions.set(key, rv);
+    if (key === undefined || !view.deleteLeader(key, typeof rv === 'string' ? rv : undefined)) return;
     void queue.mark(key, watched());
   }
 
@@ -129,7 +128,7 @@ export function createCapture(options: CaptureOptions): Capture {
       await queue.stop();
     },
     synced: () => syncedAll,
-    objects: () => store.values(),
+    objects: () => view.leaders(),
     async converge(keys, converge) {
       const results = await Promise.all([...keys].map((key) => queue.mark(key, converge)));
       return results.every(Boolean);
@@ -143,7 +142,7 @@ export function createCapture(options: CaptureOptions): Capture {
       for (const kind of kinds) {
         if (!FEDERATED_KINDS[kind].singleton || problems.has(kind)) continue;
         let count = 0;
-        for (const object of store.values()) if (object.kind === kind) count += 1;
+        for (const object of view.leaders()) if (object.kind === kind) count += 1;
         if (count > 1) problems.set(kind, tooManyOnLeaderMessage(kind));
       }
       return problems;

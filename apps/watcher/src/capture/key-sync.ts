@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import type { LeaderObject } from './leader-object.ts';
-import type { ProjectionIndex } from './projection-index.ts';
+import type { ProjectionIndex } from './leader-view.ts';
 
 export interface KeySyncOptions {
   readonly source: 'watch' | 'resync';

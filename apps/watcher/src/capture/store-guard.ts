@@ -15,7 +15,7 @@
  */
 import { StoreChange, type FederationLog, type StoreGuard, type StoreState } from '@amko-fed/queue';
 import type { Logger } from 'pino';
-import type { ProjectionIndex } from './projection-index.ts';
+import type { ProjectionIndex } from './leader-view.ts';
 
 export const STORE_CHECK_INTERVAL_MS = 2_000;
 
@@ -59,7 +59,7 @@ export function createStoreGuard(deps: StoreGuardDeps): StoreGuardHolder {
 
   async function recover(change: StoreChange): Promise<void> {
     const claimed = await log.claimIncarnation({ mode: 'replace', minSeq: index.maxSeq });
-    await index.load(log);
+    await index.load(log.scanProjection());
     index.noteSeq(claimed.seq);
     incarnation = claimed.incarnation;
     losses += 1;

@@ -18,7 +18,7 @@ import {
 import type { ClusterClient } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 import type { Capture } from '../capture/capture.ts';
-import type { ProjectionIndex } from '../capture/projection-index.ts';
+import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';

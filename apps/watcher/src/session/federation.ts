@@ -13,7 +13,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createCapture, type Capture } from '../capture/capture.ts';
 import { createKeySync } from '../capture/key-sync.ts';
-import { createProjectionIndex } from '../capture/projection-index.ts';
+import { createLeaderView } from '../capture/leader-view.ts';
 import { createStoreGuard, STORE_CHECK_INTERVAL_MS } from '../capture/store-guard.ts';
 import { createDispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
@@ -60,7 +60,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createFederation(deps: FederationDeps): Federation {
   const logger = deps.logger.child({ component: 'federation' });
   const now = deps.now ?? (() => Date.now());
-  const index = createProjectionIndex();
+  /** The one in-memory view of the leader's objects: what the leader has and what the projection records. */
+  const index = createLeaderView();
   const guard = createStoreGuard({ log: deps.log, index, logger: deps.logger, onLost: (change) => rebuild(change) });
   const dispatch = createDispatch({ queues: deps.queues, metrics: deps.metrics });
   const sync = createKeySync({
@@ -83,6 +84,7 @@ export function createFederation(deps: FederationDeps): Federation {
   const capture: Capture = createCapture({
     kubeConfig: deps.kubeConfig,
     kinds: deps.kinds,
+    view: index,
     sync,
     logger: deps.logger,
     onSynced: ({ relist }) => {
@@ -171,7 +173,7 @@ export function createFederation(deps: FederationDeps): Federation {
     async start() {
       for (let attempt = 1; !stopped; attempt += 1) {
         try {
-          await index.load(deps.log);
+          await index.load(deps.log.scanProjection());
           await guard.claim();
           break;
         } catch (err) {
