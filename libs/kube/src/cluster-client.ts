@@ -26,7 +26,6 @@ export interface ClusterClient {
   readonly context: string;
   /** The API server URL (no credentials). */
   readonly server: string;
-  readonly kubeConfig: KubeConfig;
   get(kind: KindInfo, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** All objects of a kind in a namespace, or in every namespace when `namespace` is undefined. */
   list(kind: KindInfo, namespace: string | undefined): Promise<ObjectList>;
@@ -173,9 +172,6 @@ function buildClusterClient(parts: ClusterClientParts): ClusterClient {
   return {
     context,
     server: transport.server,
-    get kubeConfig() {
-      return parts.kubeConfig();
-    },
     get: (kind, namespace, name) =>
       send({ method: 'GET', path: resourcePath(kind, namespace, name), absentOk: true, operation: describe('get', kind, namespace, name) }) as Promise<KubeObject | undefined>,
     list: async (kind, namespace) => {
