@@ -3,8 +3,8 @@
  * and per object whether the follower is in sync with the leader's latest state, still pending,
  * or failed (with the reason). Pure: the records come in, rows go out.
  */
-import { SyncState, syncStateOf } from '@amko-fed/domain';
-import { isFailedOutcome, type MembersDocument, type ProjectionListing, type ResultRecord } from '@amko-fed/queue';
+import { isFailedOutcome, SyncState, syncStateOf, type MembersDocument, type ResultRecord } from '@amko-fed/domain';
+import type { ProjectionListing } from '@amko-fed/queue';
 
 /** The sync states of libs/domain (`syncStateOf`), under the names this view has always used. */
 export const ObjectSyncState = { InSync: SyncState.inSync, Pending: SyncState.pending, Failed: SyncState.failed } as const;

@@ -12,6 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { MembersDocument } from '@amko-fed/domain';
 import {
   checkRedisReady,
   createFederationLog,
@@ -25,7 +26,6 @@ import {
   type FollowerQueues,
   type FollowerQueuesOptions,
   type MemberRegistry,
-  type MembersDocument,
   type ResultsStore,
 } from '@amko-fed/queue';
 import type { ReadinessCheck } from '@amko-fed/service';

@@ -4,7 +4,16 @@
  * would make (projection events, member registry, jobs), so the replicator can be driven without
  * the watcher. Only specs import this (they may use the emulator and the testing lib).
  */
-import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, FEDERATED_KINDS, hashFederatedContent, parseObjectKey, type ObjectKey } from '@amko-fed/domain';
+import {
+  AMKO_CLUSTER_KIND,
+  AVI_SYSTEM_NAMESPACE,
+  FEDERATED_KINDS,
+  hashFederatedContent,
+  parseObjectKey,
+  type MemberState,
+  type ObjectKey,
+  type ResultRecord,
+} from '@amko-fed/domain';
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import {
@@ -13,8 +22,6 @@ import {
   type FederationLog,
   type FollowerQueues,
   type MemberRegistry,
-  type MemberState,
-  type ResultRecord,
   type ResultsStore,
 } from '@amko-fed/queue';
 import { createLogger } from '@amko-fed/service';

@@ -7,11 +7,11 @@ import {
   AMKO_CLUSTER_KIND,
   FEDERATED_KINDS,
   SOURCE_CLUSTER_ANNOTATION,
+  type FederationEvent,
   type KindInfo,
   type KubeObject,
   type ObjectKey,
 } from '@amko-fed/domain';
-import type { FederationEvent } from '@amko-fed/queue';
 import { describe, expect, it } from 'vitest';
 import {
   AMKO_NAME,

@@ -7,7 +7,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, FEDERATED_KINDS, type AMKOClusterCondition, type KubeObject } from '@amko-fed/domain';
+import {
+  AMKO_CLUSTER_KIND,
+  AVI_SYSTEM_NAMESPACE,
+  FEDERATED_KINDS,
+  type AMKOClusterCondition,
+  type KubeObject,
+  type ReplicationJob,
+} from '@amko-fed/domain';
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -18,7 +25,6 @@ import {
   createRedisConnection,
   createResultsStore,
   followerQueueName,
-  type ReplicationJob,
   type FederationLog,
   type FollowerQueues,
   type MemberRegistry,

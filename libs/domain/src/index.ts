@@ -1,5 +1,6 @@
 export * from './kinds.ts';
 export * from './object-key.ts';
+export * from './cluster-name.ts';
 export * from './schemas/parse-result.ts';
 export * from './schemas/kube-object.ts';
 export * from './schemas/amko-cluster.ts';
@@ -25,3 +26,4 @@ export * from './build-status.ts';
 export * from './sync-state.ts';
 export * from './errors/index.ts';
 export * from './recovery/index.ts';
+export * from './records/index.ts';

@@ -1,13 +1,13 @@
 /** Decoding of projection entries and event stream entries read from Redis (zod-validated). */
-import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import {
+  describeIssues,
   FederationEventSchema,
   ProjectionEntrySchema,
   type FederationEvent,
   type ProjectionEntry,
   type ProjectionState,
-} from './federation-records.ts';
-import { describeIssues } from './zod-issues.ts';
+} from '@amko-fed/domain';
+import { InvalidRecordError } from './errors/invalid-record-error.ts';
 
 function toState(entry: ProjectionEntry): ProjectionState {
   switch (entry.state) {

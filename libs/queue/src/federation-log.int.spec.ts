@@ -1,11 +1,10 @@
-import type { ObjectKey } from '@amko-fed/domain';
+import type { AppendEventInput, ObjectKey } from '@amko-fed/domain';
 import { isolatedPrefix } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts';
 import { createFederationLog, type FederationLog } from './federation-log.ts';
-import type { AppendEventInput } from './federation-records.ts';
 import { federationKeys } from './names.ts';
 
 const fixture = redisFixture(isolatedPrefix('fedlog'));

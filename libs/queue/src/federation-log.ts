@@ -4,21 +4,21 @@
  * script together with the seq counter.
  */
 import { randomUUID } from 'node:crypto';
-import type { ObjectKey } from '@amko-fed/domain';
+import {
+  AppendEventInputSchema,
+  describeIssues,
+  type AppendEventInput,
+  type FederationEvent,
+  type ObjectKey,
+  type ProjectionState,
+} from '@amko-fed/domain';
 import type { Redis } from 'ioredis';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts';
 import { parseEvent, parseProjectionEntry } from './federation-log-codec.ts';
-import {
-  AppendEventInputSchema,
-  type AppendEventInput,
-  type FederationEvent,
-  type ProjectionState,
-} from './federation-records.ts';
 import { appendEventScript, claimIncarnationScript } from './federation-log-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys, type FederationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
-import { describeIssues } from './zod-issues.ts';
 
 export interface FederationLogOptions {
   /** A `client` connection; owned by the caller. */

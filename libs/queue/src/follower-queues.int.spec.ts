@@ -1,4 +1,4 @@
-import type { ObjectKey } from '@amko-fed/domain';
+import { decodeJob, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
 import { isolatedPrefix } from '@amko-fed/testing';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,6 @@ import { deferred, eventually, redisFixture } from '../test/redis-fixture.ts';
 import { cappedJitterBackoffStrategy } from './backoff.ts';
 import { followerJobOptions } from './follower-job-options.ts';
 import { createFollowerQueues } from './follower-queues.ts';
-import { decodeJob, type ReplicationJob } from './job-codec.ts';
 import { followerQueueName } from './names.ts';
 
 const fixture = redisFixture(isolatedPrefix('fq'));

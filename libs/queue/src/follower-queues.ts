@@ -12,12 +12,19 @@
  *   job keeps its (older) seq. Harmless: workers read the projection's latest state at run time,
  *   so `seq` in a job is a lower bound, never the state that gets applied.
  */
-import { parseObjectKey, type FederatedKind, type ObjectKey } from '@amko-fed/domain';
+import {
+  decodeJob,
+  deduplicationIdOf,
+  encodeJob,
+  parseObjectKey,
+  type FederatedKind,
+  type ObjectKey,
+  type ReplicationJob,
+} from '@amko-fed/domain';
 import { Queue, type DefaultJobOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ClosedError } from './errors/closed-error.ts';
 import { followerJobOptions, REPLICATE_JOB_NAME } from './follower-job-options.ts';
-import { decodeJob, deduplicationIdOf, encodeJob, type ReplicationJob } from './job-codec.ts';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, followerQueueName } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
 

@@ -1,8 +1,7 @@
-// Public surface of @amko-fed/queue (see README.md).
+// Public surface of @amko-fed/queue (see README.md). The records it stores (jobs, events,
+// projection entries, member documents, results) are @amko-fed/domain's; import them from there.
 export { QueueError } from './errors/queue-error.ts';
-export { InvalidJobPayloadError } from './errors/invalid-job-payload-error.ts';
 export { InvalidRecordError } from './errors/invalid-record-error.ts';
-export { InvalidNameError } from './errors/invalid-name-error.ts';
 export { InvalidRedisUrlError } from './errors/invalid-redis-url-error.ts';
 export { RedisCommandError } from './errors/redis-command-error.ts';
 export { ClosedError } from './errors/closed-error.ts';
@@ -28,23 +27,11 @@ export {
   FOLLOWER_QUEUE_PREFIX,
   followerQueueName,
   clusterOfQueueName,
-  assertClusterName,
-  isValidClusterName,
   assertKeyPrefix,
   hashTagOf,
   federationKeys,
   type FederationKeys,
 } from './names.ts';
-
-export {
-  JobReason,
-  ReplicationJobSchema,
-  encodeJob,
-  decodeJob,
-  deduplicationIdOf,
-  type ReplicationJob,
-  type DecodeJobResult,
-} from './job-codec.ts';
 
 export {
   CAPPED_JITTER_BACKOFF,
@@ -68,17 +55,6 @@ export {
 } from './follower-queues.ts';
 
 export {
-  EventOp,
-  EventSource,
-  AppendEventInputSchema,
-  FederationEventSchema,
-  ProjectionEntrySchema,
-  type AppendEventInput,
-  type FederationEvent,
-  type ProjectionEntry,
-  type ProjectionState,
-} from './federation-records.ts';
-export {
   createFederationLog,
   type ClaimedIncarnation,
   type ClaimIncarnationOptions,
@@ -93,31 +69,12 @@ export {
 } from './federation-log.ts';
 
 export {
-  MemberState,
-  MemberSchema,
-  MembersDocumentSchema,
-  PublishMembersInputSchema,
-  type Member,
-  type MembersDocument,
-  type PublishMembersInput,
-} from './member-records.ts';
-export {
   createMemberRegistry,
   type MemberRegistry,
   type MemberRegistryOptions,
   type WatchMembersOptions,
 } from './member-registry.ts';
 
-export {
-  ResultOutcome,
-  isFailedOutcome,
-  ResultRecordSchema,
-  MAX_ERROR_MESSAGE_LENGTH,
-  capErrorMessage,
-  type ResultRecord,
-  type ResultRecordInput,
-  type ResultStreamEntry,
-} from './result-records.ts';
 export {
   createResultsStore,
   type ResultsStore,

@@ -1,8 +1,8 @@
+import type { MembersDocument } from '@amko-fed/domain';
 import { isolatedPrefix } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
-import type { MembersDocument } from './member-records.ts';
 import { createMemberRegistry } from './member-registry.ts';
 
 const fixture = redisFixture(isolatedPrefix('members'));

@@ -3,20 +3,20 @@
  * plus a pub/sub notification, so replicators start and stop workers within milliseconds. Pub/sub
  * is at-most-once, so watchers also re-read on every (re)connect and on a slow poll.
  */
+import {
+  describeIssues,
+  MembersDocumentSchema,
+  PublishMembersInputSchema,
+  type MembersDocument,
+  type PublishMembersInput,
+} from '@amko-fed/domain';
 import type { Redis } from 'ioredis';
 import { duplicateForBlocking } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { RedisCommandError } from './errors/redis-command-error.ts';
 import { defineLuaScript } from './lua-script.ts';
-import {
-  MembersDocumentSchema,
-  PublishMembersInputSchema,
-  type MembersDocument,
-  type PublishMembersInput,
-} from './member-records.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
-import { describeIssues } from './zod-issues.ts';
 
 /**
  * KEYS[1] registry hash {revision, document}; ARGV[1] document JSON without "revision";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidNameError } from './errors/invalid-name-error.ts';
+import { InvalidNameError } from '@amko-fed/domain';
 import { assertKeyPrefix, clusterOfQueueName, federationKeys, followerQueueName, hashTagOf } from './names.ts';
 
 describe('names', () => {

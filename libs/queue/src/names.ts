@@ -6,7 +6,7 @@
  * of them also work on Redis Cluster. BullMQ gets the same prefix, so its keys are
  * `<prefix>:follower.<context>:<suffix>` and ours are `<prefix>:fed:<name>`.
  */
-import { InvalidNameError } from './errors/invalid-name-error.ts';
+import { assertClusterName, InvalidNameError, isValidClusterName } from '@amko-fed/domain';
 
 /** @defaultValue used when no prefix is configured. */
 export const DEFAULT_KEY_PREFIX = '{amko-fed}';
@@ -15,28 +15,9 @@ export const DEFAULT_KEY_PREFIX = '{amko-fed}';
 export const FOLLOWER_QUEUE_PREFIX = 'follower.';
 
 /**
- * Cluster (kubeconfig context) names usable in queue names and keys: letters, digits and
- * `. _ - @ /`, 1–200 characters, starting with a letter or digit. `:` is excluded because BullMQ
- * separates key parts with it; `{`/`}` because they would move the hash tag; whitespace and control
- * characters because they break logs and URLs.
+ * `follower.<context>`: the BullMQ queue of one follower cluster. The context must pass the
+ * domain's cluster-name rule (`assertClusterName`), which keeps `:` and braces out of keys.
  */
-const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,199}$/;
-
-/** Throws `InvalidNameError` unless `cluster` is a usable cluster (context) name. */
-export function assertClusterName(cluster: string): void {
-  if (!CLUSTER_NAME.test(cluster)) {
-    throw new InvalidNameError(
-      'cluster',
-      `${JSON.stringify(cluster.slice(0, 80))} must be 1-200 characters of letters, digits and . _ - @ /, starting with a letter or digit (no ":")`,
-    );
-  }
-}
-
-export function isValidClusterName(cluster: string): boolean {
-  return CLUSTER_NAME.test(cluster);
-}
-
-/** `follower.<context>`: the BullMQ queue of one follower cluster. */
 export function followerQueueName(cluster: string): string {
   assertClusterName(cluster);
   return `${FOLLOWER_QUEUE_PREFIX}${cluster}`;

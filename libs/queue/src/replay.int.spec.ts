@@ -1,11 +1,10 @@
-import type { ObjectKey } from '@amko-fed/domain';
+import { decodeJob, type ObjectKey } from '@amko-fed/domain';
 import { isolatedPrefix } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisFixture } from '../test/redis-fixture.ts';
 import { createFederationLog } from './federation-log.ts';
 import { followerJobOptions } from './follower-job-options.ts';
 import { createFollowerQueues } from './follower-queues.ts';
-import { decodeJob } from './job-codec.ts';
 import { replay, ReplaySelectionError } from './replay.ts';
 
 const fixture = redisFixture(isolatedPrefix('replay'));

@@ -4,10 +4,9 @@
  * Either way the worker applies the projection's LATEST state, so replaying an old failure after a
  * newer update can never bring back the older state.
  */
-import type { FederatedKind, ObjectKey } from '@amko-fed/domain';
+import { JobReason, type FederatedKind, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
 import type { FederationLog } from './federation-log.ts';
 import type { FollowerQueues } from './follower-queues.ts';
-import { JobReason, type ReplicationJob } from './job-codec.ts';
 
 export interface ReplaySelection {
   /** One follower; all `followers` when absent (not allowed with `allObjects`). */

@@ -1,4 +1,4 @@
-import type { ObjectKey } from '@amko-fed/domain';
+import { MAX_ERROR_MESSAGE_LENGTH, type ObjectKey, type ResultRecordInput, type ResultStreamEntry } from '@amko-fed/domain';
 import { isolatedPrefix, startTestRedis } from '@amko-fed/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisConnection } from './connection.ts';
@@ -6,7 +6,6 @@ import { eventually, redisFixture } from '../test/redis-fixture.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { createFederationLog } from './federation-log.ts';
 import { federationKeys } from './names.ts';
-import { MAX_ERROR_MESSAGE_LENGTH, type ResultRecordInput, type ResultStreamEntry } from './result-records.ts';
 import { createResultsStore } from './results-store.ts';
 
 const fixture = redisFixture(isolatedPrefix('results'));

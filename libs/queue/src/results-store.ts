@@ -5,21 +5,22 @@
  * Error messages are stored as given, cut to MAX_ERROR_MESSAGE_LENGTH: callers must pass
  * secret-free text (the replicator redacts tokens and URLs before recording).
  */
-import type { ObjectKey } from '@amko-fed/domain';
+import {
+  assertClusterName,
+  capErrorMessage,
+  describeIssues,
+  ResultRecordSchema,
+  type ObjectKey,
+  type ResultRecord,
+  type ResultRecordInput,
+  type ResultStreamEntry,
+} from '@amko-fed/domain';
 import type { Redis } from 'ioredis';
 import { duplicateForBlocking } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { defineLuaScript } from './lua-script.ts';
-import { assertClusterName, DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
+import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
-import {
-  capErrorMessage,
-  ResultRecordSchema,
-  type ResultRecord,
-  type ResultRecordInput,
-  type ResultStreamEntry,
-} from './result-records.ts';
-import { describeIssues } from './zod-issues.ts';
 
 /**
  * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream, KEYS[4] projection.

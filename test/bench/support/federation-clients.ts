@@ -2,14 +2,13 @@
  * The bench's own view of a federation's Redis (projection, queues, registry, results) and the
  * objects it writes. Moved here from apps/replicator/bench so that every scenario shares them.
  */
-import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey } from '@amko-fed/domain';
+import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
 import {
   createFederationLog,
   createFollowerQueues,
   createMemberRegistry,
   createRedisConnection,
   createResultsStore,
-  type ReplicationJob,
 } from '@amko-fed/queue';
 import { amkoPath, type Federation } from '@amko-fed/testing';
 import { cpuMs, sleep } from './stats.ts';

@@ -1,6 +1,5 @@
 /** `amko-fed status [--json]`: federation state per follower and object, from Redis and the AMKOCluster. */
-import type { AMKOClusterCondition } from '@amko-fed/domain';
-import type { ResultRecord } from '@amko-fed/queue';
+import type { AMKOClusterCondition, ResultRecord } from '@amko-fed/domain';
 import { readAMKOCluster } from '../amko-cluster-access.ts';
 import type { KubeAccess } from '../kube-access.ts';
 import { buildStatusView, type StatusView } from '../status-view.ts';

@@ -7,8 +7,7 @@
  *   { cluster, allObjects: true }        enqueue every projection object and tombstone to that follower
  *   { cluster, allObjects: true, kind }  … of one kind
  */
-import { parseObjectKey, resolveFederatedKind, type FederatedKind, type ObjectKey } from '@amko-fed/domain';
-import { isValidClusterName } from '@amko-fed/queue';
+import { isValidClusterName, parseObjectKey, resolveFederatedKind, type FederatedKind, type ObjectKey } from '@amko-fed/domain';
 import { z } from 'zod';
 
 export interface ReplayRequest {

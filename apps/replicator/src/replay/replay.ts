@@ -4,7 +4,8 @@
  * through deduplication, or every projection object and tombstone is enqueued to one follower;
  * either way the worker applies the projection's latest state, so a replay never pushes older state.
  */
-import { replay, type FederationLog, type FollowerQueues, type MembersDocument, type ReplayResult } from '@amko-fed/queue';
+import type { MembersDocument } from '@amko-fed/domain';
+import { replay, type FederationLog, type FollowerQueues, type ReplayResult } from '@amko-fed/queue';
 import { knownFollowers } from '../workers-by-member/desired-workers.ts';
 import type { ReplayRequest } from './replay-request.ts';
 

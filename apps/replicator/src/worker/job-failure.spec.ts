@@ -1,13 +1,14 @@
 import {
   ConflictError,
   FencedLeaderError,
+  InvalidJobPayloadError,
   InvalidPayloadError,
   SchemaRejectedError,
   ThrottledError,
   UnavailableError,
   UnknownClusterError,
 } from '@amko-fed/domain';
-import { InvalidJobPayloadError, RedisCommandError } from '@amko-fed/queue';
+import { RedisCommandError } from '@amko-fed/queue';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { createSecretRedactor } from '../clusters/secret-redactor.ts';

@@ -2,8 +2,8 @@
  * What happens after an attempt: the result record (secret-free), metrics and one log line, in
  * Kubernetes style ("Updated GSLBConfig", "Could not delete GlobalDeploymentPolicy; will retry").
  */
-import type { ObjectKey } from '@amko-fed/domain';
-import type { ProjectionState, ResultRecordInput, ResultsStore } from '@amko-fed/queue';
+import type { ObjectKey, ProjectionState, ResultRecordInput } from '@amko-fed/domain';
+import type { ResultsStore } from '@amko-fed/queue';
 import type { Job } from 'bullmq';
 import type { Redactor } from '../clusters/secret-redactor.ts';
 import type { ReplicatorMetrics } from '../metrics/metrics.ts';

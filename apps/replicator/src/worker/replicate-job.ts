@@ -5,6 +5,7 @@
  * replayed or reordered job therefore never pushes older state over newer.
  */
 import {
+  decodeJob,
   FEDERATED_KINDS,
   InvalidPayloadError,
   parseKubeObject,
@@ -13,9 +14,10 @@ import {
   type DesiredState,
   type ObjectKey,
   type ObjectRef,
+  type ProjectionState,
 } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
-import { decodeJob, type FederationLog, type ProjectionState } from '@amko-fed/queue';
+import type { FederationLog } from '@amko-fed/queue';
 import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { LeaderFence } from '../fencing/leader-fence.ts';

@@ -1,4 +1,4 @@
-import type { MembersDocument } from '@amko-fed/queue';
+import type { MembersDocument } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
 import { desiredWorkers, knownFollowers } from './desired-workers.ts';
 

@@ -3,7 +3,7 @@
  * members in state `valid`, never the leader itself. `invalid` members keep their queue (jobs wait
  * until the member is valid again) and `stop` members lose their worker as well.
  */
-import { MemberState, type MembersDocument } from '@amko-fed/queue';
+import { MemberState, type MembersDocument } from '@amko-fed/domain';
 
 export function desiredWorkers(document: MembersDocument | undefined): Set<string> {
   const wanted = new Set<string>();

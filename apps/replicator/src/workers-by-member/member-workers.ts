@@ -4,7 +4,8 @@
  * Changes per follower are serialised (a worker that is still draining is closed before a new one
  * starts), and a slow close never delays other followers or the next registry change.
  */
-import type { MemberRegistry, MembersDocument } from '@amko-fed/queue';
+import type { MembersDocument } from '@amko-fed/domain';
+import type { MemberRegistry } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import { desiredWorkers } from './desired-workers.ts';
 

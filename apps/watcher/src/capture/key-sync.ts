@@ -9,8 +9,8 @@
  * are guarded (store-guard.ts): one refused because Redis lost its data starts the recovery and
  * fails this round, which the key work queue retries against the rebuilt data set.
  */
-import { parseObjectKey, type ObjectKey } from '@amko-fed/domain';
-import { StoreChangedError, type FederationLog, type ReplicationJob, type StoreGuard } from '@amko-fed/queue';
+import { parseObjectKey, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
+import { StoreChangedError, type FederationLog, type StoreGuard } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';

@@ -1,5 +1,4 @@
-import type { ObjectKey } from '@amko-fed/domain';
-import type { ReplicationJob } from '@amko-fed/queue';
+import type { ObjectKey, ReplicationJob } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
 import { createWatcherMetrics } from '../http/metrics.ts';
 import { createDispatch } from './dispatch.ts';

@@ -5,7 +5,8 @@
  * batches of at most `batchSize` jobs per `enqueueMany` call (one pipelined round trip per follower
  * queue), counted per follower in `amko_fed_watcher_jobs_enqueued_total`.
  */
-import type { FollowerQueues, ReplicationJob } from '@amko-fed/queue';
+import type { ReplicationJob } from '@amko-fed/domain';
+import type { FollowerQueues } from '@amko-fed/queue';
 import type { WatcherMetrics } from '../http/metrics.ts';
 
 export const DISPATCH_BATCH_SIZE = 100;

@@ -5,8 +5,8 @@
  * A cluster that left the federation is published as `stop` once and then forgotten: its entry,
  * its gauge, its queue bookkeeping and its replication results go (its queue stays paused).
  */
-import type { FollowerQueues, Member, MemberRegistry, ResultsStore } from '@amko-fed/queue';
-import { isValidClusterName } from '@amko-fed/queue';
+import { isValidClusterName, type Member } from '@amko-fed/domain';
+import type { FollowerQueues, MemberRegistry, ResultsStore } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import {

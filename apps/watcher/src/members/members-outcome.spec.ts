@@ -1,13 +1,13 @@
 import {
-  memberIsAlsoLeaderMessage,
   MemberInitOutcome,
+  memberIsAlsoLeaderMessage,
   MembersOutcome,
   NO_VALID_CLUSTER_CONTEXTS_MESSAGE,
   NO_VALID_CLUSTERS_MESSAGE,
   StepOutcome,
+  type Member,
   type MemberCluster,
 } from '@amko-fed/domain';
-import type { Member } from '@amko-fed/queue';
 import { describe, expect, it } from 'vitest';
 import {
   leaderRegistryMembers,

@@ -3,19 +3,21 @@
  * followers are valid, what the member registry should say, and which followers changed state.
  */
 import {
+  isValidClusterName,
   MemberInitOutcome,
   MembersOutcome,
+  MemberState,
   NO_VALID_CLUSTER_CONTEXTS_MESSAGE,
   NO_VALID_CLUSTERS_MESSAGE,
   NOT_A_LEADER_REASON,
   toMemberInitStep,
   toMemberValidationStep,
   type ClusterFailure,
+  type Member,
   type MemberInitialisation,
   type MembersValidation,
   type StepResult,
 } from '@amko-fed/domain';
-import { isValidClusterName, MemberState, type Member } from '@amko-fed/queue';
 
 export const MembersStage = {
   /** Initialisation failed or left no member client: nothing validated. */

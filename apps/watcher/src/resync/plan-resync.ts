@@ -11,8 +11,7 @@
  * follower, not one job per object and follower. When listing a follower failed, every object is
  * reconciled there, tombstones included.
  */
-import type { ObjectKey } from '@amko-fed/domain';
-import type { ReplicationJob } from '@amko-fed/queue';
+import type { ObjectKey, ReplicationJob } from '@amko-fed/domain';
 
 export interface IndexView {
   get(key: ObjectKey): { readonly seq: number; readonly state: 'present' | 'absent' } | undefined;

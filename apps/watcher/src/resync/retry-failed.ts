@@ -9,8 +9,7 @@
  * on valid followers. While a job for the pair still waits for its own retry, the enqueue is
  * deduplicated into it (follower-queues.ts), so this never adds attempts beside a live job.
  */
-import { SyncState, syncStateOf, type ObjectKey } from '@amko-fed/domain';
-import type { ReplicationJob } from '@amko-fed/queue';
+import { SyncState, syncStateOf, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
 import type { ResultSummary } from '../status/federation-steps.ts';
 
 export const FAILED_RETRY_BASE_MS = 30_000;

@@ -3,8 +3,8 @@
  * loaded once, then followed on the results stream (the follow position is pinned before the load,
  * so nothing recorded in between is missed; applying a result twice is harmless).
  */
-import type { ObjectKey } from '@amko-fed/domain';
-import { isFailedOutcome, type ResultRecord, type ResultsFollower, type ResultsStore, type ResultStreamEntry } from '@amko-fed/queue';
+import { isFailedOutcome, type ObjectKey, type ResultRecord, type ResultStreamEntry } from '@amko-fed/domain';
+import type { ResultsFollower, ResultsStore } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import { isNewerResult, type ResultSummary } from './federation-steps.ts';
 

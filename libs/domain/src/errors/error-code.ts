@@ -1,6 +1,8 @@
 /** Stable error codes: safe to match on, log and store (they never change meaning). */
 export const ErrorCode = {
   InvalidPayload: 'INVALID_PAYLOAD',
+  InvalidJobPayload: 'INVALID_JOB_PAYLOAD',
+  InvalidName: 'INVALID_NAME',
   UnknownCluster: 'UNKNOWN_CLUSTER',
   FencedLeader: 'FENCED_LEADER',
   SchemaRejected: 'SCHEMA_REJECTED',

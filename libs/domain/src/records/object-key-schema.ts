@@ -1,5 +1,5 @@
-import { parseObjectKey, type ObjectKey } from '@amko-fed/domain';
 import { z } from 'zod';
+import { parseObjectKey, type ObjectKey } from '../object-key.ts';
 
 /** `<FederatedKind>/<namespace>/<name>`, checked with the domain's `parseObjectKey`. */
 export const ObjectKeySchema = z

@@ -1,6 +1,6 @@
 /** Per-(follower, object) replication results, written by replicators, read by the status aggregator. */
 import { z } from 'zod';
-import { isValidClusterName } from './names.ts';
+import { isValidClusterName } from '../cluster-name.ts';
 import { ObjectKeySchema } from './object-key-schema.ts';
 
 export const ResultOutcome = {

@@ -3,8 +3,8 @@
  * projection when it runs, so a retried, replayed or reordered job never pushes older state.
  */
 import { z } from 'zod';
-import { InvalidJobPayloadError } from './errors/invalid-job-payload-error.ts';
-import { isValidClusterName } from './names.ts';
+import { isValidClusterName } from '../cluster-name.ts';
+import { InvalidJobPayloadError } from '../errors/invalid-job-payload-error.ts';
 import { ObjectKeySchema } from './object-key-schema.ts';
 import { describeIssues } from './zod-issues.ts';
 

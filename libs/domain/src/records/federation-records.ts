@@ -2,8 +2,9 @@
  * Records of the federation log: what the watcher appends, what the events stream holds and what
  * the projection keeps per object. Validated with zod on the way in and on the way out.
  */
-import { isFederatedKind, parseObjectKey, type FederatedKind } from '@amko-fed/domain';
 import { z } from 'zod';
+import { isFederatedKind, type FederatedKind } from '../kinds.ts';
+import { parseObjectKey } from '../object-key.ts';
 import { ObjectKeySchema } from './object-key-schema.ts';
 
 export const EventOp = { upsert: 'upsert', delete: 'delete' } as const;

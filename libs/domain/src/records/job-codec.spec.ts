@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidJobPayloadError } from './errors/invalid-job-payload-error.ts';
+import { InvalidJobPayloadError } from '../errors/invalid-job-payload-error.ts';
 import { decodeJob, deduplicationIdOf, encodeJob } from './job-codec.ts';
 
 const valid = { cluster: 'follower-1', objectKey: 'GSLBConfig/avi-system/gc-1', seq: 7 } as const;
@@ -51,7 +51,7 @@ describe('job codec', () => {
       if (result.ok) return;
       expect(result.error).toBeInstanceOf(InvalidJobPayloadError);
       expect(result.error.code).toBe('INVALID_JOB_PAYLOAD');
-      expect(result.error.terminal).toBe(true);
+      expect(result.error.retryable).toBe(false);
       expect(result.error.issues.length).toBeGreaterThan(0);
       expect(result.error.cause).toBeDefined();
     });

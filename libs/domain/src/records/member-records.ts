@@ -1,6 +1,6 @@
 /** The member registry document the watcher publishes and replicators follow. */
 import { z } from 'zod';
-import { isValidClusterName } from './names.ts';
+import { isValidClusterName } from '../cluster-name.ts';
 
 /** `valid`: replicate to it; `invalid`: keep its queue but do not process; `stop`: remove its worker. */
 export const MemberState = { valid: 'valid', invalid: 'invalid', stop: 'stop' } as const;
