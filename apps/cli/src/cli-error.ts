@@ -1,9 +1,16 @@
-/** A failure the CLI reports as one clear line on stderr, with a non-zero exit code. */
-export class CliError extends Error {
+import { AmkoFedError, ErrorCode, type AmkoFedErrorOptions } from '@amko-fed/domain';
+
+/**
+ * A failure the CLI reports as one clear line on stderr, with a non-zero exit code. Not retryable
+ * by the CLI itself: the operator reads the line and decides.
+ */
+export class CliError extends AmkoFedError {
+  readonly code = ErrorCode.CliFailed;
+  readonly retryable = false;
   readonly exitCode: number;
-  constructor(message: string, exitCode = 1, options?: { cause?: unknown }) {
+
+  constructor(message: string, exitCode = 1, options: AmkoFedErrorOptions = {}) {
     super(message, options);
-    this.name = 'CliError';
     this.exitCode = exitCode;
   }
 }

@@ -190,7 +190,7 @@ describe('federation log', () => {
       await redis.del(log.keys.incarnation, log.keys.seq);
       const refused = log.appendEvent(upsert(gc, 'h1'), { incarnation, minSeq: seq });
       await expect(refused).rejects.toBeInstanceOf(StoreChangedError);
-      await expect(refused).rejects.toMatchObject({ code: 'STORE_CHANGED', change: StoreChange.replaced, terminal: false });
+      await expect(refused).rejects.toMatchObject({ code: 'STORE_CHANGED', change: StoreChange.replaced, retryable: true });
       expect(await log.readProjection(gc)).toBeUndefined();
       expect(await log.latestSeq()).toBe(0);
     });

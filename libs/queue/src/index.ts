@@ -1,11 +1,11 @@
 // Public surface of @amko-fed/queue (see README.md). The records it stores (jobs, events,
 // projection entries, member documents, results) are @amko-fed/domain's; import them from there.
-export { QueueError } from './errors/queue-error.ts';
 export { InvalidRecordError } from './errors/invalid-record-error.ts';
 export { InvalidRedisUrlError } from './errors/invalid-redis-url-error.ts';
 export { RedisCommandError } from './errors/redis-command-error.ts';
 export { ClosedError } from './errors/closed-error.ts';
 export { StoreChangedError, StoreChange } from './errors/store-changed-error.ts';
+export { ReplaySelectionError } from './errors/replay-selection-error.ts';
 
 export {
   RedisRole,
@@ -84,4 +84,4 @@ export {
   type FollowResultsOptions,
   type ResultsFollower,
 } from './results-store.ts';
-export { replay, ReplaySelectionError, type ReplaySelection, type ReplayResult, type ReplayDeps } from './replay.ts';
+export { replay, type ReplaySelection, type ReplayResult, type ReplayDeps } from './replay.ts';

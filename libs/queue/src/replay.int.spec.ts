@@ -5,7 +5,8 @@ import { redisFixture } from '../test/redis-fixture.ts';
 import { createFederationLog } from './federation-log.ts';
 import { followerJobOptions } from './follower-job-options.ts';
 import { createFollowerQueues } from './follower-queues.ts';
-import { replay, ReplaySelectionError } from './replay.ts';
+import { ReplaySelectionError } from './errors/replay-selection-error.ts';
+import { replay } from './replay.ts';
 
 const fixture = redisFixture(isolatedPrefix('replay'));
 const client = fixture.connect('client');

@@ -5,6 +5,7 @@
  * newer update can never bring back the older state.
  */
 import { JobReason, type FederatedKind, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
+import { ReplaySelectionError } from './errors/replay-selection-error.ts';
 import type { FederationLog } from './federation-log.ts';
 import type { FollowerQueues } from './follower-queues.ts';
 
@@ -23,10 +24,6 @@ export interface ReplayResult {
   /** Objects enqueued from the projection (`allObjects`). */
   readonly enqueued: number;
   readonly clusters: readonly string[];
-}
-
-export class ReplaySelectionError extends Error {
-  readonly code = 'INVALID_REPLAY_SELECTION';
 }
 
 export interface ReplayDeps {

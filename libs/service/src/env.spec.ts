@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, durationMs, parseDurationMs, parseEnv, port } from './env.ts';
+import { durationMs, parseDurationMs, parseEnv, port } from './env.ts';
+import { ConfigError } from './errors/config-error.ts';
 
 describe('parseDurationMs', () => {
   it.each([

@@ -3,16 +3,7 @@
  * fails fast with the variable's name, what was wrong and how to fix it.
  */
 import { z } from 'zod';
-
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+import { ConfigError } from './errors/config-error.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

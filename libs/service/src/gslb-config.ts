@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { GslbConfigUnavailableError } from './errors/gslb-config-unavailable-error.ts';
 
 export interface GslbConfigSource {
   /** `GSLB_CONFIG`: the members kubeconfig itself (AMKO injects the secret's `gslb-members` key). */
   readonly inline?: string | undefined;
   /** `GSLB_CONFIG_FILE`: a path to it (the secret mounted as a volume; re-read on every call). */
   readonly file?: string | undefined;
-}
-
-export class GslbConfigUnavailableError extends Error {
-  readonly code = 'GSLB_CONFIG_UNAVAILABLE';
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   UnavailableError,
   UnknownClusterError,
 } from '@amko-fed/domain';
-import { RedisCommandError } from '@amko-fed/queue';
+import { InvalidRecordError, RedisCommandError, StoreChange, StoreChangedError } from '@amko-fed/queue';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { createSecretRedactor } from '../clusters/secret-redactor.ts';
@@ -27,6 +27,7 @@ describe('classifyFailure', () => {
       [new InvalidPayloadError('bad object'), 'INVALID_PAYLOAD', 'failed'],
       [new InvalidJobPayloadError(['seq: expected number']), 'INVALID_JOB_PAYLOAD', 'failed'],
       [new FencedLeaderError('c2'), 'FENCED_LEADER', 'fenced'],
+      [new InvalidRecordError('projection entry GSLBConfig/avi-system/gc-1', ['not JSON']), 'INVALID_RECORD', 'failed'],
     ])('%s is terminal with code %s and outcome %s', (error, code, outcome) => {
       const failure = classify(error);
       expect(failure).toMatchObject({ terminal: true, code, outcome });
@@ -40,6 +41,7 @@ describe('classifyFailure', () => {
       [new UnavailableError('get on c2: connect ECONNREFUSED'), 'UNAVAILABLE'],
       [new ConflictError('replace: the object has been modified'), 'CONFLICT'],
       [new RedisCommandError('readProjection'), 'REDIS_COMMAND_FAILED'],
+      [new StoreChangedError(StoreChange.replaced), 'STORE_CHANGED'],
       [new TypeError('surprise'), 'UNEXPECTED'],
     ])('%s is retryable with code %s', (error, code) => {
       const failure = classify(error);

@@ -3,9 +3,9 @@
  * BullMQ gets: `UnrecoverableError` for terminal failures (400/422 schema rejection, unknown
  * cluster, invalid payload, fenced leader, or the attempt budget spent), otherwise an
  * AttemptFailedError that carries Retry-After. Every message is redacted before it leaves here.
+ * Every error of ours is an AmkoFedError and says itself whether it is retryable (ADR 0007).
  */
-import { FencedLeaderError, isAmkoFedError } from '@amko-fed/domain';
-import { QueueError } from '@amko-fed/queue';
+import { ErrorCode, FencedLeaderError, isAmkoFedError } from '@amko-fed/domain';
 import { UnrecoverableError } from 'bullmq';
 import type { Redactor } from '../clusters/secret-redactor.ts';
 import { AttemptFailedError } from './errors/attempt-failed-error.ts';
@@ -17,14 +17,14 @@ export interface Failure {
   readonly outcome: FailureOutcome;
   /** No retry can succeed (or the attempt budget is spent). */
   readonly terminal: boolean;
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Secret-free. */
   readonly message: string;
   readonly retryAfterMs: number | undefined;
 }
 
-/** Code of errors that are neither ours nor the queue library's (bugs, unexpected throws). */
-export const UNEXPECTED_ERROR_CODE = 'UNEXPECTED';
+/** Code of errors that are not ours (bugs, unexpected throws); they are presumed retryable. */
+export const UNEXPECTED_ERROR_CODE = ErrorCode.Unexpected;
 
 function retryAfterOf(err: unknown): number | undefined {
   const value = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
@@ -41,15 +41,9 @@ export interface ClassifyInput {
 }
 
 export function classifyFailure({ error, redact, attempt, maxAttempts }: ClassifyInput): Failure {
-  let code = UNEXPECTED_ERROR_CODE;
-  let terminal = false;
-  if (isAmkoFedError(error)) {
-    code = error.code;
-    terminal = !error.retryable;
-  } else if (error instanceof QueueError) {
-    code = error.code;
-    terminal = error.terminal;
-  }
+  const ours = isAmkoFedError(error);
+  const code = ours ? error.code : UNEXPECTED_ERROR_CODE;
+  let terminal = ours && !error.retryable;
   const text = error instanceof Error ? error.message : String(error);
   let message = redact(text);
   if (!terminal && attempt >= maxAttempts) {

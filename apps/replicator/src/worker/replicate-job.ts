@@ -6,6 +6,7 @@
  */
 import {
   decodeJob,
+  ErrorCode,
   FEDERATED_KINDS,
   InvalidPayloadError,
   parseKubeObject,
@@ -46,7 +47,7 @@ export interface ReplicateJobDeps extends JobOutcomeDeps {
 export type JobProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobReturn>;
 
 /** Code of the error an attempt ends with when shutdown interrupts it (it is retried). */
-export const INTERRUPTED_CODE = 'INTERRUPTED';
+export const INTERRUPTED_CODE = ErrorCode.Interrupted;
 
 /**
  * Ends an attempt early when `signal` aborts (shutdown past its grace period): the job is retried

@@ -6,10 +6,12 @@ export interface AmkoFedErrorOptions {
 }
 
 /**
- * Base of every error this system raises. `code` is stable; `retryable` says whether trying the
- * same operation again later can succeed (network, 409, 429, 5xx, timeouts) or not (schema
- * rejection, unknown cluster, invalid payload, fencing). Terminal errors become BullMQ's
- * `UnrecoverableError` at the queue boundary.
+ * The one root of every error this system raises, in every library and app (ADR 0007): `code` is
+ * stable (one per class, listed in `ErrorCode`); `retryable` says whether trying the same
+ * operation again later can succeed (network, 409, 429, 5xx, timeouts, Redis unavailable) or not
+ * (schema rejection, unknown cluster, invalid payload or record, fencing). Terminal errors become
+ * BullMQ's `UnrecoverableError` at the queue boundary. Errors of third-party clients
+ * (`@kubernetes/client-node`, BullMQ, ioredis) stay theirs and are wrapped where they enter.
  */
 export abstract class AmkoFedError extends Error {
   abstract readonly code: ErrorCode;

@@ -6,6 +6,8 @@ import {
   errorForHttpStatus,
   FencedLeaderError,
   ForbiddenError,
+  InvalidJobPayloadError,
+  InvalidNameError,
   InvalidPayloadError,
   isRetryable,
   NotFoundError,
@@ -21,6 +23,8 @@ describe('error classes', () => {
   const cause = new Error('socket hang up');
   const cases: { given: string; error: AmkoFedError; code: string; retryable: boolean; name: string }[] = [
     { given: 'an invalid payload', error: new InvalidPayloadError('bad job', { cause }), code: 'INVALID_PAYLOAD', retryable: false, name: 'InvalidPayloadError' },
+    { given: 'an invalid job payload', error: new InvalidJobPayloadError(['seq: too small'], { cause }), code: 'INVALID_JOB_PAYLOAD', retryable: false, name: 'InvalidJobPayloadError' },
+    { given: 'an invalid name', error: new InvalidNameError('cluster', 'has a ":"', { cause }), code: 'INVALID_NAME', retryable: false, name: 'InvalidNameError' },
     { given: 'an unknown cluster', error: new UnknownClusterError('c9', { cause }), code: 'UNKNOWN_CLUSTER', retryable: false, name: 'UnknownClusterError' },
     { given: 'a fenced leader', error: new FencedLeaderError('c2', { cause }), code: 'FENCED_LEADER', retryable: false, name: 'FencedLeaderError' },
     { given: 'a schema rejection', error: new SchemaRejectedError('422', { cause }), code: 'SCHEMA_REJECTED', retryable: false, name: 'SchemaRejectedError' },

@@ -1,11 +1,11 @@
-import { QueueError } from './queue-error.ts';
+import { AmkoFedError, ErrorCode, type AmkoFedErrorOptions } from '@amko-fed/domain';
 
-/** A Redis URL that cannot be parsed. The message carries the redacted URL only. */
-export class InvalidRedisUrlError extends QueueError {
-  readonly code = 'INVALID_REDIS_URL';
-  readonly terminal = true;
+/** A Redis URL that cannot be parsed. The message carries the redacted URL only. Terminal. */
+export class InvalidRedisUrlError extends AmkoFedError {
+  readonly code = ErrorCode.InvalidRedisUrl;
+  readonly retryable = false;
 
-  constructor(redactedUrl: string, reason: string, options?: { cause?: unknown }) {
+  constructor(redactedUrl: string, reason: string, options: AmkoFedErrorOptions = {}) {
     super(`Invalid Redis URL ${redactedUrl}: ${reason}`, options);
   }
 }

@@ -1,4 +1,4 @@
-import { QueueError } from './queue-error.ts';
+import { AmkoFedError, ErrorCode } from '@amko-fed/domain';
 
 /** Why the data set is not the one the writer knows. */
 export const StoreChange = {
@@ -13,9 +13,9 @@ export type StoreChange = (typeof StoreChange)[keyof typeof StoreChange];
  * A guarded write found Redis holding another data set than the writer's (see `StoreGuard`);
  * nothing was written. Retryable once the writer has rebuilt its view of the store.
  */
-export class StoreChangedError extends QueueError {
-  readonly code = 'STORE_CHANGED';
-  readonly terminal = false;
+export class StoreChangedError extends AmkoFedError {
+  readonly code = ErrorCode.StoreChanged;
+  readonly retryable = true;
   readonly change: StoreChange;
 
   constructor(change: StoreChange) {
