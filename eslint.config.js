@@ -59,8 +59,13 @@ export default tseslint.config(
     },
   },
   {
+    // Each project's vitest config takes the suite definitions from the root (vitest.shared.ts).
+    files: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Composition roots and their config loaders are where the environment enters.
-    files: ['**/src/main.ts', '**/src/config.ts', '**/src/cli.ts', 'scripts/**', '*.config.ts', '*.config.js'],
+    files: ['**/src/main.ts', '**/src/config.ts', '**/src/cli.ts', 'scripts/**', '*.config.ts', '*.config.js', 'vitest.shared.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

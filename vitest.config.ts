@@ -1,30 +1,13 @@
+// The whole repository in one vitest run, for ad-hoc use: `npx vitest run <path>`,
+// `npx vitest run --project unit`. `npm test` and CI run the per-project Nx targets instead.
 import { defineConfig } from 'vitest/config';
-
-const exclude = ['**/node_modules/**', '.tools/**', '**/dist/**'];
+import { integrationSuite, unitSuite } from './vitest.shared.ts';
 
 export default defineConfig({
   test: {
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
     projects: [
-      {
-        test: {
-          name: 'unit',
-          include: ['{apps,libs}/**/*.spec.ts'],
-          exclude: [...exclude, '**/*.int.spec.ts'],
-        },
-      },
-      {
-        test: {
-          name: 'integration',
-          include: ['{apps,libs}/**/*.int.spec.ts', 'test/**/*.int.spec.ts'],
-          exclude,
-          globalSetup: ['libs/testing/src/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          pool: 'forks',
-          maxWorkers: 2,
-        },
-      },
+      unitSuite(['{apps,libs}/**/*.spec.ts']),
+      integrationSuite(['{apps,libs}/**/*.int.spec.ts', 'test/**/*.int.spec.ts'], 2),
     ],
   },
 });
