@@ -54,6 +54,10 @@ beforeAll(async () => {
         FENCE_CACHE_TTL: `${FENCE_CACHE_TTL_MS}ms`,
         RETRY_BASE: '100ms',
         RETRY_CAP: '2s',
+        // Longer than any pause between two of the burst test's leader writes on a busy machine, so
+        // those 100 writes are one burst however slowly they go (the default 50 ms is for real leaders).
+        BURST_QUIET: '1s',
+        BURST_MAX_DEFER: '1m',
       },
     },
   });

@@ -33,6 +33,10 @@ export interface ReplicatorConfig {
   readonly retryAttempts: number;
   /** How long "this follower's AMKOCluster is not a leader" is trusted. */
   readonly fenceCacheTtlMs: number;
+  /** Burst coalescing: how long an object must be unchanged before the deferred apply of a burst runs. */
+  readonly burstQuietMs: number;
+  /** Burst coalescing: the longest a burst may defer an apply. */
+  readonly burstMaxDeferMs: number;
   /** Timeout of every request to a follower API server. */
   readonly kubeRequestTimeoutMs: number;
   /** How long shutdown waits for active jobs before closing workers by force. */
@@ -81,6 +85,8 @@ const envSchema = z.object({
   RETRY_CAP: durationMs('use e.g. 30s or 5m').prefault('5m'),
   RETRY_ATTEMPTS: integerInRange(1, 1000).prefault('12'),
   FENCE_CACHE_TTL: durationMs('use e.g. 2s').prefault('2s'),
+  BURST_QUIET: durationMs('use e.g. 50ms or 1s').prefault('50ms'),
+  BURST_MAX_DEFER: durationMs('use e.g. 1s').prefault('1s'),
   KUBE_REQUEST_TIMEOUT: durationMs('use e.g. 10s').prefault('10s'),
   SHUTDOWN_TIMEOUT: durationMs('use e.g. 20s').prefault('20s'),
   HTTP_PORT: port.prefault('8082'),
@@ -146,6 +152,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
     problems.push('GSLB_CONFIG_FILE: set either GSLB_CONFIG or GSLB_CONFIG_FILE, not both');
   }
   if (parsed.RETRY_CAP < parsed.RETRY_BASE) problems.push('RETRY_CAP: must not be below RETRY_BASE; raise RETRY_CAP or lower RETRY_BASE');
+  if (parsed.BURST_MAX_DEFER < parsed.BURST_QUIET) problems.push('BURST_MAX_DEFER: must not be below BURST_QUIET; raise BURST_MAX_DEFER or lower BURST_QUIET');
   const board = boardCredentials(parsed, read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -157,6 +164,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
     retryCapMs: parsed.RETRY_CAP,
     retryAttempts: parsed.RETRY_ATTEMPTS,
     fenceCacheTtlMs: parsed.FENCE_CACHE_TTL,
+    burstQuietMs: parsed.BURST_QUIET,
+    burstMaxDeferMs: parsed.BURST_MAX_DEFER,
     kubeRequestTimeoutMs: parsed.KUBE_REQUEST_TIMEOUT,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT,
     httpPort: parsed.HTTP_PORT,

@@ -168,6 +168,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     metrics,
     clock,
     maxAttempts: config.retryAttempts,
+    bursts: { quietMs: config.burstQuietMs, maxDeferMs: config.burstMaxDeferMs },
     logger,
     onReachability: (cluster: string, reachable: boolean) => catchUp.reachability(cluster, reachable),
   };
