@@ -121,7 +121,7 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       deps.onReachability?.(cluster, true);
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).
       const [latest, returned] = await Promise.all([deps.log.readProjection(objectKey), outcomes.succeeded(keyed, entry, result)]);
-      bursts.noteApplied(objectKey, entry.seq, latest?.seq ?? entry.seq, deps.clock().getTime(), changedAt(entry));
+      bursts.noteApplied(objectKey, entry.seq, latest?.seq ?? entry.seq, deps.clock().getTime());
       return returned;
     } catch (error) {
       if (error instanceof DelayedError) throw error;

@@ -10,8 +10,8 @@ let fx: ReplicatorFixture;
 beforeAll(async () => {
   fx = await replicatorFixture({ followers: FOLLOWERS });
   await fx.publishMembers();
-  // A quiet period longer than any pause between two of the test's writes on a busy machine, so the
-  // burst below is one burst however slowly its 100 writes go (the default 50 ms is for real leaders).
+  // A quiet period longer than any pause between two of the burst test's writes on a busy machine,
+  // so that once the burst is seen its 100 writes stay one burst however slowly they go.
   await fx.startReplicator({ BURST_QUIET: '1s', BURST_MAX_DEFER: '1m' });
 });
 afterAll(() => fx.close());
@@ -68,11 +68,18 @@ describe('replication worker', () => {
       await fx.upsert(gslbConfig(1000));
       await eventually(() => allFollowers((c) => fx.result(c, key)), (all) => all.every((r) => r?.outcome === 'created'));
       const before = FOLLOWERS.map((c) => fx.writesOn(c, key));
-      for (let i = 1; i <= 100; i += 1) await fx.upsert(gslbConfig(1000 + i));
-      await eventually(
-        () => allFollowers(async (c) => specOf(await fx.followerObject(c, key))?.['refreshInterval']),
-        (all) => all.every((v) => v === 1100),
-      );
+      // Slow follower writes, so the burst's next writes land while its first one is being applied,
+      // which is what starts a burst, however slowly a busy machine issues them.
+      for (const c of FOLLOWERS) fx.follower(c).faults.set({ latencyByVerb: { update: 300 } });
+      try {
+        for (let i = 1; i <= 100; i += 1) await fx.upsert(gslbConfig(1000 + i));
+        await eventually(
+          () => allFollowers(async (c) => specOf(await fx.followerObject(c, key))?.['refreshInterval']),
+          (all) => all.every((v) => v === 1100),
+        );
+      } finally {
+        for (const c of FOLLOWERS) fx.follower(c).faults.clear();
+      }
       const applies = FOLLOWERS.map((c, i) => fx.writesOn(c, key) - (before[i] ?? 0));
       for (const count of applies) expect(count).toBeLessThanOrEqual(3);
       expect(applies.every((count) => count >= 1)).toBe(true);
