@@ -71,6 +71,10 @@ export interface FailedJob {
   readonly failedAt: string | undefined;
 }
 
+/**
+ * The port: one queue per follower, no BullMQ types. Implemented by `createFollowerQueues` (Redis)
+ * and by the in-memory fake of `@amko-fed/queue/testing`.
+ */
 export interface FollowerQueues {
   enqueue(job: ReplicationJob): Promise<EnqueueResult>;
   /** Pipelined per follower (BullMQ addBulk runs each add's dedup script); results in input order. */
@@ -87,12 +91,21 @@ export interface FollowerQueues {
    * job is removed. Returns how many failed jobs were re-driven.
    */
   retryFailed(cluster: string, filter?: FailedJobFilter): Promise<number>;
+  /**
+   * Moves the follower's delayed jobs (waiting for a retry) to waiting, so they run now. Returns how
+   * many were delayed when it looked (0: nothing was promoted).
+   */
+  promoteDelayed(cluster: string): Promise<number>;
+  /** Closes every queue (not the connection); afterwards every call rejects with `ClosedError`. */
+  close(): Promise<void>;
+}
+
+/** The BullMQ adapter: the port plus the BullMQ queues themselves (for bull-board, Workers, tests). */
+export interface BullFollowerQueues extends FollowerQueues {
   /** The queue of a follower (opened on first use), e.g. for bull-board or a Worker's name. */
   queue(cluster: string): FollowerQueue;
   /** Every queue opened so far. */
   queues(): FollowerQueue[];
-  /** Closes every queue (not the connection). */
-  close(): Promise<void>;
 }
 
 const PAGE = 200;
@@ -105,7 +118,7 @@ function matches(job: ReplicationJob | undefined, filter: FailedJobFilter): bool
   return true;
 }
 
-export function createFollowerQueues(options: FollowerQueuesOptions): FollowerQueues {
+export function createFollowerQueues(options: FollowerQueuesOptions): BullFollowerQueues {
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
   assertKeyPrefix(prefix);
   const defaultJobOptions = options.defaultJobOptions ?? followerJobOptions();
@@ -229,6 +242,14 @@ export function createFollowerQueues(options: FollowerQueuesOptions): FollowerQu
         return retried;
       });
     },
+
+    promoteDelayed: (cluster) =>
+      redisOperation('promoteDelayed', async () => {
+        const q = queue(cluster);
+        const delayed = await q.getDelayedCount();
+        if (delayed > 0) await q.promoteJobs();
+        return delayed;
+      }),
 
     queue,
     queues: () => [...open.values()],

@@ -46,6 +46,7 @@ export { REPLICATE_JOB_NAME, followerJobOptions, type FollowerJobOptionsInput } 
 export {
   createFollowerQueues,
   type FollowerQueues,
+  type BullFollowerQueues,
   type FollowerQueuesOptions,
   type FollowerQueue,
   type EnqueueResult,
