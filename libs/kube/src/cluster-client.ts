@@ -12,6 +12,7 @@ import { httpStatusOf, toKubeError } from './kube-error.ts';
 import { readContextAccess } from './kubeconfig-context.ts';
 import { createKubeTransport, transportOptionsOf, type KubeTransport } from './kube-transport.ts';
 import { fixedCredentials } from './request-credentials.ts';
+import { createResilientInformer, type InformerHandlers, type ResilientInformer } from './resilient-informer.ts';
 import { timeoutOptions } from './request-timeout.ts';
 
 export const FIELD_MANAGER = 'amko-federation';
@@ -19,6 +20,17 @@ export const FIELD_MANAGER = 'amko-federation';
 export interface ObjectList {
   readonly items: KubeObject[];
   readonly resourceVersion: string;
+}
+
+/** An informer on one kind in one namespace of the client's cluster. */
+export interface ClusterInformerOptions {
+  readonly kind: KindInfo;
+  readonly namespace: string;
+  readonly handlers: InformerHandlers;
+  /** Restart backoff. @defaultValue { baseMs: 250, capMs: 10_000 } */
+  readonly backoff?: { readonly baseMs: number; readonly capMs: number };
+  /** Timeout of each list call. @defaultValue 10_000 */
+  readonly listTimeoutMs?: number;
 }
 
 export interface ClusterClient {
@@ -42,6 +54,11 @@ export interface ClusterClient {
   createLease(namespace: string, lease: V1Lease): Promise<V1Lease>;
   replaceLease(namespace: string, name: string, lease: V1Lease): Promise<V1Lease>;
   getSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /**
+   * A list+watch informer on this cluster that restarts itself (see resilient-informer.ts); not
+   * started: call `start()`. Built over this client's own KubeConfig (client-node is loaded then).
+   */
+  informer(options: ClusterInformerOptions): ResilientInformer;
 }
 
 export interface ClusterClientOptions {
@@ -209,5 +226,6 @@ function buildClusterClient(parts: ClusterClientParts): ClusterClient {
         apis().coordination.replaceNamespacedLease({ namespace, name, body: lease, fieldManager: FIELD_MANAGER }, apis().plain)),
     getSecret: (namespace, name) =>
       orUndefinedOn404(describe('get', 'Secret', namespace, name), () => apis().core.readNamespacedSecret({ namespace, name }, apis().plain)),
+    informer: (options) => createResilientInformer({ ...options, kubeConfig: parts.kubeConfig() }),
   };
 }

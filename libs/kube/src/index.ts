@@ -9,6 +9,7 @@ export {
   type ClusterClient,
   type ClusterClientForContextOptions,
   type ClusterClientOptions,
+  type ClusterInformerOptions,
   type ObjectList,
 } from './cluster-client.ts';
 export {

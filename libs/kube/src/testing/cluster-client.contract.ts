@@ -6,6 +6,7 @@
 import { FEDERATED_KINDS, type KubeObject } from '@amko-fed/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterClient } from '../cluster-client.ts';
+import { clusterInformerContract } from './cluster-informer.contract.ts';
 
 export interface ContractSubject {
   readonly client: ClusterClient;
@@ -117,5 +118,7 @@ export function clusterClientContract(label: string, start: () => Promise<Contra
         expect(await client.getSecret(NS, fresh())).toBeUndefined();
       });
     });
+
+    clusterInformerContract(() => client);
   });
 }

@@ -4,12 +4,14 @@
  * API server's answers the callers rely on — 404 on a missing object, 409 on a create of an
  * existing name or a write with a stale resourceVersion, JSON merge patch, `/status` — thrown as
  * the same classified errors (`errorForHttpStatus`) with the same operation wording as the real
- * client. `fail` injects a failure for matching calls. The shared contract suite
+ * client. `fail` injects a failure for matching calls. Informers (in-memory-informer.ts) see every
+ * write synchronously; `relist` and `breakWatch` simulate a 410 relist and a broken watch. The shared contract suite
  * (cluster-client.contract.ts) runs against this fake and the real client on an emulated cluster.
  */
 import { errorForHttpStatus, type AmkoFedError, type KindInfo, type KubeObject } from '@amko-fed/domain';
 import type { V1Lease, V1Secret } from '@kubernetes/client-node';
 import type { ClusterClient, ObjectList } from '../cluster-client.ts';
+import { createInMemoryInformer, type ChangeType, type InMemoryInformerHandle } from './in-memory-informer.ts';
 
 export type ClientVerb = 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'patchStatus';
 
@@ -21,6 +23,17 @@ export interface InMemoryCluster {
   readonly writes: readonly string[];
   /** Stores a Secret (the members kubeconfig, for example). */
   putSecret(secret: V1Secret): void;
+  /**
+   * Simulates a relist (after a 410 or a restarted watch) of every started informer, or of those of
+   * `kind`: each reports what changed since its cache (onAdd/onUpdate/onDelete), then
+   * onSynced({ relist: true }), is healthy again and delivers writes again.
+   */
+  relist(kind?: KindInfo): void;
+  /**
+   * Breaks the watch of every started informer of `kind`: each calls onError(error, restartInMs),
+   * is unhealthy and misses writes until the next `relist`.
+   */
+  breakWatch(kind: KindInfo, error: Error): void;
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -44,6 +57,14 @@ export function createInMemoryCluster(options: { readonly context: string; reado
   const writes: string[] = [];
   let resourceVersion = 0;
   let decide: ((verb: ClientVerb, kind: string) => AmkoFedError | undefined) | undefined;
+  const informers = new Set<InMemoryInformerHandle>();
+  const notify = (type: ChangeType, kind: KindInfo, namespace: string, object: KubeObject): void => {
+    for (const informer of [...informers]) {
+      if (informer.kind.plural === kind.plural && informer.kind.group === kind.group && informer.namespace === namespace) informer.deliver(type, object);
+    }
+  };
+  const objectsOf = (kind: KindInfo, namespace: string): KubeObject[] =>
+    [...store.entries()].filter(([key]) => key.startsWith(`${kind.plural}/${namespace}/`)).map(([, object]) => clone(object));
 
   const keyOf = (kind: KindInfo | string, namespace: string, name: string): string => `${typeof kind === 'string' ? kind : kind.plural}/${namespace}/${name}`;
   const describe = (verb: string, kind: string, namespace?: string, name?: string): string =>
@@ -74,6 +95,7 @@ export function createInMemoryCluster(options: { readonly context: string; reado
     const stored = clone({ ...object, metadata: { ...object.metadata, name, namespace, resourceVersion: nextVersion(), generation, uid: previous?.metadata.uid ?? `uid-${resourceVersion}` } }) as KubeObject;
     store.set(keyOf(kind, namespace, name), stored);
     writes.push(`${verb} ${kind.kind} ${namespace}/${name}`);
+    notify(previous === undefined ? 'added' : 'modified', kind, namespace, stored);
     return clone(stored);
   }
 
@@ -132,6 +154,7 @@ export function createInMemoryCluster(options: { readonly context: string; reado
       }
       store.delete(keyOf(kind, namespace, name));
       writes.push(`delete ${kind.kind} ${namespace}/${name}`);
+      notify('deleted', kind, namespace, current);
       return true;
     },
     async patchStatus(kind, namespace, name, status) {
@@ -167,6 +190,11 @@ export function createInMemoryCluster(options: { readonly context: string; reado
       const found = secrets.get(`${namespace}/${name}`);
       return found === undefined ? undefined : clone(found);
     },
+    informer: (informerOptions) =>
+      createInMemoryInformer(informerOptions, () => objectsOf(informerOptions.kind, informerOptions.namespace), (handle, on) => {
+        if (on) informers.add(handle);
+        else informers.delete(handle);
+      }),
   };
 
   return {
@@ -177,6 +205,12 @@ export function createInMemoryCluster(options: { readonly context: string; reado
     writes,
     putSecret(secret) {
       secrets.set(`${secret.metadata?.namespace ?? ''}/${secret.metadata?.name ?? ''}`, clone(secret));
+    },
+    relist(kind) {
+      for (const informer of [...informers]) if (kind === undefined || informer.kind.plural === kind.plural) informer.relist();
+    },
+    breakWatch(kind, error) {
+      for (const informer of [...informers]) if (informer.kind.plural === kind.plural) informer.breakWatch(error);
     },
   };
 }
