@@ -5,6 +5,7 @@
  * such as an HTTP port already in use.
  */
 import { ConfigError, createLogger, installShutdown } from '@amko-fed/service';
+import { createReplicatorAdapters } from './adapters.ts';
 import { loadConfig } from './config.ts';
 import { createReplicator } from './replicator.ts';
 
@@ -18,7 +19,7 @@ try {
 }
 
 const logger = createLogger({ name: 'replicator', level: config.logLevel, pretty: config.logFormat === 'pretty' });
-const replicator = createReplicator({ config, logger });
+const replicator = createReplicator({ config, logger, adapters: createReplicatorAdapters(config, logger) });
 installShutdown(logger, () => replicator.stop(), config.shutdownTimeoutMs + 10_000);
 
 try {

@@ -10,6 +10,7 @@ import { freePort, startTestRedis, type TestRedis } from '@amko-fed/testing';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, GC_KEY, gslbConfig, replicatorFixture, specOf, type ReplicatorFixture } from '../test/fixture.ts';
+import { createReplicatorAdapters } from './adapters.ts';
 import { loadConfig } from './config.ts';
 import { createReplicator, type Replicator } from './replicator.ts';
 
@@ -35,7 +36,8 @@ function replicatorFor(fx: ReplicatorFixture, lines: string[], overrides: Record
       done();
     },
   });
-  return createReplicator({ config, logger: createLogger({ name: 'replicator', level: 'debug', destination }) });
+  const logger = createLogger({ name: 'replicator', level: 'debug', destination });
+  return createReplicator({ config, logger, adapters: createReplicatorAdapters(config, logger) });
 }
 
 /** Settles `promise` into a readable outcome, so that a start that fails ends the test at once. */

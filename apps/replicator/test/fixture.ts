@@ -19,8 +19,8 @@ import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amk
 import {
   createRedisConnection,
   followerJobOptions,
+  type BullFollowerQueues,
   type FederationLog,
-  type FollowerQueues,
   type MemberRegistry,
   type ResultsStore,
 } from '@amko-fed/queue';
@@ -29,7 +29,8 @@ import { eventually, isolatedPrefix } from '@amko-fed/testing';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { createReplicator, createReplicatorStores, type Replicator, type ReplicatorDeps } from '../src/replicator.ts';
+import { createReplicatorAdapters, createReplicatorStores } from '../src/adapters.ts';
+import { createReplicator, type Replicator, type ReplicatorDeps } from '../src/replicator.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -82,7 +83,8 @@ export interface ReplicatorFixture {
   readonly kubeconfigText: string;
   readonly log: FederationLog;
   readonly registry: MemberRegistry;
-  readonly queues: FollowerQueues;
+  /** The BullMQ adapter (tests look at delayed jobs through its queues). */
+  readonly queues: BullFollowerQueues;
   readonly results: ResultsStore;
   /** The replicator's log lines (JSON), for assertions about what it logged. */
   readonly logs: CapturedLogs;
@@ -175,7 +177,7 @@ export async function replicatorFixture(options: FixtureOptions = {}): Promise<R
         },
       });
       const logger = createLogger({ name: 'replicator', level: config.logLevel, destination });
-      const replicator = createReplicator({ config, logger, ...extra });
+      const replicator = createReplicator({ config, logger, adapters: createReplicatorAdapters(config, logger), ...extra });
       started.push(replicator);
       await replicator.start();
       return replicator;

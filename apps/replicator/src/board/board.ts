@@ -9,7 +9,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FollowerQueue } from '@amko-fed/queue';
+import type { BullFollowerQueues } from '@amko-fed/queue';
 import type { FastifyPluginCallback } from 'fastify';
 
 export const BOARD_PATH = '/board';
@@ -17,6 +17,8 @@ export const BOARD_PATH = '/board';
 export interface BoardOptions {
   /** bull-board's readOnlyMode on every queue (no retry, clean, pause, add…). */
   readonly readOnly: boolean;
+  /** The BullMQ queues of the followers (the board is an adapter over BullMQ itself). */
+  readonly queues: Pick<BullFollowerQueues, 'queue'>;
   /** @defaultValue BOARD_PATH */
   readonly basePath?: string;
 }
@@ -25,8 +27,8 @@ export interface Board {
   /** The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. */
   readonly plugin: FastifyPluginCallback;
   readonly basePath: string;
-  /** Replaces the queues shown (sorted by name). */
-  showQueues(queues: readonly FollowerQueue[]): void;
+  /** Replaces the queues shown by those of `clusters` (sorted by name). */
+  showFollowers(clusters: readonly string[]): void;
 }
 
 export function createBoard(options: BoardOptions): Board {
@@ -43,8 +45,8 @@ export function createBoard(options: BoardOptions): Board {
   return {
     plugin: serverAdapter.registerPlugin(),
     basePath,
-    showQueues(queues) {
-      const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name));
+    showFollowers(clusters) {
+      const sorted = clusters.map((cluster) => options.queues.queue(cluster)).sort((a, b) => a.name.localeCompare(b.name));
       board.replaceQueues(sorted.map((queue) => new BullMQAdapter(queue, { readOnlyMode: options.readOnly, displayName: queue.name })));
     },
   };

@@ -68,6 +68,14 @@ export function replicatorBackoff(baseMs: number, capMs: number, random: () => n
 const REMOVE_ON_COMPLETE = { count: 1_000, age: 3_600 };
 const REMOVE_ON_FAIL = { count: 5_000 };
 
+/** A running follower worker as the replicator drives it (BullMQ's Worker is one). */
+export interface FollowerWorker {
+  /** Stops taking jobs and resolves once the active ones have finished. */
+  close(): Promise<void>;
+  /** Aborts the active jobs' signals (their processors end with INTERRUPTED and are retried). */
+  cancelAllJobs(reason?: string): void;
+}
+
 export function createFollowerWorker(options: FollowerWorkerOptions): Worker {
   const worker = new Worker(followerQueueName(options.cluster), options.process, {
     connection: options.connection,
