@@ -16,7 +16,6 @@ import {
   decodeJob,
   deduplicationIdOf,
   encodeJob,
-  parseObjectKey,
   type FederatedKind,
   type ObjectKey,
   type ReplicationJob,
@@ -24,6 +23,7 @@ import {
 import { Queue, type DefaultJobOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ClosedError } from './errors/closed-error.ts';
+import { matchesFailedFilter } from './failed-job-filter.ts';
 import { followerJobOptions, REPLICATE_JOB_NAME } from './follower-job-options.ts';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, followerQueueName } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
@@ -110,14 +110,6 @@ export interface BullFollowerQueues extends FollowerQueues {
 
 const PAGE = 200;
 
-function matches(job: ReplicationJob | undefined, filter: FailedJobFilter): boolean {
-  if (filter.kind === undefined && filter.objectKey === undefined) return true;
-  if (job === undefined) return false;
-  if (filter.objectKey !== undefined && job.objectKey !== filter.objectKey) return false;
-  if (filter.kind !== undefined && parseObjectKey(job.objectKey)?.kind !== filter.kind) return false;
-  return true;
-}
-
 export function createFollowerQueues(options: FollowerQueuesOptions): BullFollowerQueues {
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
   assertKeyPrefix(prefix);
@@ -150,7 +142,7 @@ export function createFollowerQueues(options: FollowerQueuesOptions): BullFollow
       const page = (await q.getFailed(start, start + PAGE - 1)) as FollowerJob[];
       for (const job of page) {
         // getFailed may return undefined entries for jobs removed while paging.
-        if (job && matches(decodeJob(job.data).ok ? (job.data as ReplicationJob) : undefined, filter)) found.push(job);
+        if (job && matchesFailedFilter(decodeJob(job.data), filter)) found.push(job);
         if (found.length >= limit) break;
       }
       if (page.length < PAGE) break;

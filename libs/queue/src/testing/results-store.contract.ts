@@ -1,0 +1,157 @@
+/**
+ * What every ResultsStore must do, run against the Redis store (stores.contract.int.spec.ts) and
+ * the in-memory fake (in-memory-stores.spec.ts).
+ */
+import { MAX_ERROR_MESSAGE_LENGTH, type ObjectKey, type ResultRecordInput, type ResultStreamEntry } from '@amko-fed/domain';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidRecordError } from '../errors/invalid-record-error.ts';
+import { poll, type MakeStores, type StoresSubject } from './contract-subject.ts';
+
+const gc = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
+const gdp = 'GlobalDeploymentPolicy/avi-system/gdp-1' as ObjectKey;
+
+function result(cluster: string, objectKey: ObjectKey, extra: Partial<ResultRecordInput> = {}): ResultRecordInput {
+  return { cluster, objectKey, outcome: 'updated', seq: 3, contentHash: 'h3', attempts: 1, at: '2026-03-01T10:00:00.000Z', ...extra };
+}
+
+export function resultsStoreContract(label: string, makeStores: MakeStores): void {
+  describe(`ResultsStore contract: ${label}`, () => {
+    const open: StoresSubject[] = [];
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    });
+    async function fresh(): Promise<StoresSubject> {
+      const subject = await makeStores();
+      open.push(subject);
+      return subject;
+    }
+
+    describe('when results are recorded', () => {
+      it('keeps the latest result per (cluster, object)', async () => {
+        const { results: store } = await fresh();
+        await store.recordResult(result('a', gc, { outcome: 'failed', errorCode: 'CONFLICT', errorMessage: 'conflict', seq: 2 }));
+        await store.recordResult(result('a', gc, { enqueuedAt: '2026-03-01T09:59:59.000Z' }));
+        await store.recordResult(result('a', gdp, { outcome: 'noop' }));
+        await store.recordResult(result('b', gc, { outcome: 'fenced', errorCode: 'FENCED' }));
+        expect(await store.readResult('a', gc)).toEqual(result('a', gc, { enqueuedAt: '2026-03-01T09:59:59.000Z' }));
+        expect(await store.readResult('a', 'GSLBHostRule/avi-system/none' as ObjectKey)).toBeUndefined();
+        expect((await store.readResults('a')).map((r) => r.outcome).sort()).toEqual(['noop', 'updated']);
+        expect((await store.readResults()).map((r) => `${r.cluster}:${r.outcome}`).sort()).toEqual(['a:noop', 'a:updated', 'b:fenced']);
+      });
+
+      it('streams every result in order and pages through them', async () => {
+        const { results: store } = await fresh();
+        const ids = [];
+        for (const seq of [1, 2, 3, 4, 5]) ids.push(await store.recordResult(result('a', gc, { seq })));
+        expect(ids.every((id) => /^\d+-\d+$/.test(id ?? ''))).toBe(true);
+        const first = await store.readResultsSince('0', 2);
+        expect(first.entries.map((e) => e.type === 'result' && e.record.seq)).toEqual([1, 2]);
+        expect(first.lastId).toBe(ids[1]);
+        const rest = await store.readResultsSince(first.lastId, 10);
+        expect(rest.entries.map((e) => e.type === 'result' && e.record.seq)).toEqual([3, 4, 5]);
+        expect(await store.readResultsSince(rest.lastId, 10)).toEqual({ entries: [], lastId: rest.lastId });
+      });
+
+      it('cuts long error messages', async () => {
+        const { results: store } = await fresh();
+        await store.recordResult(result('a', gc, { outcome: 'failed', errorMessage: 'e'.repeat(10_000) }));
+        expect((await store.readResult('a', gc))?.errorMessage).toHaveLength(MAX_ERROR_MESSAGE_LENGTH);
+      });
+
+      it.each<[string, Partial<ResultRecordInput>]>([
+        ['an unknown outcome', { outcome: 'maybe' as 'noop' }],
+        ['a negative seq', { seq: -1 }],
+        ['a time that is not ISO', { at: 'yesterday' }],
+        ['an invalid object key', { objectKey: 'Pod/x/y' as ObjectKey }],
+        ['an invalid cluster', { cluster: 'a:b' }],
+      ])('rejects %s and stores nothing', async (_label, change) => {
+        const { results: store } = await fresh();
+        await expect(store.recordResult(result('a', gc, change))).rejects.toBeInstanceOf(InvalidRecordError);
+        expect(await store.readResults()).toEqual([]);
+        expect((await store.readResultsSince('0', 10)).entries).toEqual([]);
+      });
+    });
+
+    describe('when a result may only be recorded against the projection it was applied from', () => {
+      it('records it while the projection holds the object at that seq or later', async () => {
+        const { results: store, log } = await fresh();
+        const seq = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
+        await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '2', contentHash: 'h2', object: { spec: {} }, source: 'watch' });
+        expect(await store.recordResult(result('a', gc, { seq }), { onlyIfProjected: true })).toMatch(/^\d+-\d+$/);
+        expect((await store.readResult('a', gc))?.seq).toBe(seq);
+      });
+
+      it('drops it when the projection is empty or older', async () => {
+        const { results: store, log } = await fresh();
+        await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
+        expect(await store.recordResult(result('a', gc, { seq: 51, outcome: 'failed' }), { onlyIfProjected: true })).toBeUndefined();
+        expect(await store.recordResult(result('a', gdp, { seq: 51, outcome: 'failed' }), { onlyIfProjected: true })).toBeUndefined();
+        expect(await store.readResults()).toEqual([]);
+        expect((await store.readResultsSince('0', 10)).entries).toEqual([]);
+      });
+    });
+
+    describe('when a member leaves', () => {
+      it('clears its results and streams a cleared marker', async () => {
+        const { results: store } = await fresh();
+        await store.recordResult(result('a', gc));
+        await store.recordResult(result('b', gc));
+        await store.clearResults('a');
+        expect(await store.readResults('a')).toEqual([]);
+        expect((await store.readResults()).map((r) => r.cluster)).toEqual(['b']);
+        expect((await store.readResultsSince('0', 10)).entries.at(-1)).toMatchObject({ type: 'cleared', cluster: 'a' });
+      });
+    });
+
+    describe('when the data set is lost', () => {
+      it('holds no results any more', async () => {
+        const subject = await fresh();
+        await subject.results.recordResult(result('a', gc));
+        await subject.loseData();
+        expect(await subject.results.readResults()).toEqual([]);
+        expect(await subject.results.readResult('a', gc)).toBeUndefined();
+        expect((await subject.results.readResultsSince('0', 10)).entries).toEqual([]);
+      });
+    });
+
+    describe('when following the stream', () => {
+      it('delivers existing and new entries in order, in batches that never overlap', async () => {
+        const { results: store } = await fresh();
+        await store.recordResult(result('a', gc, { seq: 1 }));
+        const delivered: ResultStreamEntry[] = [];
+        let inBatch = false;
+        let overlapped = false;
+        const errors: unknown[] = [];
+        const follower = store.followResults('0', async (batch) => {
+          if (inBatch) overlapped = true;
+          inBatch = true;
+          await new Promise((r) => setTimeout(r, 5));
+          delivered.push(...batch);
+          inBatch = false;
+        }, { onError: (e) => errors.push(e), blockMs: 200 });
+        for (const seq of [2, 3, 4]) await store.recordResult(result('a', gc, { seq }));
+        await store.clearResults('a');
+        await poll(() => delivered.length, (n) => n === 5);
+        await follower.stop();
+        expect(delivered.map((e) => (e.type === 'result' ? e.record.seq : e.type))).toEqual([1, 2, 3, 4, 'cleared']);
+        expect(follower.lastId).toBe(delivered.at(-1)?.id);
+        expect({ overlapped, errors }).toEqual({ overlapped: false, errors: [] });
+      });
+
+      it('from "$" delivers only entries recorded after it started, and nothing after stop', async () => {
+        const { results: store } = await fresh();
+        await store.recordResult(result('a', gc, { seq: 1 }));
+        const delivered: number[] = [];
+        const follower = store.followResults('$', (batch) => {
+          for (const e of batch) if (e.type === 'result') delivered.push(e.record.seq);
+        }, { onError: () => undefined, blockMs: 100 });
+        await poll(() => follower.lastId, (id) => id !== '$');
+        await store.recordResult(result('a', gc, { seq: 2 }));
+        await poll(() => delivered.length, (n) => n === 1);
+        await follower.stop();
+        await store.recordResult(result('a', gc, { seq: 3 }));
+        expect(delivered).toEqual([2]);
+      });
+    });
+  });
+}
