@@ -19,6 +19,8 @@ import { createLogger } from '@amko-fed/service';
 import { isolatedPrefix, startTestRedis } from '@amko-fed/testing';
 import { Worker, type Job } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
+import { createWatcherAdapters } from '../src/adapters.ts';
+import { systemClock } from '../src/clock.ts';
 import { createWatcher } from '../src/watcher.ts';
 
 const [mode = 'latency', a, b] = process.argv.slice(2);
@@ -65,7 +67,9 @@ async function latency(followers: number, updates: number): Promise<void> {
   const kubeconfigFile = join(dir, 'kubeconfig');
   const prefix = isolatedPrefix('bench');
   const config = loadConfig({ REDIS_URL: redis.url, KEY_PREFIX: prefix, LOCAL_KUBECONFIG: kubeconfigFile, LOCAL_CONTEXT: 'leader', GSLB_CONFIG: kubeconfig, HTTP_PORT: '0', STATUS_DEBOUNCE: '500ms', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
-  const watcher = createWatcher({ config, logger: createLogger({ name: 'bench', level: 'warn' }), http: false });
+  const logger = createLogger({ name: 'bench', level: 'warn' });
+  const adapters = await createWatcherAdapters(config, logger, systemClock);
+  const watcher = createWatcher({ config, logger, adapters, http: false });
   await watcher.start();
   for (;;) {
     const health = await watcher.health();
@@ -95,6 +99,7 @@ async function latency(followers: number, updates: number): Promise<void> {
   await Promise.all(workers.map((w) => w.close()));
   await connection.quit();
   await watcher.stop();
+  await adapters.close();
   child.kill('SIGTERM');
   await redis.dispose();
   await rm(dir, { recursive: true, force: true });

@@ -1,8 +1,10 @@
 /**
- * The watcher's composition root: configuration, the root logger, the watcher, signals.
+ * The watcher's composition root: configuration, the root logger, the adapters, the watcher, signals.
  * A bad configuration exits with code 2 and a message naming the variable (no stack trace).
  */
 import { ConfigError, createLogger, installShutdown } from '@amko-fed/service';
+import { createWatcherAdapters } from './adapters.ts';
+import { systemClock } from './clock.ts';
 import { loadConfig, type WatcherConfig } from './config.ts';
 import { createWatcher } from './watcher.ts';
 
@@ -16,9 +18,14 @@ try {
 }
 
 const logger = createLogger({ name: 'amko-fed-watcher', level: config.logLevel, pretty: config.logFormat === 'pretty' });
-const watcher = createWatcher({ config, logger });
-installShutdown(logger, () => watcher.stop());
 try {
+  const adapters = await createWatcherAdapters(config, logger, systemClock);
+  const watcher = createWatcher({ config, logger, clock: systemClock, adapters });
+  // Intake stops first (informers, the Lease), then the queues and Redis close.
+  installShutdown(logger, async () => {
+    await watcher.stop();
+    await adapters.close();
+  });
   await watcher.start();
 } catch (err) {
   logger.fatal({ err }, 'Could not start the watcher');

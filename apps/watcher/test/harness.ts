@@ -25,8 +25,8 @@ import {
   createRedisConnection,
   createResultsStore,
   followerQueueName,
+  type BullFollowerQueues,
   type FederationLog,
-  type FollowerQueues,
   type MemberRegistry,
   type ResultsStore,
 } from '@amko-fed/queue';
@@ -35,7 +35,10 @@ import { eventuallyPasses as eventually, isolatedPrefix } from '@amko-fed/testin
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { createWatcherAdapters } from '../src/adapters.ts';
+import { systemClock } from '../src/clock.ts';
 import { loadConfig, type WatcherConfig } from '../src/config.ts';
+import type { WatcherAdapters } from '../src/ports.ts';
 import { createWatcher, type Watcher } from '../src/watcher.ts';
 
 // Provided by libs/testing/src/global-setup.ts (the integration project's globalSetup).
@@ -183,6 +186,8 @@ export interface LogSink {
 
 export interface RunningWatcher {
   readonly watcher: Watcher;
+  /** Its adapters (real Redis and client-node), closed by the suite after the watcher stopped. */
+  readonly adapters: WatcherAdapters;
   readonly config: WatcherConfig;
   readonly logs: LogSink;
 }
@@ -190,7 +195,7 @@ export interface RunningWatcher {
 /** Adapters on the same Redis prefix as a watcher, to read what it wrote. */
 export interface RedisView {
   readonly redis: Redis;
-  readonly queues: FollowerQueues;
+  readonly queues: BullFollowerQueues;
   readonly log: FederationLog;
   readonly registry: MemberRegistry;
   readonly results: ResultsStore;
@@ -277,7 +282,8 @@ export function watcherEnv(fixture: Fixture, overrides: Record<string, string | 
   };
 }
 
-export function startWatcher(fixture: Fixture, overrides: Record<string, string | undefined> = {}, running: RunningWatcher[] = []): Promise<RunningWatcher> {
+/** Builds the adapters as main.ts does and starts a watcher on them; `running` gets it before it starts (so a failed start is still cleaned up). */
+export async function startWatcher(fixture: Fixture, overrides: Record<string, string | undefined> = {}, running: RunningWatcher[] = []): Promise<RunningWatcher> {
   const config = loadConfig(watcherEnv(fixture, overrides), { hostname: 'test', pid: process.pid, stdoutIsTTY: false });
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -287,10 +293,12 @@ export function startWatcher(fixture: Fixture, overrides: Record<string, string 
     },
   });
   const logger = createLogger({ name: 'watcher-test', level: config.logLevel, destination });
-  const watcher = createWatcher({ config, logger });
-  const entry: RunningWatcher = { watcher, config, logs: { lines, messages: () => lines.map((l) => String(l['msg'])) } };
+  const adapters = await createWatcherAdapters(config, logger, systemClock);
+  const watcher = createWatcher({ config, logger, clock: systemClock, adapters });
+  const entry: RunningWatcher = { watcher, adapters, config, logs: { lines, messages: () => lines.map((l) => String(l['msg'])) } };
   running.push(entry);
-  return watcher.start().then(() => entry);
+  await watcher.start();
+  return entry;
 }
 
 /** Polls `check` until it stops throwing: waits for asynchronous effects (a functional deadline, not a timing assertion). */
@@ -332,7 +340,12 @@ export function useWatcherSuite(): WatcherSuite {
   });
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.watcher.stop()));
+    await Promise.all(
+      running.splice(0).map(async (r) => {
+        await r.watcher.stop();
+        await r.adapters.close();
+      }),
+    );
     await Promise.all(cleanups.splice(0).map((c) => c()));
   });
 

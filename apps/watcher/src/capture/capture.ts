@@ -14,8 +14,7 @@ import {
   type FederatedKind,
   type ObjectKey,
 } from '@amko-fed/domain';
-import { createResilientInformer, type ResilientInformer } from '@amko-fed/kube';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterClient, ResilientInformer } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 import { createKeyWorkQueue } from './key-work-queue.ts';
 import { objectKeyOf, toLeaderObject, type LeaderObject } from './leader-object.ts';
@@ -23,7 +22,8 @@ import type { KeySync } from './key-sync.ts';
 import type { LeaderObjects } from './leader-view.ts';
 
 export interface CaptureOptions {
-  readonly kubeConfig: KubeConfig;
+  /** The leader cluster: informers come from it. */
+  readonly local: ClusterClient;
   readonly kinds: readonly FederatedKind[];
   /** Where the leader's current objects are kept (the watcher's one view: leader-view.ts). */
   readonly view: LeaderObjects;
@@ -92,8 +92,7 @@ export function createCapture(options: CaptureOptions): Capture {
 
   const informers: { kind: FederatedKind; informer: ResilientInformer }[] = kinds.map((kind) => ({
     kind,
-    informer: createResilientInformer({
-      kubeConfig: options.kubeConfig,
+    informer: options.local.informer({
       kind: FEDERATED_KINDS[kind],
       namespace: AVI_SYSTEM_NAMESPACE,
       handlers: {

@@ -2,9 +2,8 @@
  * Readiness of a watcher replica: Redis answers, the Lease is either held or known to be held by
  * another replica (standby is a healthy state), and, while federating, the informers have listed.
  */
-import { checkRedisReady } from '@amko-fed/queue';
+import type { RedisReadiness } from '@amko-fed/queue';
 import type { ReadinessCheck } from '@amko-fed/service';
-import type { Redis } from 'ioredis';
 import { ElectionState } from '../election/lease-elector.ts';
 import type { SessionHealth } from '../session/leader-session.ts';
 
@@ -19,13 +18,14 @@ export interface WatcherHealth {
   readonly resyncs?: number;
 }
 
-export async function readinessChecks(input: {
-  readonly redis: Redis;
+export function readinessChecks(input: {
+  /** The answer of the stores' readiness check (StoreHealth.readiness). */
+  readonly redis: RedisReadiness;
   readonly lease: ElectionState;
   readonly leaseError: string | undefined;
   readonly session: SessionHealth | undefined;
-}): Promise<WatcherHealth> {
-  const redis = await checkRedisReady(input.redis);
+}): WatcherHealth {
+  const { redis } = input;
   const leaseOk = input.lease === ElectionState.Leading || input.lease === ElectionState.Standby;
   const checks: ReadinessCheck[] = [
     { name: 'redis', ok: redis.ready, detail: redis.ready ? undefined : redis.reason },

@@ -5,8 +5,7 @@
  * status writer what the object currently shows.
  */
 import { AMKO_CLUSTER_KIND, type AMKOClusterCondition } from '@amko-fed/domain';
-import { createResilientInformer, type ResilientInformer } from '@amko-fed/kube';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterClient, ResilientInformer } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 import type { StatusTarget } from './decide-role.ts';
 
@@ -17,7 +16,8 @@ export interface RoleWatch {
 }
 
 export function createRoleWatch(options: {
-  readonly kubeConfig: KubeConfig;
+  /** The local cluster: the informer comes from it. */
+  readonly client: ClusterClient;
   readonly namespace: string;
   readonly logger: Logger;
   /** The role may have changed. */
@@ -42,8 +42,7 @@ export function createRoleWatch(options: {
     options.onChange();
   };
 
-  const informer: ResilientInformer = createResilientInformer({
-    kubeConfig: options.kubeConfig,
+  const informer: ResilientInformer = options.client.informer({
     kind: AMKO_CLUSTER_KIND,
     namespace: options.namespace,
     handlers: {

@@ -9,7 +9,6 @@
 import { SyncState, syncStateOf, type FederatedKind, type FederationResults, type ObjectKey } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
 import type { FederationLog, FollowerQueues, ResultsStore, StoreChange } from '@amko-fed/queue';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createCapture, type Capture } from '../capture/capture.ts';
 import { createKeySync } from '../capture/key-sync.ts';
@@ -23,7 +22,8 @@ import { federationSteps } from '../status/federation-steps.ts';
 import { createResultsCache } from '../status/results-cache.ts';
 
 export interface FederationDeps {
-  readonly kubeConfig: KubeConfig;
+  /** The leader cluster (its informers). */
+  readonly local: ClusterClient;
   readonly kinds: readonly FederatedKind[];
   readonly resyncIntervalMs: number;
   /** @defaultValue FAILED_RETRY_BASE_MS */
@@ -82,7 +82,7 @@ export function createFederation(deps: FederationDeps): Federation {
   const pending = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile>>();
 
   const capture: Capture = createCapture({
-    kubeConfig: deps.kubeConfig,
+    local: deps.local,
     kinds: deps.kinds,
     view: index,
     sync,

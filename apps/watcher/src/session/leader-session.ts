@@ -6,9 +6,7 @@
  */
 import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, NO_AMKOCLUSTER_MESSAGE, NOT_A_LEADER_REASON, memberNames } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
-import { checkRedisReady, type FederationLog, type FollowerQueues, type MemberRegistry, type ResultsStore } from '@amko-fed/queue';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { Redis } from 'ioredis';
+import type { RedisReadiness } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { WatcherConfig } from '../config.ts';
 import { RoleMetric, type WatcherMetrics } from '../http/metrics.ts';
@@ -17,6 +15,7 @@ import type { MemberClients } from '../members/member-clients.ts';
 import { createMemberSync } from '../members/member-sync.ts';
 import type { MembersKubeconfigSource } from '../members/members-kubeconfig.ts';
 import type { MembersOutcomeReport } from '../members/members-outcome.ts';
+import type { WatcherStores } from '../ports.ts';
 import { createUnreachableProbe } from '../members/unreachable-probe.ts';
 import { decideRole, Role, sameRole, type RoleDecision } from '../role/decide-role.ts';
 import { createRoleWatch } from '../role/role-watch.ts';
@@ -27,12 +26,9 @@ export interface LeaderSessionDeps {
   readonly config: WatcherConfig;
   readonly logger: Logger;
   readonly local: ClusterClient;
-  readonly localKubeConfig: KubeConfig;
-  readonly redis: Redis;
-  readonly queues: FollowerQueues;
-  readonly log: FederationLog;
-  readonly registry: MemberRegistry;
-  readonly results: ResultsStore;
+  readonly stores: WatcherStores;
+  /** Whether the stores answer now (leader work waits for them). */
+  storesReady(): Promise<RedisReadiness>;
   readonly metrics: WatcherMetrics;
   readonly memberClients: MemberClients;
   readonly membersSource: MembersKubeconfigSource;
@@ -60,9 +56,9 @@ export interface LeaderSession {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
-  const { config, local, metrics } = deps;
+  const { config, local, metrics, stores } = deps;
   const logger = deps.logger.child({ component: 'role' });
-  const members = createMemberSync({ registry: deps.registry, queues: deps.queues, metrics, logger: deps.logger, results: deps.results });
+  const members = createMemberSync({ registry: stores.registry, queues: stores.queues, metrics, logger: deps.logger, results: stores.results });
   let decision: RoleDecision | undefined;
   let report: MembersOutcomeReport | undefined;
   let federation: Federation | undefined;
@@ -89,7 +85,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     onAnswer: () => evaluate(),
   });
   const roleWatch = createRoleWatch({
-    kubeConfig: deps.localKubeConfig,
+    client: local,
     namespace: config.podNamespace,
     logger: deps.logger,
     onChange: () => evaluate(),
@@ -99,13 +95,13 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
   function startFederation(): void {
     if (federation !== undefined) return;
     federation = createFederation({
-      kubeConfig: deps.localKubeConfig,
+      local,
       kinds: config.federatedKinds,
       resyncIntervalMs: config.resyncIntervalMs,
       failedRetryBaseMs: config.failedRetryBaseMs,
-      log: deps.log,
-      queues: deps.queues,
-      results: deps.results,
+      log: stores.log,
+      queues: stores.queues,
+      results: stores.results,
       metrics,
       logger: deps.logger,
       validFollowers: () => members.valid(),
@@ -201,7 +197,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
 
   async function waitForRedis(): Promise<void> {
     for (let attempt = 0; !stopped; attempt += 1) {
-      const readiness = await checkRedisReady(deps.redis);
+      const readiness = await deps.storesReady();
       if (readiness.ready) return;
       if (attempt % 10 === 0) logger.warn({ reason: readiness.reason }, 'Waiting for Redis before taking up leader work');
       await sleep(Math.min(5_000, 100 * 2 ** attempt));
