@@ -1,0 +1,364 @@
+/**
+ * Resync over in-memory follower clusters, the in-memory federation log and follower queues, with
+ * the real key sync, leader view and dispatch: given what the leader, the projection and each
+ * follower hold, when a resync runs, then what is appended, which reconciles are dispatched and
+ * which divergences are reported.
+ */
+import { FEDERATED_KINDS, UnavailableError, type FederatedKind, type KubeObject, type ObjectKey } from '@amko-fed/domain';
+import { createInMemoryCluster, type InMemoryCluster } from '@amko-fed/kube/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUnitCapture, type UnitCapture } from '../testing/unit-capture.ts';
+import { createUnitFederation, type UnitFederation } from '../testing/unit-federation.ts';
+import { followerCopy, keyOf, rawObject, type RawObjectOptions } from '../testing/unit-objects.ts';
+import { toLeaderObject } from '../capture/leader-object.ts';
+import { createResync, type PendingReconcile, type Resync } from './resync.ts';
+
+const NS = 'avi-system';
+const NOW_MS = 1_000_000;
+const KINDS: readonly FederatedKind[] = ['GSLBConfig', 'GlobalDeploymentPolicy', 'GSLBHostRule'];
+const GDP = keyOf('GlobalDeploymentPolicy', 'global-gdp');
+const RULE = keyOf('GSLBHostRule', 'rule-a');
+
+type Found = ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>;
+
+interface World {
+  readonly f: UnitFederation;
+  readonly capture: UnitCapture;
+  readonly resync: Resync;
+  readonly clusters: ReadonlyMap<string, InMemoryCluster>;
+  /** Every onDivergences report, in order. */
+  readonly found: Found[];
+  /** `<cluster>/<key>` pairs whose last apply failed. */
+  readonly failedPairs: Set<string>;
+  /** Puts `raw` on the leader (in the view, as the informers would). */
+  onLeader(raw: KubeObject): void;
+  /** Creates `raw` on a follower cluster. */
+  onFollower(cluster: string, raw: KubeObject): Promise<void>;
+  /** Requests a resync (of `clusters`, or all) and waits until it ran. */
+  resyncNow(clusters?: readonly string[]): Promise<void>;
+}
+
+const worlds: World[] = [];
+afterEach(async () => {
+  for (const world of worlds.splice(0)) {
+    await world.resync.stop();
+    await world.capture.stop();
+  }
+});
+
+function world(options: { readonly followers?: readonly string[]; readonly clusters?: readonly string[] } = {}): World {
+  const followers = options.followers ?? ['cluster2', 'cluster3'];
+  const f = createUnitFederation({ followers });
+  const capture = createUnitCapture({ view: f.view, sync: f.sync });
+  const clusters = new Map((options.clusters ?? followers).map((context) => [context, createInMemoryCluster({ context })]));
+  const found: Found[] = [];
+  const failedPairs = new Set<string>();
+  const resync = createResync({
+    capture,
+    index: f.view,
+    dispatch: f.dispatch,
+    kinds: KINDS,
+    metrics: f.metrics,
+    logger: f.logger,
+    validFollowers: () => f.followers,
+    clientOf: (cluster) => clusters.get(cluster)?.client,
+    lastApplyFailed: (cluster, key) => failedPairs.has(`${cluster}/${key}`),
+    now: () => NOW_MS,
+    onDivergences: (report) => found.push(report),
+  });
+  const w: World = {
+    f,
+    capture,
+    resync,
+    clusters,
+    found,
+    failedPairs,
+    onLeader(raw) {
+      const object = toLeaderObject(raw.kind as FederatedKind, raw);
+      if (object === undefined) throw new TypeError('invalid leader object');
+      capture.put(object);
+    },
+    async onFollower(cluster, raw) {
+      const client = clusters.get(cluster)?.client;
+      if (client === undefined) throw new TypeError(`no cluster ${cluster}`);
+      await client.create(FEDERATED_KINDS[raw.kind as FederatedKind], NS, raw);
+    },
+    async resyncNow(only) {
+      resync.request(only);
+      await resync.idle();
+    },
+  };
+  worlds.push(w);
+  return w;
+}
+
+const gdp = (options: RawObjectOptions = {}) => rawObject('GlobalDeploymentPolicy', 'global-gdp', options);
+const rule = (name = 'rule-a', options: RawObjectOptions = {}) => rawObject('GSLBHostRule', name, options);
+
+/** A world where the leader holds a GDP and a host rule, already recorded (seq 1, 2) by a first resync. */
+async function recorded(options: Parameters<typeof world>[0] = {}): Promise<World> {
+  const w = world(options);
+  w.onLeader(gdp());
+  w.onLeader(rule());
+  await w.f.sync.converge(GDP, w.f.view.leader(GDP), { source: 'resync', deletedResourceVersion: undefined });
+  await w.f.sync.converge(RULE, w.f.view.leader(RULE), { source: 'resync', deletedResourceVersion: undefined });
+  return w;
+}
+
+/** Copies every leader object to `cluster` as the replicator would. */
+async function replicated(w: World, cluster: string): Promise<void> {
+  await w.onFollower(cluster, followerCopy(gdp()));
+  await w.onFollower(cluster, followerCopy(rule()));
+}
+
+const last = (w: World): Found => w.found.at(-1) ?? new Map();
+
+describe('resync', () => {
+  describe('when every follower holds exactly the leader\'s objects', () => {
+    it('dispatches nothing and reports no divergence', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      await w.resyncNow();
+      expect(w.f.jobs()).toEqual([]);
+      expect(last(w)).toEqual(new Map([['cluster2', new Map()], ['cluster3', new Map()]]));
+      expect(w.resync.completed()).toBe(1);
+    });
+
+    it('appends nothing for objects the projection already records', async () => {
+      const w = await recorded();
+      await w.resyncNow();
+      expect(await w.f.stores.log.latestSeq()).toBe(2);
+    });
+  });
+
+  describe('when a follower misses an object', () => {
+    it('dispatches a resync reconcile of it to that follower only and reports it missing', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await w.onFollower('cluster3', followerCopy(gdp()));
+      await w.resyncNow();
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster3', objectKey: RULE, seq: 2, reason: 'resync' }]);
+      expect(last(w).get('cluster3')).toEqual(new Map([[RULE, { why: 'missing', seq: 2, sinceMs: NOW_MS }]]));
+      expect(last(w).get('cluster2')).toEqual(new Map());
+    });
+  });
+
+  describe('when a follower\'s copy differs from the leader', () => {
+    it('dispatches a reconcile and reports it as differing', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await w.onFollower('cluster3', followerCopy(gdp({ spec: { ttl: 999 } })));
+      await w.onFollower('cluster3', followerCopy(rule()));
+      await w.resyncNow();
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster3', objectKey: GDP, seq: 1, reason: 'resync' }]);
+      expect(last(w).get('cluster3')?.get(GDP)?.why).toBe('differs');
+    });
+  });
+
+  describe('when a follower\'s copy is being deleted', () => {
+    it('dispatches a reconcile and reports it as deleting', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      const deleting = followerCopy(gdp());
+      await w.onFollower('cluster3', { ...deleting, metadata: { ...deleting.metadata, deletionTimestamp: '2026-12-05T16:00:00Z', finalizers: ['x'] } } as KubeObject);
+      await w.onFollower('cluster3', followerCopy(rule()));
+      await w.resyncNow();
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster3', objectKey: GDP, seq: 1, reason: 'resync' }]);
+      expect(last(w).get('cluster3')?.get(GDP)?.why).toBe('deleting');
+    });
+  });
+
+  describe('when followers hold a singleton the leader and the projection do not know', () => {
+    it('appends one tombstone for it and dispatches it to each follower holding it, reported as extra', async () => {
+      const w = await recorded();
+      const extra = rawObject('GSLBConfig', 'stray-gc');
+      const STRAY = keyOf('GSLBConfig', 'stray-gc');
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      await w.onFollower('cluster2', extra);
+      await w.onFollower('cluster3', extra);
+      await w.resyncNow();
+      expect(await w.f.stores.log.readProjection(STRAY)).toMatchObject({ seq: 3, state: 'absent' });
+      expect(await w.f.stores.log.latestSeq()).toBe(3);
+      expect(w.f.jobs()).toEqual([
+        { cluster: 'cluster2', objectKey: STRAY, seq: 3, reason: 'resync' },
+        { cluster: 'cluster3', objectKey: STRAY, seq: 3, reason: 'resync' },
+      ]);
+      expect(last(w).get('cluster2')).toEqual(new Map([[STRAY, { why: 'extra', seq: 3, sinceMs: NOW_MS }]]));
+    });
+  });
+
+  describe('when a follower holds host rules the leader does not have', () => {
+    it('reconciles only the one carrying our provenance (others are not ours)', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      await w.onFollower('cluster2', followerCopy(rule('ours-b')));
+      await w.onFollower('cluster2', rule('theirs-c'));
+      await w.resyncNow();
+      const OURS = keyOf('GSLBHostRule', 'ours-b');
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster2', objectKey: OURS, seq: 3, reason: 'resync' }]);
+      expect([...(last(w).get('cluster2')?.keys() ?? [])]).toEqual([OURS]);
+      expect(await w.f.stores.log.readProjection(keyOf('GSLBHostRule', 'theirs-c'))).toBeUndefined();
+    });
+  });
+
+  describe('when the leader has an object the projection does not know yet', () => {
+    it('appends it with source resync and dispatches one resync reconcile per follower missing it', async () => {
+      const w = world();
+      w.onLeader(gdp());
+      await w.resyncNow();
+      expect(await w.f.stores.log.readProjection(GDP)).toMatchObject({ seq: 1, state: 'present' });
+      expect(w.f.jobs()).toEqual([
+        { cluster: 'cluster2', objectKey: GDP, seq: 1, reason: 'resync' },
+        { cluster: 'cluster3', objectKey: GDP, seq: 1, reason: 'resync' },
+      ]);
+    });
+  });
+
+  describe('when a projected object was deleted on the leader while nobody watched', () => {
+    it('appends a tombstone and dispatches it to the followers that still hold a copy', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await w.onFollower('cluster3', followerCopy(gdp()));
+      w.capture.remove(RULE);
+      await w.resyncNow();
+      expect(await w.f.stores.log.readProjection(RULE)).toMatchObject({ seq: 3, state: 'absent' });
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster2', objectKey: RULE, seq: 3, reason: 'resync' }]);
+      expect(last(w).get('cluster2')).toEqual(new Map([[RULE, { why: 'extra', seq: 3, sinceMs: NOW_MS }]]));
+      expect(last(w).get('cluster3')).toEqual(new Map());
+    });
+  });
+
+  describe('when a follower looks equal but its last apply of an object failed', () => {
+    it('dispatches a reconcile of that object so that a new result can clear the failure', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      w.failedPairs.add(`cluster3/${GDP}`);
+      await w.resyncNow();
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster3', objectKey: GDP, seq: 1, reason: 'resync' }]);
+      expect(last(w).get('cluster3')).toEqual(new Map());
+    });
+  });
+
+  describe('when a follower cannot be listed', () => {
+    it('dispatches every known object to it, tombstones included, and reports it as unknown', async () => {
+      const w = await recorded();
+      await w.f.sync.converge(keyOf('GSLBConfig', 'old-gc'), undefined, { source: 'resync', deletedResourceVersion: '5' });
+      await replicated(w, 'cluster2');
+      w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: connection refused') : undefined));
+      await w.resyncNow();
+      expect(w.f.jobs().filter((j) => j.cluster === 'cluster3').map((j) => [j.objectKey, j.seq])).toEqual(
+        expect.arrayContaining([[GDP, 1], [RULE, 2], [keyOf('GSLBConfig', 'old-gc'), 3]]),
+      );
+      expect(w.f.jobs().filter((j) => j.cluster === 'cluster3')).toHaveLength(3);
+      expect(w.f.jobs().filter((j) => j.cluster === 'cluster2')).toEqual([]);
+      expect(last(w).has('cluster3')).toBe(true);
+      expect(last(w).get('cluster3')).toBeUndefined();
+    });
+
+    it('warns about it and still completes the resync', async () => {
+      const w = await recorded();
+      w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: connection refused') : undefined));
+      await w.resyncNow();
+      expect(w.f.lines).toContainEqual(
+        expect.objectContaining({ level: 40, cluster: 'cluster3', msg: 'Could not list federated objects on follower; reconciling every known object there' }),
+      );
+      expect(w.resync.completed()).toBe(1);
+    });
+  });
+
+  describe('when a valid follower has no client', () => {
+    it('treats it as unlisted: every known object is dispatched to it', async () => {
+      const w = await recorded({ followers: ['cluster2', 'cluster3'], clusters: ['cluster2'] });
+      await replicated(w, 'cluster2');
+      await w.resyncNow();
+      expect(w.f.jobs().map((j) => [j.cluster, j.objectKey])).toEqual(expect.arrayContaining([['cluster3', GDP], ['cluster3', RULE]]));
+      expect(w.f.jobs()).toHaveLength(2);
+      expect(last(w).get('cluster3')).toBeUndefined();
+    });
+  });
+
+  describe('when a follower is not valid', () => {
+    it('neither lists it nor dispatches to it', async () => {
+      const w = await recorded({ followers: ['cluster2'], clusters: ['cluster2', 'cluster3'] });
+      await replicated(w, 'cluster2');
+      w.clusters.get('cluster3')?.fail(() => new UnavailableError('must not be called'));
+      await w.resyncNow();
+      expect(w.f.jobs()).toEqual([]);
+      expect([...last(w).keys()]).toEqual(['cluster2']);
+      expect(w.f.lines.filter((line) => line['level'] === 40)).toEqual([]);
+    });
+
+    it('runs a requested resync of only that follower over no follower at all', async () => {
+      const w = await recorded({ followers: ['cluster2'], clusters: ['cluster2', 'cluster3'] });
+      await w.resyncNow(['cluster3']);
+      expect(w.f.jobs()).toEqual([]);
+      expect(last(w)).toEqual(new Map());
+    });
+  });
+
+  describe('when a resync is requested for one follower', () => {
+    it('lists and reconciles that follower only', async () => {
+      const w = await recorded();
+      await w.resyncNow(['cluster3']);
+      expect(new Set(w.f.jobs().map((j) => j.cluster))).toEqual(new Set(['cluster3']));
+      expect([...last(w).keys()]).toEqual(['cluster3']);
+      expect(w.f.lines).toContainEqual(expect.objectContaining({ msg: 'Resynced followers', full: false, followers: 1 }));
+    });
+  });
+
+  describe('when the leader\'s objects have not been listed yet', () => {
+    it('does nothing (never treats "not listed" as "empty")', async () => {
+      const w = await recorded();
+      await w.onFollower('cluster2', rawObject('GSLBConfig', 'stray-gc'));
+      w.capture.setSynced(false);
+      await w.resyncNow();
+      expect(w.resync.completed()).toBe(0);
+      expect(w.found).toEqual([]);
+      expect(w.f.jobs()).toEqual([]);
+      expect(await w.f.stores.log.latestSeq()).toBe(2);
+    });
+
+    it('runs once listed and requested again', async () => {
+      const w = await recorded();
+      w.capture.setSynced(false);
+      await w.resyncNow();
+      w.capture.setSynced(true);
+      await w.resyncNow();
+      expect(w.resync.completed()).toBe(1);
+      expect(w.f.jobs()).toHaveLength(4);
+    });
+  });
+
+  describe('when more resyncs are requested while one runs', () => {
+    it('coalesces them into one more run', async () => {
+      const w = await recorded();
+      w.resync.request();
+      w.resync.request();
+      w.resync.request(['cluster2']);
+      await w.resync.idle();
+      expect(w.resync.completed()).toBe(2);
+    });
+  });
+
+  describe('when the federation log refuses appends (Redis lost its data)', () => {
+    it('fails the resync with ResyncIncompleteError, retried later', async () => {
+      const w = world();
+      const claimed = await w.f.stores.log.claimIncarnation({ mode: 'ifAbsent' });
+      w.f.guard = { incarnation: claimed.incarnation, minSeq: claimed.seq };
+      w.f.stores.loseData();
+      w.onLeader(gdp());
+      await w.resyncNow();
+      expect(w.resync.completed()).toBe(0);
+      expect(w.f.storeChanges).toBeGreaterThan(0);
+      expect(w.f.lines).toContainEqual(
+        expect.objectContaining({ level: 40, msg: 'Resync failed, retrying', retryInMs: 500, err: expect.objectContaining({ code: 'RESYNC_INCOMPLETE' }) }),
+      );
+      expect(await w.f.stores.log.readProjection(GDP)).toBeUndefined();
+      expect(w.f.jobs()).toEqual([]);
+    });
+  });
+});
