@@ -26,7 +26,7 @@ import { applyObject } from './apply-object.ts';
 import { createBurstCoalescer, type BurstCoalescerOptions } from './burst-coalescer.ts';
 import { AttemptFailedError } from './errors/attempt-failed-error.ts';
 import { createJobLogger } from './job-logger.ts';
-import { createJobOutcomes, type Attempt, type JobOutcomeDeps, type JobReturn } from './job-outcome.ts';
+import { createJobOutcomes, type Attempt, type AttemptJob, type JobOutcomeDeps, type JobReturn } from './job-outcome.ts';
 
 export type { JobReturn } from './job-outcome.ts';
 
@@ -43,8 +43,11 @@ export interface ReplicateJobDeps extends JobOutcomeDeps {
   readonly bursts?: BurstCoalescerOptions;
 }
 
+/** What the processor uses of a BullMQ Job (a Job is one; unit tests pass the in-memory queue's jobs). */
+export type ProcessedJob = AttemptJob & Pick<Job, 'moveToDelayed'>;
+
 /** The processor BullMQ calls (it passes an AbortSignal to processors with 3 parameters). */
-export type JobProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobReturn>;
+export type JobProcessor = (job: ProcessedJob, token?: string, signal?: AbortSignal) => Promise<JobReturn>;
 
 /** Code of the error an attempt ends with when shutdown interrupts it (it is retried). */
 export const INTERRUPTED_CODE = ErrorCode.Interrupted;
@@ -86,7 +89,7 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
   const outcomes = createJobOutcomes(cluster, deps);
   const bursts = createBurstCoalescer(deps.bursts);
 
-  async function replicate(job: Job, token: string | undefined): Promise<JobReturn> {
+  async function replicate(job: ProcessedJob, token: string | undefined): Promise<JobReturn> {
     const startedMs = deps.clock().getTime();
     const decoded = decodeJob(job.data);
     const objectKey = decoded.ok ? decoded.job.objectKey : undefined;

@@ -1,0 +1,253 @@
+/**
+ * The job processor over in-memory ports (test/unit-worker.ts): given the projection, the follower
+ * and the job, when BullMQ runs the job, then the follower, the result record, the metrics, the job's
+ * fate and the reachability callbacks are as the replicator promises. No Redis, no HTTP, no time.
+ */
+import { ErrorCode, errorForHttpStatus, UnavailableError } from '@amko-fed/domain';
+import { UnrecoverableError } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { FOLLOWER, GDP_KEY, SECRET, workerWorld } from '../../test/unit-worker.ts';
+import { INTERRUPTED_CODE } from './replicate-job.ts';
+
+const APPLIES = 'amko_fed_replicator_applies_total';
+const RETRIES = 'amko_fed_replicator_retries_total';
+const EVENT_TO_APPLIED = 'amko_fed_replicator_event_to_applied_seconds_count';
+
+describe('createJobProcessor', () => {
+  describe('when the follower lacks the leader\'s object', () => {
+    it('creates it, records "created" at the projection\'s seq and hash, and counts the apply', async () => {
+      const world = await workerWorld();
+      const seq = await world.upsert(10);
+      const { contentHash } = world.stores.log.projected(GDP_KEY) as { contentHash: string };
+      const ran = await world.run();
+      expect(ran.returned).toEqual({ outcome: 'created', seq });
+      expect(ran.state).toBe('completed');
+      expect(await world.ttlOnFollower()).toBe(10);
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'created', seq, attempts: 1, contentHash });
+      expect(await world.metric(APPLIES, { cluster: FOLLOWER, outcome: 'created' })).toBe(1);
+      expect(await world.metric(EVENT_TO_APPLIED, { cluster: FOLLOWER })).toBe(1);
+      expect(world.lines.join('')).toContain('Created GlobalDeploymentPolicy');
+    });
+  });
+
+  describe('when the follower holds an older copy', () => {
+    it('replaces it and records "updated"', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      await world.run();
+      const seq = await world.upsert(11);
+      expect((await world.run()).returned).toEqual({ outcome: 'updated', seq });
+      expect(await world.ttlOnFollower()).toBe(11);
+      expect((await world.stores.results.readResult(FOLLOWER, GDP_KEY))?.outcome).toBe('updated');
+      expect(await world.metric(APPLIES, { cluster: FOLLOWER, outcome: 'updated' })).toBe(1);
+    });
+  });
+
+  describe('when the follower already holds the leader\'s state', () => {
+    it('writes nothing, records "noop" and observes no event-to-applied latency', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      await world.run();
+      const seq = await world.stores.log.appendEvent({
+        op: 'upsert', objectKey: GDP_KEY, kind: 'GlobalDeploymentPolicy', resourceVersion: '500', contentHash: 'another-hash', object: (world.stores.log.projected(GDP_KEY) as { object: Record<string, unknown> }).object, source: 'resync',
+      });
+      await world.stores.queues.enqueue({ cluster: FOLLOWER, objectKey: GDP_KEY, seq, reason: 'resync' });
+      expect((await world.run()).returned).toEqual({ outcome: 'noop', seq });
+      expect(world.gdpWrites()).toHaveLength(1);
+      expect((await world.stores.results.readResult(FOLLOWER, GDP_KEY))).toMatchObject({ outcome: 'noop', seq });
+      expect(await world.metric(APPLIES, { cluster: FOLLOWER, outcome: 'noop' })).toBe(1);
+      expect(await world.metric(EVENT_TO_APPLIED, { cluster: FOLLOWER })).toBe(1);
+    });
+  });
+
+  describe('when the leader deleted the object', () => {
+    it('deletes the copy and records "deleted" at the tombstone\'s seq, then "noop" once it is gone', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      await world.run();
+      const seq = await world.remove();
+      expect((await world.run()).returned).toEqual({ outcome: 'deleted', seq });
+      expect(await world.ttlOnFollower()).toBeUndefined();
+      const result = await world.stores.results.readResult(FOLLOWER, GDP_KEY);
+      expect(result).toMatchObject({ outcome: 'deleted', seq });
+      expect(result?.contentHash).toBeUndefined();
+      await world.stores.queues.enqueue({ cluster: FOLLOWER, objectKey: GDP_KEY, seq, reason: 'resync' });
+      expect((await world.run()).returned).toEqual({ outcome: 'noop', seq });
+    });
+  });
+
+  describe('when the job is older than the projection (a stale, retried or replayed job)', () => {
+    it('applies the projection\'s latest state, never the job\'s, and records the latest seq', async () => {
+      const world = await workerWorld();
+      const first = await world.upsert(10);
+      const job = world.stores.queues.take(FOLLOWER);
+      const latest = await world.upsert(12);
+      expect(job?.job?.seq).toBe(first);
+      expect((await world.run({ job }))?.returned).toEqual({ outcome: 'created', seq: latest });
+      expect(await world.ttlOnFollower()).toBe(12);
+      expect((await world.stores.results.readResult(FOLLOWER, GDP_KEY))?.seq).toBe(latest);
+    });
+  });
+
+  describe('when the projection has no entry for the object', () => {
+    it('deletes nothing on a guess: records "noop" at the job\'s seq and writes nothing', async () => {
+      const world = await workerWorld();
+      await world.stores.queues.enqueue({ cluster: FOLLOWER, objectKey: GDP_KEY, seq: 7, reason: 'resync' });
+      expect((await world.run()).returned).toEqual({ outcome: 'noop', seq: 7 });
+      expect(world.gdpWrites()).toEqual([]);
+    });
+  });
+
+  describe('when the follower\'s AMKOCluster says isLeader: true (dual leader)', () => {
+    it('refuses to write, records "fenced" and fails the job for good', async () => {
+      const world = await workerWorld({ followerIsLeader: true });
+      await world.upsert(10);
+      const ran = await world.run();
+      expect(ran.error).toBeInstanceOf(UnrecoverableError);
+      expect(ran.state).toBe('failed');
+      expect(world.gdpWrites()).toEqual([]);
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'fenced', errorCode: ErrorCode.FencedLeader, attempts: 1 });
+      expect(await world.metric(APPLIES, { cluster: FOLLOWER, outcome: 'fenced' })).toBe(1);
+      expect(await world.metric(RETRIES, { cluster: FOLLOWER })).toBe(0);
+    });
+  });
+
+  describe('when the follower rejects the object (422)', () => {
+    it('fails the job for good at the first attempt and records why', async () => {
+      const world = await workerWorld();
+      world.follower.fail((verb) => (verb === 'create' ? errorForHttpStatus(422, 'create GlobalDeploymentPolicy avi-system/global-gdp on follower1: spec.ttl: Invalid value') : undefined));
+      await world.upsert(10);
+      const ran = await world.run();
+      expect(ran.error).toBeInstanceOf(UnrecoverableError);
+      expect(ran.state).toBe('failed');
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'failed', errorCode: ErrorCode.SchemaRejected, attempts: 1 });
+      expect(await world.metric(RETRIES, { cluster: FOLLOWER })).toBe(0);
+      expect(world.lines.join('')).toContain('Could not apply GlobalDeploymentPolicy; giving up');
+    });
+  });
+
+  describe('when the follower fails every write with a retryable error (503)', () => {
+    it('retries with the attempt counted in each result, and the last attempt records "gave up"', async () => {
+      const world = await workerWorld({ maxAttempts: 3, jobAttempts: 3 });
+      world.follower.fail((verb) => (verb === 'create' ? errorForHttpStatus(503, 'create on follower1: service unavailable') : undefined));
+      await world.upsert(10);
+      const runs = [await world.run(), await world.run(), await world.run()];
+      expect(runs.map((r) => r.state)).toEqual(['delayed', 'delayed', 'failed']);
+      expect(runs.map((r) => r.error instanceof UnrecoverableError)).toEqual([false, false, true]);
+      const result = await world.stores.results.readResult(FOLLOWER, GDP_KEY);
+      expect(result).toMatchObject({ outcome: 'failed', attempts: 3, errorCode: ErrorCode.Unavailable });
+      expect(result?.errorMessage).toMatch(/^gave up after 3 attempts: /);
+      expect(await world.metric(RETRIES, { cluster: FOLLOWER })).toBe(2);
+      expect(await world.metric(APPLIES, { cluster: FOLLOWER, outcome: 'failed' })).toBe(3);
+    });
+
+    it('gives up at the job\'s own attempt budget when it is smaller than RETRY_ATTEMPTS', async () => {
+      const world = await workerWorld({ maxAttempts: 5, jobAttempts: 2 });
+      world.follower.fail((verb) => (verb === 'create' ? new UnavailableError('create on follower1: connection reset') : undefined));
+      await world.upsert(10);
+      const runs = [await world.run(), await world.run()];
+      expect(runs.map((r) => r.state)).toEqual(['delayed', 'failed']);
+      expect((await world.stores.results.readResult(FOLLOWER, GDP_KEY))?.errorMessage).toMatch(/^gave up after 2 attempts: /);
+    });
+  });
+
+  describe('when a failure message carries a credential', () => {
+    it('records, logs and hands BullMQ the message with the credential redacted', async () => {
+      const world = await workerWorld();
+      world.follower.fail((verb) => (verb === 'create' ? new UnavailableError(`create on follower1: proxy refused Bearer ${SECRET} (token=${SECRET})`) : undefined));
+      await world.upsert(10);
+      const ran = await world.run();
+      const result = await world.stores.results.readResult(FOLLOWER, GDP_KEY);
+      expect(result?.errorMessage).toContain('[redacted]');
+      expect(result?.errorMessage).not.toContain(SECRET);
+      expect(ran.error?.message).toContain('[redacted]');
+      expect(ran.error?.message).not.toContain(SECRET);
+      expect(world.lines.join('')).toContain('will retry');
+      expect(world.lines.join('')).not.toContain(SECRET);
+    });
+  });
+
+  describe('when Redis lost the data set while the object was applied (onlyIfProjected)', () => {
+    it('still converges the follower but records no result about the lost state', async () => {
+      const world = await workerWorld();
+      world.follower.fail((verb) => {
+        if (verb === 'create') world.stores.log.loseData();
+        return undefined;
+      });
+      await world.upsert(10);
+      expect((await world.run()).returned?.outcome).toBe('created');
+      expect(await world.ttlOnFollower()).toBe(10);
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toBeUndefined();
+      expect(world.lines.join('')).toContain('Result not recorded');
+    });
+  });
+
+  describe('reachability', () => {
+    describe('when the follower answers', () => {
+      it('reports it reachable', async () => {
+        const world = await workerWorld();
+        await world.upsert(10);
+        await world.run();
+        expect(world.reachability).toEqual([[FOLLOWER, true]]);
+      });
+    });
+
+    describe('when the follower does not answer', () => {
+      it('reports it unreachable and retries the job', async () => {
+        const world = await workerWorld();
+        world.follower.fail(() => new UnavailableError('list on follower1: connect ECONNREFUSED'));
+        await world.upsert(10);
+        expect((await world.run()).state).toBe('delayed');
+        expect(world.reachability).toEqual([[FOLLOWER, false]]);
+      });
+    });
+
+    describe('when the member registry names no leader yet', () => {
+      it('retries without talking to the follower or judging its reachability', async () => {
+        const world = await workerWorld({ leader: undefined });
+        await world.upsert(10);
+        const ran = await world.run();
+        expect(ran.state).toBe('delayed');
+        expect(ran.error?.message).toContain('names no leader');
+        expect(world.reachability).toEqual([]);
+        expect(world.gdpWrites()).toEqual([]);
+      });
+    });
+  });
+
+  describe('when the job payload is unusable', () => {
+    it('fails an undecodable job for good and records nothing', async () => {
+      const world = await workerWorld();
+      world.stores.queues.addRaw(FOLLOWER, { objectKey: 42 });
+      const ran = await world.run();
+      expect(ran.error).toBeInstanceOf(UnrecoverableError);
+      expect(ran.state).toBe('failed');
+      expect(await world.stores.results.readResults(FOLLOWER)).toEqual([]);
+    });
+
+    it('fails a job of another follower\'s queue for good and records the failure here', async () => {
+      const world = await workerWorld();
+      const seq = await world.upsert(10);
+      world.stores.queues.take(FOLLOWER);
+      world.stores.queues.addRaw(FOLLOWER, { cluster: 'follower2', objectKey: GDP_KEY, seq, reason: 'event' });
+      const ran = await world.run();
+      expect(world.gdpWrites()).toEqual([]);
+      expect(ran.error?.message).toContain('is in the queue of follower1');
+      expect(ran.state).toBe('failed');
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'failed', seq, errorCode: ErrorCode.InvalidPayload });
+    });
+  });
+
+  describe('when shutdown interrupts the attempt', () => {
+    it('hands the job back as INTERRUPTED (retryable)', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      const job = world.stores.queues.take(FOLLOWER);
+      if (job === undefined) throw new Error('no job');
+      const aborted = AbortSignal.abort();
+      const attempt = world.processor({ ...job, moveToDelayed: async () => undefined }, 'lock-token', aborted);
+      await expect(attempt).rejects.toMatchObject({ code: INTERRUPTED_CODE });
+      await expect(attempt).rejects.not.toBeInstanceOf(UnrecoverableError);
+    });
+  });
+});
