@@ -1,0 +1,121 @@
+import { FEDERATED_KINDS, StepOutcome, type KubeObject } from '@amko-fed/domain';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { followerCopy, keyOf, rawObject, silentLogger } from '../testing/unit-objects.ts';
+import { createUnitSite, type SiteCluster, type UnitSite } from '../testing/unit-site.ts';
+import { until } from '../testing/until.ts';
+import { createFederation, type Federation } from './federation.ts';
+
+const NS = 'avi-system';
+const GC = FEDERATED_KINDS.GSLBConfig;
+const GC_KEY = keyOf('GSLBConfig', 'gc-1');
+
+let site: UnitSite;
+let federation: Federation | undefined;
+let storeLost = 0;
+
+beforeEach(async () => {
+  site = await createUnitSite();
+  storeLost = 0;
+});
+
+afterEach(async () => {
+  await federation?.stop();
+  federation = undefined;
+});
+
+/** Federation from cluster1 to the valid followers cluster2 and cluster3, started. */
+async function start(): Promise<Federation> {
+  federation = createFederation({
+    local: site.local,
+    kinds: site.config.federatedKinds,
+    resyncIntervalMs: site.config.resyncIntervalMs,
+    log: site.stores.log,
+    queues: site.stores.queues,
+    results: site.stores.results,
+    metrics: site.metrics,
+    logger: silentLogger(),
+    validFollowers: () => ['cluster2', 'cluster3'],
+    clientOf: (cluster) => site.clusters[cluster as SiteCluster].client,
+    onStatusChange: () => undefined,
+    onStoreLost: () => void (storeLost += 1),
+  });
+  await federation.start();
+  return federation;
+}
+
+/** The jobs waiting for a follower, as `<objectKey>@<seq> (<reason>)`. */
+const waiting = (cluster: string) => site.stores.queues.jobs(cluster).map((j) => `${j.job?.objectKey ?? '?'}@${j.job?.seq ?? '?'} (${j.job?.reason ?? ''})`);
+
+async function onLeader(object: KubeObject): Promise<KubeObject> {
+  return site.local.create(GC, NS, object);
+}
+
+describe('federation', () => {
+  describe('when it starts and the leader holds an object the followers lack', () => {
+    it('records it, and the first full resync enqueues it once for every valid follower', async () => {
+      await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      expect(waiting('cluster2')).toEqual([`${GC_KEY}@1 (resync)`]);
+      expect(waiting('cluster3')).toEqual([`${GC_KEY}@1 (resync)`]);
+      expect(site.stores.log.events().map((e) => `${e.op} ${e.objectKey}`)).toEqual([`upsert ${GC_KEY}`]);
+      expect(f.capture.synced()).toBe(true);
+    });
+  });
+
+  describe('when the followers already hold the leader\'s copies', () => {
+    it('enqueues nothing and reports the kind federated', async () => {
+      const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      for (const follower of ['cluster2', 'cluster3'] as const) await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      expect(waiting('cluster2')).toEqual([]);
+      expect(waiting('cluster3')).toEqual([]);
+      expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
+    });
+  });
+
+  describe('when a follower lacks an object the resync found', () => {
+    it('shows it as not reconciled until the replicator\'s result arrives', async () => {
+      const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      await site.clusters.cluster3.client.create(GC, NS, followerCopy(leader));
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      expect(waiting('cluster2')).toEqual([`${GC_KEY}@1 (resync)`]);
+      expect(f.steps().GSLBConfig).toEqual({
+        outcome: StepOutcome.PartlyFailed,
+        failures: [{ cluster: 'cluster2', message: `${GC_KEY}: missing on the follower, not reconciled yet` }],
+      });
+
+      await site.stores.results.recordResult({ cluster: 'cluster2', objectKey: GC_KEY, outcome: 'created', seq: 1, attempts: 1, at: new Date().toISOString() });
+
+      await until(() => expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded }));
+    });
+  });
+
+  describe('when a watched change arrives after the first resync', () => {
+    it('enqueues it for every valid follower at its new seq', async () => {
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      await until(() => expect(waiting('cluster2')).toEqual([`${GC_KEY}@1 (event)`]));
+      expect(waiting('cluster3')).toEqual([`${GC_KEY}@1 (event)`]);
+    });
+  });
+
+  describe('when Redis lost its data', () => {
+    it('rebuilds: reports the loss, records the leader again above the seqs seen and resyncs', async () => {
+      await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+
+      site.stores.loseData();
+      await f.checkStore();
+
+      expect(storeLost).toBe(1);
+      await until(() => expect(waiting('cluster2')).toEqual([`${GC_KEY}@2 (resync)`]));
+      expect(waiting('cluster3')).toEqual([`${GC_KEY}@2 (resync)`]);
+      expect(site.stores.log.projected(GC_KEY)).toMatchObject({ seq: 2, state: 'present' });
+    });
+  });
+});
