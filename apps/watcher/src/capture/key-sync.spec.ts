@@ -99,6 +99,15 @@ describe('key sync', () => {
     });
   });
 
+  describe('when a projected object is deleted while watched', () => {
+    it('gives the tombstone the resourceVersion of the deletion, not the last recorded one', async () => {
+      const f = await withProjectedGdp();
+      await f.sync.converge(GDP, undefined, { source: 'watch', deletedResourceVersion: '5' });
+      expect(await f.stores.log.readProjection(GDP)).toMatchObject({ seq: 2, state: 'absent', resourceVersion: '5' });
+      expect(f.view.get(GDP)).toEqual({ seq: 2, state: 'absent', contentHash: undefined, resourceVersion: '5' });
+    });
+  });
+
   describe('when a deleted key already has a tombstone', () => {
     it('appends nothing and dispatches nothing', async () => {
       const f = createUnitFederation();

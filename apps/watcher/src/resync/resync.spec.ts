@@ -217,6 +217,23 @@ describe('resync', () => {
     });
   });
 
+  describe('when the leader changed a projected object while nobody watched', () => {
+    it('appends the new content with source resync and reconciles the followers holding the old copy', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      w.onLeader(gdp({ spec: { ttl: 45 }, resourceVersion: '9' }));
+      await w.resyncNow();
+      expect(await w.f.stores.log.readProjection(GDP)).toMatchObject({ seq: 3, state: 'present', resourceVersion: '9' });
+      expect(w.f.stores.log.events().at(-1)).toMatchObject({ seq: 3, op: 'upsert', source: 'resync' });
+      expect(w.f.jobs()).toEqual([
+        { cluster: 'cluster2', objectKey: GDP, seq: 3, reason: 'resync' },
+        { cluster: 'cluster3', objectKey: GDP, seq: 3, reason: 'resync' },
+      ]);
+      expect(last(w).get('cluster2')?.get(GDP)).toEqual({ why: 'differs', seq: 3, sinceMs: NOW_MS });
+    });
+  });
+
   describe('when a projected object was deleted on the leader while nobody watched', () => {
     it('appends a tombstone and dispatches it to the followers that still hold a copy', async () => {
       const w = await recorded();
@@ -359,6 +376,16 @@ describe('resync', () => {
       );
       expect(await w.f.stores.log.readProjection(GDP)).toBeUndefined();
       expect(w.f.jobs()).toEqual([]);
+    });
+
+    it('reports no pending reconcile for an object it could not record (nothing was enqueued for it)', async () => {
+      const w = world();
+      const claimed = await w.f.stores.log.claimIncarnation({ mode: 'ifAbsent' });
+      w.f.guard = { incarnation: claimed.incarnation, minSeq: claimed.seq };
+      w.f.stores.loseData();
+      w.onLeader(gdp());
+      await w.resyncNow();
+      expect(last(w)).toEqual(new Map([['cluster2', new Map()], ['cluster3', new Map()]]));
     });
   });
 });
