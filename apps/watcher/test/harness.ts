@@ -1,45 +1,26 @@
 /**
  * Integration-test harness: three emulated clusters (cluster1 the leader, cluster2 and cluster3
  * followers) with AMKO's CRDs and avi-system, started once per test file; the run's Redis under a
- * fresh prefix per watcher; watchers run in-process with `createWatcher`.
+ * fresh prefix per watcher; watchers run in-process with `createWatcher` over the adapters main.ts
+ * builds. The objects (objects.ts) and the Redis-side helpers (redis-view.ts) are re-exported.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import {
-  AMKO_CLUSTER_KIND,
-  AVI_SYSTEM_NAMESPACE,
-  FEDERATED_KINDS,
-  type AMKOClusterCondition,
-  type KubeObject,
-  type ReplicationJob,
-} from '@amko-fed/domain';
+import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import { CoreV1Api } from '@kubernetes/client-node';
-import {
-  createFederationLog,
-  createFollowerQueues,
-  createMemberRegistry,
-  createRedisConnection,
-  createResultsStore,
-  followerQueueName,
-  type BullFollowerQueues,
-  type FederationLog,
-  type MemberRegistry,
-  type ResultsStore,
-} from '@amko-fed/queue';
 import { createLogger } from '@amko-fed/service';
 import { eventuallyPasses as eventually, isolatedPrefix } from '@amko-fed/testing';
-import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { createWatcherAdapters } from '../src/adapters.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig, type WatcherConfig } from '../src/config.ts';
 import type { WatcherAdapters } from '../src/ports.ts';
 import { createWatcher, type Watcher } from '../src/watcher.ts';
+import { amkoCluster, CLUSTERS, NS, type ClusterName } from './objects.ts';
 
 // Provided by libs/testing/src/global-setup.ts (the integration project's globalSetup).
 declare module 'vitest' {
@@ -48,11 +29,8 @@ declare module 'vitest' {
   }
 }
 
-export const NS = AVI_SYSTEM_NAMESPACE;
-export const AMKO_NAME = 'amkocluster-federation';
-export const VERSION = '1.12.1';
-export const CLUSTERS = ['cluster1', 'cluster2', 'cluster3'] as const;
-export type ClusterName = (typeof CLUSTERS)[number];
+export * from './objects.ts';
+export * from './redis-view.ts';
 
 export interface Fixture {
   readonly clusters: Readonly<Record<ClusterName, EmulatedCluster>>;
@@ -131,53 +109,6 @@ export async function createSecret(cluster: EmulatedCluster, name: string, data:
   await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name }, stringData: data } });
 }
 
-export function amkoCluster(spec: Partial<{ isLeader: boolean; clusterContext: string; version: string; clusters: string[] }>, name = AMKO_NAME): KubeObject {
-  return {
-    apiVersion: 'amko.vmware.com/v1alpha1',
-    kind: 'AMKOCluster',
-    metadata: { name },
-    spec: { isLeader: false, clusterContext: 'cluster1', version: VERSION, clusters: [...CLUSTERS], ...spec },
-  } as KubeObject;
-}
-
-export function gslbConfig(name = 'gc-1', refreshInterval = 60, uuid = '3e328a5c-a717-11ed-a422-0a580a80025b'): KubeObject {
-  return {
-    apiVersion: 'amko.vmware.com/v1alpha1',
-    kind: 'GSLBConfig',
-    metadata: { name, annotations: { 'amko.vmware.com/amko-uuid': uuid } },
-    spec: {
-      gslbLeader: { credentials: 'gslb-avi-secret', controllerVersion: '22.1.3', controllerIP: '10.10.10.10' },
-      memberClusters: [{ clusterContext: 'cluster1' }, { clusterContext: 'cluster2' }, { clusterContext: 'cluster3' }],
-      refreshInterval,
-      logLevel: 'INFO',
-    },
-  } as KubeObject;
-}
-
-export function gdp(name = 'global-gdp', ttl = 30): KubeObject {
-  return {
-    apiVersion: 'amko.vmware.com/v1alpha2',
-    kind: 'GlobalDeploymentPolicy',
-    metadata: { name },
-    spec: { matchRules: { appSelector: { label: { app: 'gslb' } } }, matchClusters: [{ cluster: 'cluster1' }, { cluster: 'cluster2' }], ttl },
-  } as KubeObject;
-}
-
-export function gslbHostRule(name: string, annotations: Record<string, string> = {}): KubeObject {
-  return {
-    apiVersion: 'amko.vmware.com/v1alpha1',
-    kind: 'GSLBHostRule',
-    metadata: { name, annotations },
-    spec: { fqdn: `${name}.example.com`, ttl: 30 },
-  } as KubeObject;
-}
-
-/** The AMKOCluster status conditions of cluster1 (or another object). */
-export async function conditionsOf(client: ClusterClient, name = AMKO_NAME, namespace = NS): Promise<AMKOClusterCondition[] | undefined> {
-  const object = await client.get(AMKO_CLUSTER_KIND, namespace, name);
-  return (object as { status?: { conditions?: AMKOClusterCondition[] } } | undefined)?.status?.conditions;
-}
-
 /** Log lines a watcher wrote (JSON objects). */
 export interface LogSink {
   readonly lines: Record<string, unknown>[];
@@ -190,75 +121,6 @@ export interface RunningWatcher {
   readonly adapters: WatcherAdapters;
   readonly config: WatcherConfig;
   readonly logs: LogSink;
-}
-
-/** Adapters on the same Redis prefix as a watcher, to read what it wrote. */
-export interface RedisView {
-  readonly redis: Redis;
-  readonly queues: BullFollowerQueues;
-  readonly log: FederationLog;
-  readonly registry: MemberRegistry;
-  readonly results: ResultsStore;
-  close(): Promise<void>;
-}
-
-export function redisView(redisUrl: string, prefix: string): RedisView {
-  const redis = createRedisConnection(redisUrl, { role: 'client' });
-  const queues = createFollowerQueues({ connection: redis, prefix });
-  return {
-    redis,
-    queues,
-    log: createFederationLog({ redis, prefix }),
-    registry: createMemberRegistry({ redis, prefix }),
-    results: createResultsStore({ redis, prefix }),
-    async close() {
-      await queues.close();
-      await redis.quit();
-    },
-  };
-}
-
-/** Jobs not yet processed in a follower's queue (paused queues keep theirs in `wait` in BullMQ 6). */
-export async function pendingJobs(view: RedisView, cluster: string): Promise<{ cluster: string; objectKey: string; seq: number; reason?: string | undefined }[]> {
-  const jobs = await view.queues.queue(cluster).getJobs(['waiting', 'delayed', 'prioritized']);
-  return jobs.map((j) => j.data);
-}
-
-export type RecordedJob = ReplicationJob;
-
-/**
- * Stands in for the replicators: BullMQ workers on the followers' queues that complete every job at
- * once, record it, and answer it with a result as a replicator does (a `noop` at the projection's
- * current seq; the followers themselves are not touched), so each job the watcher enqueues is seen
- * exactly once and the watcher's status sees every reconcile reported.
- */
-export function recordJobs(redisUrl: string, prefix: string, clusters: readonly string[]): { jobs: RecordedJob[]; of(cluster: string, objectKey?: string): RecordedJob[]; close(): Promise<void> } {
-  const connection = createRedisConnection(redisUrl, { role: 'worker' });
-  const client = createRedisConnection(redisUrl, { role: 'client' });
-  const log = createFederationLog({ redis: client, prefix });
-  const results = createResultsStore({ redis: client, prefix });
-  const jobs: RecordedJob[] = [];
-  let closed = false;
-  const workers = clusters.map(
-    (cluster) =>
-      new Worker(followerQueueName(cluster), async (job: Job<RecordedJob>) => {
-        jobs.push(job.data);
-        const entry = await log.readProjection(job.data.objectKey as Parameters<FederationLog['readProjection']>[0]);
-        if (entry === undefined) return;
-        await results.recordResult({ cluster, objectKey: job.data.objectKey, outcome: 'noop', seq: entry.seq, attempts: 1, at: new Date().toISOString() }, { onlyIfProjected: true });
-      }, { connection, prefix, concurrency: 1 }),
-  );
-  return {
-    jobs,
-    of: (cluster, objectKey) => jobs.filter((j) => j.cluster === cluster && (objectKey === undefined || j.objectKey === objectKey)),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all(workers.map((w) => w.close()));
-      await connection.quit();
-      await client.quit();
-    },
-  };
 }
 
 /** Environment for a test watcher: fast intervals, cluster1's kubeconfig, the members kubeconfig inline. */
