@@ -144,6 +144,20 @@ describe('resync', () => {
     });
   });
 
+  describe('when a full resync completes', () => {
+    it('summarises it at info level (followers, objects, jobs, tombstones) and times it', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await w.onFollower('cluster2', rawObject('GSLBConfig', 'stray-gc'));
+      await w.resyncNow();
+      expect(w.f.lines).toContainEqual(
+        expect.objectContaining({ level: 30, msg: 'Resynced all followers', full: true, followers: 2, objects: 2, jobs: 3, tombstoned: 1 }),
+      );
+      const duration = (await w.f.metrics.resyncDuration.get()).values.find((v) => v.metricName === 'amko_fed_watcher_resync_duration_seconds_count');
+      expect(duration?.value).toBe(1);
+    });
+  });
+
   describe('when a follower\'s copy differs from the leader', () => {
     it('dispatches a reconcile and reports it as differing', async () => {
       const w = await recorded();
