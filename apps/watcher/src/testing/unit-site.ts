@@ -14,6 +14,7 @@ import { loadConfig, type WatcherConfig } from '../config.ts';
 import { createWatcherMetrics, type WatcherMetrics } from '../http/metrics.ts';
 import type { MemberClients } from '../members/member-clients.ts';
 import { createMembersKubeconfigSource, type MembersKubeconfigSource } from '../members/members-kubeconfig.ts';
+import type { WatcherAdapters } from '../ports.ts';
 
 export const SITE_CLUSTERS = ['cluster1', 'cluster2', 'cluster3'] as const;
 export type SiteCluster = (typeof SITE_CLUSTERS)[number];
@@ -54,6 +55,8 @@ export interface UnitSite {
   readonly membersSource: MembersKubeconfigSource;
   /** What the store health answers (ready unless the test says otherwise). */
   readiness: RedisReadiness;
+  /** The site as the watcher's adapters (cluster1 local); `recovered()` runs the "Redis is back" listeners. */
+  adapters(): WatcherAdapters & { recovered(): void };
   /** The status conditions of cluster1's AMKOCluster. */
   conditions(): Promise<AMKOClusterCondition[] | undefined>;
   /** Sets fields of a cluster's AMKOCluster spec (a merge patch, as kubectl would). */
@@ -90,7 +93,8 @@ export async function createUnitSite(env: Record<string, string> = {}): Promise<
     { hostname: 'unit', pid: 1, stdoutIsTTY: false },
   );
   const local = clusters.cluster1.client;
-  return {
+  const recovered: (() => void)[] = [];
+  const site: UnitSite = {
     clusters,
     local,
     stores: createInMemoryStores(),
@@ -99,6 +103,15 @@ export async function createUnitSite(env: Record<string, string> = {}): Promise<
     memberClients: inMemoryMemberClients(clusters),
     membersSource: createMembersKubeconfigSource({ inline: MEMBERS_KUBECONFIG, file: undefined, local, namespace: config.podNamespace }),
     readiness: { ready: true },
+    adapters: () => ({
+      local,
+      stores: site.stores,
+      storeHealth: { readiness: async () => site.readiness, onRecovered: (listener) => void recovered.push(listener) },
+      memberClients: site.memberClients,
+      membersSource: site.membersSource,
+      close: async () => undefined,
+      recovered: () => recovered.forEach((listener) => listener()),
+    }),
     async conditions() {
       const object = await local.get(AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, AMKO_NAME);
       return (object as { status?: { conditions?: AMKOClusterCondition[] } } | undefined)?.status?.conditions;
@@ -107,4 +120,5 @@ export async function createUnitSite(env: Record<string, string> = {}): Promise<
       await clusters[cluster].client.mergePatch(AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, AMKO_NAME, { spec });
     },
   };
+  return site;
 }
