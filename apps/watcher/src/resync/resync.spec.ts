@@ -1,16 +1,17 @@
 /**
- * Resync over in-memory follower clusters, the in-memory federation log and follower queues, with
- * the real key sync, leader view and dispatch: given what the leader, the projection and each
- * follower hold, when a resync runs, then what is appended, which reconciles are dispatched and
- * which divergences are reported.
+ * Resync over in-memory clusters (the leader, whose informers feed the real capture, and the
+ * followers it lists), the in-memory federation log and follower queues, with the real capture,
+ * key sync, leader view and dispatch: given what the leader, the projection and each follower
+ * hold, when a resync runs, then what is appended, which reconciles are dispatched and which
+ * divergences are reported.
  */
 import { FEDERATED_KINDS, UnavailableError, type FederatedKind, type KubeObject, type ObjectKey } from '@amko-fed/domain';
 import { createInMemoryCluster, type InMemoryCluster } from '@amko-fed/kube/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUnitCapture, type UnitCapture } from '../testing/unit-capture.ts';
-import { createUnitFederation, type UnitFederation } from '../testing/unit-federation.ts';
-import { followerCopy, keyOf, rawObject, type RawObjectOptions } from '../testing/unit-objects.ts';
+import { createCapture, type Capture } from '../capture/capture.ts';
 import { toLeaderObject } from '../capture/leader-object.ts';
+import { createUnitFederation, type UnitFederation } from '../testing/unit-federation.ts';
+import { followerCopy, keyOf, LEADER_CONTEXT, rawObject, type RawObjectOptions } from '../testing/unit-objects.ts';
 import { createResync, type PendingReconcile, type Resync } from './resync.ts';
 
 const NS = 'avi-system';
@@ -23,15 +24,21 @@ type Found = ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | unde
 
 interface World {
   readonly f: UnitFederation;
-  readonly capture: UnitCapture;
+  readonly capture: Capture;
   readonly resync: Resync;
+  /** The leader cluster, whose informers feed the capture. */
+  readonly leader: InMemoryCluster;
   readonly clusters: ReadonlyMap<string, InMemoryCluster>;
   /** Every onDivergences report, in order. */
   readonly found: Found[];
   /** `<cluster>/<key>` pairs whose last apply failed. */
   readonly failedPairs: Set<string>;
-  /** Puts `raw` on the leader (in the view, as the informers would). */
-  onLeader(raw: KubeObject): void;
+  /** Creates `raw` on the leader cluster. */
+  onLeader(raw: KubeObject): Promise<void>;
+  /** Records `raw` in the log and the view as an earlier watcher would have (source resync: no jobs). */
+  record(raw: KubeObject): Promise<void>;
+  /** Starts the capture: its informers list the leader (the first complete list makes it synced). */
+  start(): Promise<void>;
   /** Creates `raw` on a follower cluster. */
   onFollower(cluster: string, raw: KubeObject): Promise<void>;
   /** Requests a resync (of `clusters`, or all) and waits until it ran. */
@@ -49,7 +56,8 @@ afterEach(async () => {
 function world(options: { readonly followers?: readonly string[]; readonly clusters?: readonly string[] } = {}): World {
   const followers = options.followers ?? ['cluster2', 'cluster3'];
   const f = createUnitFederation({ followers });
-  const capture = createUnitCapture({ view: f.view, sync: f.sync });
+  const leader = createInMemoryCluster({ context: LEADER_CONTEXT });
+  const capture = createCapture({ local: leader.client, kinds: KINDS, view: f.view, sync: f.sync, logger: f.logger, onSynced: () => undefined, onHealthChange: () => undefined });
   const clusters = new Map((options.clusters ?? followers).map((context) => [context, createInMemoryCluster({ context })]));
   const found: Found[] = [];
   const failedPairs = new Set<string>();
@@ -70,13 +78,21 @@ function world(options: { readonly followers?: readonly string[]; readonly clust
     f,
     capture,
     resync,
+    leader,
     clusters,
     found,
     failedPairs,
-    onLeader(raw) {
+    async onLeader(raw) {
+      await leader.client.create(FEDERATED_KINDS[raw.kind as FederatedKind], NS, raw);
+    },
+    async record(raw) {
       const object = toLeaderObject(raw.kind as FederatedKind, raw);
       if (object === undefined) throw new TypeError('invalid leader object');
-      capture.put(object);
+      await f.sync.converge(object.key, object, { source: 'resync', deletedResourceVersion: undefined });
+    },
+    async start() {
+      await capture.start();
+      if (!capture.synced()) throw new Error('the capture did not list the leader');
     },
     async onFollower(cluster, raw) {
       const client = clusters.get(cluster)?.client;
@@ -95,13 +111,17 @@ function world(options: { readonly followers?: readonly string[]; readonly clust
 const gdp = (options: RawObjectOptions = {}) => rawObject('GlobalDeploymentPolicy', 'global-gdp', options);
 const rule = (name = 'rule-a', options: RawObjectOptions = {}) => rawObject('GSLBHostRule', name, options);
 
-/** A world where the leader holds a GDP and a host rule, already recorded (seq 1, 2) by a first resync. */
-async function recorded(options: Parameters<typeof world>[0] = {}): Promise<World> {
+/**
+ * A world where the leader holds a GDP and a host rule, already recorded (seq 1, 2) by an earlier
+ * watcher, with the capture started (unless `start` is false).
+ */
+async function recorded(options: Parameters<typeof world>[0] & { readonly start?: boolean } = {}): Promise<World> {
   const w = world(options);
-  w.onLeader(gdp());
-  w.onLeader(rule());
-  await w.f.sync.converge(GDP, w.f.view.leader(GDP), { source: 'resync', deletedResourceVersion: undefined });
-  await w.f.sync.converge(RULE, w.f.view.leader(RULE), { source: 'resync', deletedResourceVersion: undefined });
+  for (const raw of [gdp(), rule()]) {
+    await w.onLeader(raw);
+    await w.record(raw);
+  }
+  if (options.start ?? true) await w.start();
   return w;
 }
 
@@ -221,9 +241,11 @@ describe('resync', () => {
   describe('when the leader has an object the projection does not know yet', () => {
     it('appends it with source resync and dispatches one resync reconcile per follower missing it', async () => {
       const w = world();
-      w.onLeader(gdp());
+      await w.onLeader(gdp());
+      await w.start();
       await w.resyncNow();
       expect(await w.f.stores.log.readProjection(GDP)).toMatchObject({ seq: 1, state: 'present' });
+      expect(w.f.stores.log.events().map((e) => [e.objectKey, e.source])).toEqual([[GDP, 'resync']]);
       expect(w.f.jobs()).toEqual([
         { cluster: 'cluster2', objectKey: GDP, seq: 1, reason: 'resync' },
         { cluster: 'cluster3', objectKey: GDP, seq: 1, reason: 'resync' },
@@ -233,12 +255,13 @@ describe('resync', () => {
 
   describe('when the leader changed a projected object while nobody watched', () => {
     it('appends the new content with source resync and reconciles the followers holding the old copy', async () => {
-      const w = await recorded();
+      const w = await recorded({ start: false });
       await replicated(w, 'cluster2');
       await replicated(w, 'cluster3');
-      w.onLeader(gdp({ spec: { ttl: 45 }, resourceVersion: '9' }));
+      await w.leader.client.mergePatch(FEDERATED_KINDS.GlobalDeploymentPolicy, NS, 'global-gdp', { spec: { ttl: 45 } });
+      await w.start();
       await w.resyncNow();
-      expect(await w.f.stores.log.readProjection(GDP)).toMatchObject({ seq: 3, state: 'present', resourceVersion: '9' });
+      expect(await w.f.stores.log.readProjection(GDP)).toMatchObject({ seq: 3, state: 'present', contentHash: w.f.view.leader(GDP)?.contentHash });
       expect(w.f.stores.log.events().at(-1)).toMatchObject({ seq: 3, op: 'upsert', source: 'resync' });
       expect(w.f.jobs()).toEqual([
         { cluster: 'cluster2', objectKey: GDP, seq: 3, reason: 'resync' },
@@ -250,10 +273,13 @@ describe('resync', () => {
 
   describe('when a projected object was deleted on the leader while nobody watched', () => {
     it('appends a tombstone and dispatches it to the followers that still hold a copy', async () => {
-      const w = await recorded();
+      const w = world();
+      await w.onLeader(gdp());
+      await w.record(gdp());
+      await w.record(rule());
       await replicated(w, 'cluster2');
       await w.onFollower('cluster3', followerCopy(gdp()));
-      w.capture.remove(RULE);
+      await w.start();
       await w.resyncNow();
       expect(await w.f.stores.log.readProjection(RULE)).toMatchObject({ seq: 3, state: 'absent' });
       expect(w.f.jobs()).toEqual([{ cluster: 'cluster2', objectKey: RULE, seq: 3, reason: 'resync' }]);
@@ -343,9 +369,8 @@ describe('resync', () => {
 
   describe('when the leader\'s objects have not been listed yet', () => {
     it('does nothing (never treats "not listed" as "empty")', async () => {
-      const w = await recorded();
+      const w = await recorded({ start: false });
       await w.onFollower('cluster2', rawObject('GSLBConfig', 'stray-gc'));
-      w.capture.setSynced(false);
       await w.resyncNow();
       expect(w.resync.completed()).toBe(0);
       expect(w.found).toEqual([]);
@@ -354,10 +379,9 @@ describe('resync', () => {
     });
 
     it('runs once listed and requested again', async () => {
-      const w = await recorded();
-      w.capture.setSynced(false);
+      const w = await recorded({ start: false });
       await w.resyncNow();
-      w.capture.setSynced(true);
+      await w.start();
       await w.resyncNow();
       expect(w.resync.completed()).toBe(1);
       expect(w.f.jobs()).toHaveLength(4);
@@ -381,7 +405,8 @@ describe('resync', () => {
       const claimed = await w.f.stores.log.claimIncarnation({ mode: 'ifAbsent' });
       w.f.guard = { incarnation: claimed.incarnation, minSeq: claimed.seq };
       w.f.stores.loseData();
-      w.onLeader(gdp());
+      await w.onLeader(gdp());
+      await w.start();
       await w.resyncNow();
       expect(w.resync.completed()).toBe(0);
       expect(w.f.storeChanges).toBeGreaterThan(0);
@@ -397,7 +422,8 @@ describe('resync', () => {
       const claimed = await w.f.stores.log.claimIncarnation({ mode: 'ifAbsent' });
       w.f.guard = { incarnation: claimed.incarnation, minSeq: claimed.seq };
       w.f.stores.loseData();
-      w.onLeader(gdp());
+      await w.onLeader(gdp());
+      await w.start();
       await w.resyncNow();
       expect(last(w)).toEqual(new Map([['cluster2', new Map()], ['cluster3', new Map()]]));
     });
