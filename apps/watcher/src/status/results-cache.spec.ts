@@ -2,14 +2,14 @@
  * The results cache over the in-memory results store: given the results recorded before and after
  * it starts, then the latest result it holds per (follower, object), its failures, and what reset
  * and stop do. Results arrive asynchronously on the store's stream, so the tests poll with a
- * generous deadline; a later result of another object serves as the marker that an earlier one
+ * generous deadline (testing/until.ts); a later result of another object serves as the marker that an earlier one
  * was delivered.
  */
 import type { ObjectKey, ResultRecordInput } from '@amko-fed/domain';
-import { eventually } from '@amko-fed/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInMemoryStores, type InMemoryStores } from '@amko-fed/queue/testing';
 import { keyOf, silentLogger } from '../testing/unit-objects.ts';
+import { until } from '../testing/until.ts';
 import { createResultsCache, type ResultsCache } from './results-cache.ts';
 
 const GDP = keyOf('GlobalDeploymentPolicy', 'global-gdp');
@@ -62,7 +62,7 @@ function subject(stores = createInMemoryStores()): Subject {
     async deliver(input) {
       await stores.results.recordResult(input);
       const cluster = input.cluster;
-      await eventually(() => s.cache.get(cluster, input.objectKey as ObjectKey), (got) => got?.seq === input.seq && got.at === new Date(input.at).toISOString(), 10_000, `result ${cluster}/${input.objectKey}@${input.seq}`, 1);
+      await until(() => expect(s.cache.get(cluster, input.objectKey as ObjectKey)).toMatchObject({ seq: input.seq, at: input.at }));
     },
     async settle(seq) {
       await s.deliver(result({ objectKey: MARKER, seq }));
@@ -131,7 +131,7 @@ describe('results cache', () => {
       const before = s.changes();
       await s.stores.results.recordResult(result({ seq: 4 }));
       await s.stores.results.recordResult(result({ objectKey: MARKER, seq: 2 }));
-      await eventually(() => s.cache.get('cluster2', MARKER)?.seq, (seq) => seq === 2, 10_000, 'marker', 1);
+      await until(() => expect(s.cache.get('cluster2', MARKER)?.seq).toBe(2));
       expect(s.changes()).toBe(before + 1);
     });
   });
@@ -183,7 +183,7 @@ describe('results cache', () => {
       await s.deliver(result({ cluster: 'cluster2', outcome: 'failed', errorCode: 'UNAVAILABLE' }));
       await s.deliver(result({ cluster: 'cluster3' }));
       await s.stores.results.clearResults('cluster2');
-      await eventually(() => s.cache.get('cluster2', GDP), (got) => got === undefined, 10_000, 'cluster2 cleared', 1);
+      await until(() => expect(s.cache.get('cluster2', GDP)).toBeUndefined());
       expect(s.cache.get('cluster3', GDP)?.seq).toBe(1);
       expect([...s.cache.failures()]).toEqual([]);
     });
