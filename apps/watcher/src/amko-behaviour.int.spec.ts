@@ -129,7 +129,10 @@ describe('watcher (AMKO behaviour)', () => {
           reason: 'error in initialising member cluster contexts: error in building context config for kubernetes cluster cluster4: context "cluster4" does not exist',
         },
       ]);
-      expect((await view.registry.readMembers())?.members.map((m) => `${m.cluster}=${m.state}`)).toEqual(['cluster2=invalid', 'cluster3=invalid', 'cluster4=invalid']);
+      // The status can be written before the registry is published: poll the registry too.
+      await eventually(async () =>
+        expect((await view.registry.readMembers())?.members.map((m) => `${m.cluster}=${m.state}`)).toEqual(['cluster2=invalid', 'cluster3=invalid', 'cluster4=invalid']),
+      );
     });
   });
 
@@ -381,6 +384,11 @@ describe('watcher (AMKO behaviour)', () => {
       const { w, view } = await start();
       await settled(w);
       const seq = (await view.log.readProjection('GSLBConfig/avi-system/gc-1'))?.seq ?? 0;
+      // The stand-in replicator answers the first resync's jobs with noop results: let those land
+      // first, or one recorded after the failure below would hide it.
+      await eventually(async () => {
+        for (const cluster of ['cluster2', 'cluster3']) expect((await view.results.readResult(cluster, 'GSLBConfig/avi-system/gc-1'))?.seq).toBe(seq);
+      });
       const at = new Date().toISOString();
       const result = { cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1' as const, seq, attempts: 3, at };
       await view.results.recordResult({ ...result, outcome: 'failed', errorCode: 'UNAVAILABLE', errorMessage: 'replace GSLBConfig avi-system/gc-1 on cluster3: connection refused' });
