@@ -80,7 +80,8 @@ export interface WorkerWorld {
   /** Leader side: captures the GDP's deletion (tombstone), enqueues it; returns its seq. */
   remove(): Promise<number>;
   /** Runs the next waiting job of the follower (retries waiting in backoff are promoted first). */
-  run(options?: { readonly job?: QueuedJob; readonly token?: string | undefined }): Promise<Ran>;
+  /** `lockLost`: the job's lock expired and another replicator took it (extendLock answers 0). */
+  run(options?: { readonly job?: QueuedJob; readonly token?: string | undefined; readonly lockLost?: boolean }): Promise<Ran>;
   /** The follower's GDP ttl (undefined when it has no copy). */
   ttlOnFollower(): Promise<unknown>;
   /** Writes the follower received for the GDP. */
@@ -174,7 +175,8 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
       }
       if (job === undefined) throw new Error('no job waits on the follower queue');
       let delayedUntilMs: number | undefined;
-      const taken = { ...job, moveToDelayed: async (timestamp: number) => void (delayedUntilMs = timestamp) };
+      const lockHeld = runOptions.lockLost !== true;
+      const taken = { ...job, moveToDelayed: async (timestamp: number) => void (delayedUntilMs = timestamp), extendLock: async () => (lockHeld ? 1 : 0) };
       const token = 'token' in runOptions ? runOptions.token : 'lock-token';
       try {
         const returned = await processor(taken, token);

@@ -2,7 +2,8 @@
  * Converges one object on one follower: GET → planApply → create / replace / delete / nothing.
  * A 409 (someone changed the object between our GET and our write, or it is still being deleted)
  * or a 404 on replace re-reads and re-plans at once, a few times, before the job is retried with
- * backoff. Never branches on why the job was enqueued.
+ * backoff. Never branches on why the job was enqueued. `beforeWrite` runs right before every write
+ * (not for a no-op): the worker checks there that it still holds the job (ADR 0009).
  */
 import {
   ConflictError,
@@ -37,6 +38,8 @@ export interface ApplyObjectInput {
   readonly desired: DesiredState;
   /** The leader's context name (provenance). */
   readonly sourceCluster: string;
+  /** Runs right before each create, replace or delete; throwing stops the apply without writing. */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 function isReplannable(err: unknown): boolean {
@@ -45,18 +48,22 @@ function isReplannable(err: unknown): boolean {
 
 export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult> {
   const { client, kindInfo, ref, desired, sourceCluster } = input;
+  const beforeWrite = input.beforeWrite ?? (async () => undefined);
   for (let replans = 0; ; replans += 1) {
     const observed = await client.get(kindInfo, ref.namespace, ref.name);
     const plan = planApply({ desired, observed, kindInfo, sourceCluster });
     try {
       switch (plan.action) {
         case PlanAction.Create:
+          await beforeWrite();
           await client.create(kindInfo, ref.namespace, plan.body as KubeObject);
           return { outcome: ApplyOutcome.created, reason: plan.reason, replans };
         case PlanAction.Update:
+          await beforeWrite();
           await client.replace(kindInfo, ref.namespace, ref.name, plan.body as KubeObject);
           return { outcome: ApplyOutcome.updated, reason: plan.reason, replans };
         case PlanAction.Delete: {
+          await beforeWrite();
           const existed = await client.delete(kindInfo, plan.namespace ?? ref.namespace, plan.name, { resourceVersion: plan.resourceVersion });
           return { outcome: existed ? ApplyOutcome.deleted : ApplyOutcome.noop, reason: plan.reason, replans };
         }

@@ -7,6 +7,7 @@ import { ErrorCode, errorForHttpStatus, UnavailableError } from '@amko-fed/domai
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { FOLLOWER, GDP_KEY, SECRET, workerWorld } from '../../test/unit-worker.ts';
+import { LockLostError } from './errors/lock-lost-error.ts';
 import { INTERRUPTED_CODE } from './replicate-job.ts';
 
 const APPLIES = 'amko_fed_replicator_applies_total';
@@ -112,9 +113,35 @@ describe('createJobProcessor', () => {
       const job = world.stores.queues.take(FOLLOWER);
       if (job === undefined) throw new Error('no job');
       const aborted = AbortSignal.abort();
-      const attempt = world.processor({ ...job, moveToDelayed: async () => undefined }, 'lock-token', aborted);
+      const attempt = world.processor({ ...job, moveToDelayed: async () => undefined, extendLock: async () => 1 }, 'lock-token', aborted);
       await expect(attempt).rejects.toMatchObject({ code: INTERRUPTED_CODE });
       await expect(attempt).rejects.not.toBeInstanceOf(UnrecoverableError);
+    });
+  });
+
+  describe('when another replicator took the job over before the write (this lock expired)', () => {
+    it('writes nothing, records no result and counts no apply', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      const ran = await world.run({ lockLost: true });
+      expect(ran.error).toBeInstanceOf(LockLostError);
+      expect(ran.error).toMatchObject({ code: INTERRUPTED_CODE });
+      expect(world.gdpWrites()).toEqual([]);
+      expect(await world.ttlOnFollower()).toBeUndefined();
+      expect(await world.stores.results.readResults(FOLLOWER)).toEqual([]);
+      expect(await world.metric(APPLIES, { cluster: FOLLOWER, outcome: 'failed' })).toBe(0);
+      expect(world.lines.join('')).toContain('Lost the job to another replicator before writing');
+    });
+
+    it('still records a no-op, which writes nothing', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      await world.run();
+      const { object } = world.stores.log.projected(GDP_KEY) as { object: Record<string, unknown> };
+      const seq = await world.stores.log.appendEvent({ op: 'upsert', objectKey: GDP_KEY, kind: 'GlobalDeploymentPolicy', resourceVersion: '500', contentHash: 'another-hash', object, source: 'resync' });
+      await world.stores.queues.enqueue({ cluster: FOLLOWER, objectKey: GDP_KEY, seq, reason: 'resync' });
+      expect((await world.run({ lockLost: true })).returned).toEqual({ outcome: 'noop', seq });
+      expect(world.gdpWrites()).toHaveLength(1);
     });
   });
 });

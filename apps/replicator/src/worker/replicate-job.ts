@@ -25,6 +25,8 @@ import type { LeaderFence } from '../fencing/leader-fence.ts';
 import { applyObject } from './apply-object.ts';
 import { createBurstCoalescer, type BurstCoalescerOptions } from './burst-coalescer.ts';
 import { AttemptFailedError } from './errors/attempt-failed-error.ts';
+import { LockLostError } from './errors/lock-lost-error.ts';
+import { LOCK_DURATION_MS } from './follower-worker.ts';
 import { createJobLogger } from './job-logger.ts';
 import { createJobOutcomes, type Attempt, type AttemptJob, type JobOutcomeDeps, type JobReturn } from './job-outcome.ts';
 
@@ -44,7 +46,8 @@ export interface ReplicateJobDeps extends JobOutcomeDeps {
 }
 
 /** What the processor uses of a BullMQ Job (a Job is one; unit tests pass the in-memory queue's jobs). */
-export type ProcessedJob = AttemptJob & Pick<Job, 'moveToDelayed'>;
+export type ProcessedJob = AttemptJob & Pick<Job, 'moveToDelayed' | 'extendLock'>;
+
 
 /** The processor BullMQ calls (it passes an AbortSignal to processors with 3 parameters). */
 export type JobProcessor = (job: ProcessedJob, token?: string, signal?: AbortSignal) => Promise<JobReturn>;
@@ -119,7 +122,12 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       if (leader === undefined) throw new UnavailableError('the member registry names no leader yet');
       talkingToFollower = true;
       await deps.fence.check(cluster, client);
-      const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader });
+      // Several replicators share the queue: right before a write, renew the job's lock and make sure
+      // it is still ours (ADR 0009). A replicator that stalled past its lock writes nothing.
+      const beforeWrite = async (): Promise<void> => {
+        if (token !== undefined && (await job.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new LockLostError(job.id);
+      };
+      const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader, beforeWrite });
       talkingToFollower = false;
       deps.onReachability?.(cluster, true);
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).
@@ -128,6 +136,10 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       return returned;
     } catch (error) {
       if (error instanceof DelayedError) throw error;
+      if (error instanceof LockLostError) {
+        logger.warn({ err: error }, 'Lost the job to another replicator before writing; not applying');
+        throw error;
+      }
       if (talkingToFollower && error instanceof UnavailableError) deps.onReachability?.(cluster, false);
       throw await outcomes.failed(attempt, entry, verb, error);
     }
