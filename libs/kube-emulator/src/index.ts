@@ -12,7 +12,7 @@ export {
 export { kubeconfigEntryOf, kubeconfigYaml, writeKubeconfig, type KubeconfigEntry, type KubeconfigOptions } from './kubeconfig.ts';
 export { defaultCrdsDir, loadCrdManifests, CrdLoadError } from './crd-loader.ts';
 export { Faults, FaultValidationError, type ErrorFault, type FaultMatch, type FaultSettings, type HangFault } from './faults.ts';
-export { RequestLog, type RequestLogEntry, type RequestLogFilter } from './request-log.ts';
+export { RequestLog, type RequestLogEntry, type RequestLogFilter, type WriteOverlap } from './request-log.ts';
 export type { PolicyRule, TokenSpec } from './auth.ts';
 export type { Verb } from './request-info.ts';
 export type { Store, StoreEvent } from './store.ts';

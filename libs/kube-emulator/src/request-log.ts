@@ -19,6 +19,14 @@ export interface RequestLogEntry {
   readonly userAgent: string | undefined;
   /** Milliseconds until the response headers were sent. */
   durationMs: number;
+  /** When the request arrived, in the emulator process's monotonic milliseconds (`performance.now()`). */
+  readonly startedMs: number;
+}
+
+/** Two writes to one object that were in flight at the same time (the second arrived before the first was answered). */
+export interface WriteOverlap {
+  readonly first: RequestLogEntry;
+  readonly second: RequestLogEntry;
 }
 
 export interface RequestLogFilter {
@@ -60,6 +68,34 @@ export class RequestLog {
   /** Logged writes (create, update, patch, delete, deletecollection), optionally filtered further. */
   writes(filter: Omit<RequestLogFilter, 'verb'> = {}): RequestLogEntry[] {
     return this.entries({ ...filter, verb: writeVerbs });
+  }
+
+  /**
+   * Pairs of writes to the same object (resource, subresource, namespace and name) whose times in
+   * flight overlap: the second arrived before the first had been answered (an unanswered request is
+   * still in flight). Only writes that name their object in the path count (update, patch, delete);
+   * a create names it in its body, which the log does not read. Used to prove that no two clients
+   * ever wrote one object at once.
+   */
+  overlappingWrites(filter: Omit<RequestLogFilter, 'verb'> = {}): WriteOverlap[] {
+    const byObject = new Map<string, RequestLogEntry[]>();
+    for (const entry of this.writes(filter)) {
+      if (entry.name === undefined) continue;
+      const key = [entry.resource, entry.subresource, entry.namespace, entry.name].join('/');
+      byObject.set(key, [...(byObject.get(key) ?? []), entry]);
+    }
+    const overlaps: WriteOverlap[] = [];
+    for (const entries of byObject.values()) {
+      const sorted = [...entries].sort((a, b) => a.startedMs - b.startedMs);
+      sorted.forEach((first, i) => {
+        const end = first.status === 0 ? Number.POSITIVE_INFINITY : first.startedMs + first.durationMs;
+        for (const second of sorted.slice(i + 1)) {
+          if (second.startedMs >= end) break;
+          overlaps.push({ first, second });
+        }
+      });
+    }
+    return overlaps;
   }
 
   clear(): void {

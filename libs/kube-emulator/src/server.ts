@@ -229,6 +229,7 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
     user: identity?.user,
     userAgent: req.headers['user-agent'],
     durationMs: 0,
+    startedMs: started,
   };
   sc.requestLog.add(entry);
   recordOnHeaders(res, entry, started);

@@ -129,6 +129,23 @@ describe.skipIf(realServerSkips(process.env, 'faults', 'fault injection, the adm
       expect(emulator.requestLog.writes({ resource: 'gslbconfigs', name })).toHaveLength(1);
     });
 
+    it('finds writes to one object that were in flight at the same time, and only those', async () => {
+      const name = uniqueName('gc');
+      const other = uniqueName('gc');
+      await c.co.createNamespacedCustomObject({ ...gc, body: gslbConfig(name) });
+      await c.co.createNamespacedCustomObject({ ...gc, body: gslbConfig(other) });
+      emulator.faults.set({ latencyByVerb: { patch: 200 } });
+      emulator.requestLog.clear();
+      const patch = (target: string, refreshInterval: number) => c.co.patchNamespacedCustomObject({ ...gc, name: target, body: { spec: { refreshInterval } } }, mergePatch);
+      await patch(name, 2);
+      await patch(name, 3);
+      await Promise.all([patch(other, 4), patch(name, 5)]);
+      expect(emulator.requestLog.overlappingWrites({ resource: 'gslbconfigs' })).toEqual([]);
+      await Promise.all([patch(name, 6), patch(name, 7)]);
+      const overlaps = emulator.requestLog.overlappingWrites({ resource: 'gslbconfigs' });
+      expect(overlaps.map(({ first, second }) => [first.name, second.name, first.verb, second.verb])).toEqual([[name, name, 'patch', 'patch']]);
+    });
+
     it('compacts history, drops watches and runs an outage', async () => {
       expect((await raw('/_emulator/history/compact', { method: 'POST' })).json()).toEqual({ compacted: true });
       expect((await raw('/_emulator/watches/drop', { method: 'POST' })).json()).toHaveProperty('dropped');
