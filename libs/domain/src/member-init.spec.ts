@@ -224,6 +224,30 @@ describe('initMembers', () => {
     });
   });
 
+  describe('when the members have the context names oc login, EKS and people write', () => {
+    const kubeconfigOf = (names: readonly string[]): string =>
+      JSON.stringify({
+        clusters: names.map((name, i) => ({ name: `${name}-cluster`, cluster: { server: `https://site${i}.example:6443` } })),
+        contexts: names.map((name) => ({ name, context: { cluster: `${name}-cluster`, user: 'u' } })),
+        users: [{ name: 'u', user: { token: 'TOKEN-SENTINEL-9f8e7d' } }],
+      });
+
+    it('resolves each under its name as written', () => {
+      const names = ['avi-system/api-ocp2-example-com:6443/kube:admin', 'arn:aws:eks:us-east-1:123456789012:cluster/site3', 'site four', 'tag{east}', `l${'x'.repeat(249)}`];
+      const result = initMembers(spec(names, 'gke_proj_europe-west1_site2'), kubeconfigOf(names), ENV);
+      expect(result.outcome).toBe('initialised');
+      expect(result.members.map((m) => m.contextName)).toEqual(names);
+    });
+
+    it('fails with a reason that names the problem and the fix for a name no queue can carry', () => {
+      const result = initMembers(spec(['site\nthree'], LEADER), kubeconfigOf(['site\nthree']), ENV);
+      expect(result.outcome).toBe('failed');
+      expect(result.outcome === 'failed' && result.reason).toBe(
+        `${CTX_ERR}error in building context config for kubernetes cluster site\nthree: the context name must not contain control characters (newline, tab, …); rename the context in the gslb-config-secret kubeconfig and in AMKOCluster spec.clusters`,
+      );
+    });
+  });
+
   describe('when the kubeconfig contains credentials', () => {
     const broken: { given: string; text: string }[] = [
       { given: 'a valid kubeconfig with a missing context', text: kubeconfigText([FOLLOWER]) },

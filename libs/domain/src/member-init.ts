@@ -27,6 +27,7 @@ import {
   memberContextsInitFailedMessage,
   noMemberClustersMessage,
 } from './amko-messages.ts';
+import { clusterNameProblem } from './cluster-name.ts';
 import { KubeconfigSourceKind, membersKubeconfigLabel, readKubeconfig, type Kubeconfig, type KubeconfigSource } from './kubeconfig.ts';
 import { parseWith } from './schemas/parse-result.ts';
 
@@ -70,6 +71,11 @@ export function memberNames(spec: { readonly clusterContext?: string | undefined
 type Resolution = { readonly ok: true; readonly member: MemberCluster } | { readonly ok: false; readonly missing: boolean; readonly cause: string };
 
 function resolveContext(kubeconfig: Kubeconfig, name: string): Resolution {
+  // Any context name works (ADR 0009) except what no queue or key can carry: say so, not skip it.
+  const nameProblem = name === '' ? undefined : clusterNameProblem(name);
+  if (nameProblem !== undefined) {
+    return { ok: false, missing: false, cause: `the context name ${nameProblem}; rename the context in the gslb-config-secret kubeconfig and in AMKOCluster spec.clusters` };
+  }
   const context = (kubeconfig.contexts ?? []).find((c) => c.name === name);
   if (context === undefined || name === '') return { ok: false, missing: true, cause: contextDoesNotExistMessage(name) };
   const ctx = JSON.stringify(name);

@@ -19,6 +19,11 @@ describe('parseLauncherArgs', () => {
       });
     });
 
+    it('accepts any kubeconfig context name as a cluster name', () => {
+      const names = ['avi-system/api-ocp2-example-com:6443/kube:admin', 'arn:aws:eks:us-east-1:123456789012:cluster/site3', 'site four', 'tag{east}', 'x'.repeat(250)];
+      expect(parseLauncherArgs(['up', '--clusters', names.join(','), '--kubeconfig', 'k'], '/')).toMatchObject({ options: { clusters: names } });
+    });
+
     it('reads every option', () => {
       const command = parseLauncherArgs(
         ['up', '--clusters', 'a', '--kubeconfig', '/k', '--crds', 'crds', '--port-base', '7000', '--http', '--namespace', 'x', '--namespace', 'y', '--bookmark-interval-ms', '50'],
@@ -41,7 +46,8 @@ describe('parseLauncherArgs', () => {
       [['down'], 'unknown command "down"'],
       [['up', '--kubeconfig', 'k'], '--clusters is required'],
       [['up', '--clusters', 'a'], '--kubeconfig FILE is required'],
-      [['up', '--clusters', 'Bad', '--kubeconfig', 'k'], 'must be a DNS label'],
+      [['up', '--clusters', 'a\tb', '--kubeconfig', 'k'], 'cluster name "a\\tb" must not contain control characters'],
+      [['up', '--clusters', 'a', '--kubeconfig', 'k', '--namespace', 'Bad'], 'namespace "Bad" must be a DNS label'],
       [['up', '--clusters', 'a,a', '--kubeconfig', 'k'], 'named twice'],
       [['up', '--clusters', 'a', '--kubeconfig', 'k', '--port-base', '0'], '--port-base must be an integer'],
       [['up', '--clusters', 'a', '--kubeconfig', 'k', '--nope'], "Unknown option '--nope'"],

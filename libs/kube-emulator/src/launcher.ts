@@ -17,7 +17,9 @@ the namespaces and writes one kubeconfig with a context, cluster and user per cl
 = cluster name). Runs until SIGINT or SIGTERM.
 
 Options:
-  --clusters NAMES      comma-separated cluster names, e.g. cluster1,cluster2,cluster3 (required)
+  --clusters NAMES      comma-separated cluster (context) names, e.g. cluster1,cluster2,cluster3
+                        (required); any kubeconfig context name without a comma or control
+                        character, e.g. 'arn:aws:eks:us-east-1:1:cluster/site3,clusterA'
   --kubeconfig FILE     where to write the kubeconfig (required; mode 0600, it holds the tokens)
   --crds DIR            directory of CRD manifests (default: the repository's deploy/crds)
   --port-base N         listen on N, N+1, ... (default: free ports)
@@ -46,7 +48,9 @@ export interface LauncherOptions {
 
 export type LauncherCommand = { readonly kind: 'help' } | { readonly kind: 'up'; readonly options: LauncherOptions };
 
-const clusterName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// eslint-disable-next-line no-control-regex
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/u;
 
 function positiveInteger(value: string | undefined, flag: string, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -85,8 +89,11 @@ export function parseLauncherArgs(args: readonly string[], cwd: string): Launche
   if (!values.clusters) throw new LauncherUsageError('--clusters is required, e.g. --clusters cluster1,cluster2');
   const clusters = values.clusters.split(',').map((c) => c.trim()).filter((c) => c !== '');
   if (clusters.length === 0) throw new LauncherUsageError('--clusters names no cluster');
+  // Clusters are told apart by their port, and the name is only the kubeconfig context, cluster and
+  // user name, so any context name works (`:`, `/`, spaces, braces); control characters cannot be
+  // written in a kubeconfig line.
   for (const name of clusters) {
-    if (!clusterName.test(name) || name.length > 63) throw new LauncherUsageError(`cluster name "${name}" must be a DNS label (lower-case letters, digits and '-')`);
+    if (controlCharacter.test(name) || !name.isWellFormed()) throw new LauncherUsageError(`cluster name ${JSON.stringify(name)} must not contain control characters`);
   }
   const duplicate = clusters.find((name, i) => clusters.indexOf(name) !== i);
   if (duplicate) throw new LauncherUsageError(`cluster "${duplicate}" is named twice`);
@@ -94,7 +101,7 @@ export function parseLauncherArgs(args: readonly string[], cwd: string): Launche
   const portBase = positiveInteger(values['port-base'], '--port-base', 65535 - clusters.length + 1);
   const namespaces = values.namespace ?? ['avi-system'];
   for (const ns of namespaces) {
-    if (!clusterName.test(ns)) throw new LauncherUsageError(`namespace "${ns}" must be a DNS label`);
+    if (!dnsLabel.test(ns)) throw new LauncherUsageError(`namespace "${ns}" must be a DNS label`);
   }
   return {
     kind: 'up',

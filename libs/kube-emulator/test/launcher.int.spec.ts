@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientsFor, eventually } from './support/clients.ts';
+import { kubectlFor } from './support/kubectl.ts';
 
 const cli = resolve(import.meta.dirname, '../src/cli.ts');
 const dirs: string[] = [];
@@ -42,6 +43,36 @@ describe('emulator launcher', () => {
       launcher.kill('SIGTERM');
       expect(await launcher.exit).toBe(0);
       expect(launcher.output()).toContain('emulator: stopped');
+    });
+  });
+
+  describe('when the cluster names are context names as oc login, EKS and people write them', () => {
+    it('serves each under its name through the kubeconfig, for client-node and kubectl', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'launcher-'));
+      dirs.push(dir);
+      const kubeconfig = join(dir, 'kubeconfig.yaml');
+      const names = ['avi-system/api-ocp2-example-com:6443/kube:admin', 'arn:aws:eks:us-east-1:123456789012:cluster/site3', 'site four {DR}', `long-${'x'.repeat(245)}`];
+      const launcher = run(['up', '--clusters', names.join(','), '--kubeconfig', kubeconfig]);
+      try {
+        await eventually(() => expect(launcher.output()).toContain('emulator: ready'), 20_000, 50);
+        for (const name of names) expect(launcher.output()).toContain(`cluster ${name}: https://127.0.0.1:`);
+        const text = await readFile(kubeconfig, 'utf8');
+        for (const context of names) {
+          const c = clientsFor({ kubeconfig: () => text, contextName: context });
+          expect((await c.core.listNamespace()).items.map((n) => n.metadata?.name)).toContain('avi-system');
+          const k = await kubectlFor(text, context, process.env);
+          try {
+            const result = await k.run(['get', 'namespace', 'avi-system', '-o', 'name']);
+            expect(result.stderr).toBe('');
+            expect(result.stdout.trim()).toBe('namespace/avi-system');
+          } finally {
+            await k.dispose();
+          }
+        }
+      } finally {
+        launcher.kill('SIGTERM');
+      }
+      expect(await launcher.exit).toBe(0);
     });
   });
 

@@ -46,7 +46,7 @@ describe('member registry', () => {
         registry.publishMembers({ leader: 'l', members: [members[0], members[0]].filter((m) => m !== undefined) }),
       ).rejects.toBeInstanceOf(InvalidRecordError);
       await expect(
-        registry.publishMembers({ leader: 'l', members: [{ cluster: 'a:b', state: 'valid' }] }),
+        registry.publishMembers({ leader: 'l', members: [{ cluster: 'a\nb', state: 'valid' }] }),
       ).rejects.toBeInstanceOf(InvalidRecordError);
       expect(await registry.readMembers()).toBeUndefined();
     });

@@ -5,8 +5,13 @@
  * hash tag (`{amko-fed}`), so all keys hash to one slot and Lua scripts / MULTI that touch several
  * of them also work on Redis Cluster. BullMQ gets the same prefix, so its keys are
  * `<prefix>:follower.<context>:<suffix>` and ours are `<prefix>:fed:<name>`.
+ *
+ * A context name can be any string (`arn:aws:eks:…`, `…:6443/kube:admin`, spaces, braces): where it
+ * becomes part of a queue name or key it is encoded with the domain's `encodeClusterName`
+ * (percent-encoding outside `[A-Za-z0-9._@/-]`, the identity for such names), so `:` (BullMQ's
+ * separator), braces (hash tags), whitespace and `%` never reach a key (ADR 0009).
  */
-import { assertClusterName, InvalidNameError, isValidClusterName } from '@amko-fed/domain';
+import { assertClusterName, decodeClusterName, encodeClusterName, InvalidNameError } from '@amko-fed/domain';
 
 /** @defaultValue used when no prefix is configured. */
 export const DEFAULT_KEY_PREFIX = '{amko-fed}';
@@ -15,19 +20,20 @@ export const DEFAULT_KEY_PREFIX = '{amko-fed}';
 export const FOLLOWER_QUEUE_PREFIX = 'follower.';
 
 /**
- * `follower.<context>`: the BullMQ queue of one follower cluster. The context must pass the
- * domain's cluster-name rule (`assertClusterName`), which keeps `:` and braces out of keys.
+ * `follower.<encoded context>`: the BullMQ queue of one follower cluster. The context must pass the
+ * domain's cluster-name rule (`assertClusterName`); it is encoded (`encodeClusterName`), so the
+ * queue name holds no `:`, braces or whitespace. Show `clusterOfQueueName(name)` to people, never
+ * the queue name.
  */
 export function followerQueueName(cluster: string): string {
   assertClusterName(cluster);
-  return `${FOLLOWER_QUEUE_PREFIX}${cluster}`;
+  return `${FOLLOWER_QUEUE_PREFIX}${encodeClusterName(cluster)}`;
 }
 
-/** The cluster of a `follower.<context>` queue name, or undefined for any other name. */
+/** The cluster (decoded, as written) of a follower queue name, or undefined for any other name. */
 export function clusterOfQueueName(queueName: string): string | undefined {
   if (!queueName.startsWith(FOLLOWER_QUEUE_PREFIX)) return undefined;
-  const cluster = queueName.slice(FOLLOWER_QUEUE_PREFIX.length);
-  return isValidClusterName(cluster) ? cluster : undefined;
+  return decodeClusterName(queueName.slice(FOLLOWER_QUEUE_PREFIX.length));
 }
 
 /**
@@ -80,7 +86,7 @@ export interface FederationKeys {
   readonly membersChannel: string;
   /** Set: clusters that have a results hash. */
   readonly resultClusters: string;
-  /** Hash per cluster: objectKey → latest result record JSON. */
+  /** Hash per cluster (`…:results:cluster:<encoded context>`): objectKey → latest result record JSON. */
   resultsOf(cluster: string): string;
   /** Stream: every recorded result (and `cleared` markers), capped. */
   readonly resultsStream: string;
@@ -100,7 +106,7 @@ export function federationKeys(prefix: string = DEFAULT_KEY_PREFIX): FederationK
     resultClusters: `${base}results:clusters`,
     resultsOf: (cluster: string) => {
       assertClusterName(cluster);
-      return `${base}results:cluster:${cluster}`;
+      return `${base}results:cluster:${encodeClusterName(cluster)}`;
     },
     resultsStream: `${base}results:stream`,
   };

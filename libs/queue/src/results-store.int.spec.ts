@@ -65,7 +65,7 @@ describe('results store', () => {
       ['a negative seq', { seq: -1 }],
       ['a time that is not ISO', { at: 'yesterday' }],
       ['an invalid object key', { objectKey: 'Pod/x/y' as ObjectKey }],
-      ['an invalid cluster', { cluster: 'a:b' }],
+      ['an invalid cluster', { cluster: 'a\nb' }],
     ])('rejects %s and stores nothing', async (_label, change) => {
       const { store } = freshStore();
       await expect(store.recordResult(result('a', gc, change))).rejects.toBeInstanceOf(InvalidRecordError);

@@ -24,8 +24,16 @@ describe('job codec', () => {
       expect(Object.keys(encodeJob({ ...valid, reason: undefined }))).toEqual(['cluster', 'objectKey', 'seq']);
     });
 
+    it('accepts any kubeconfig context name as the cluster', () => {
+      expect(decodeJob({ ...valid, cluster: 'arn:aws:eks:us-east-1:1:cluster/site3' })).toMatchObject({ ok: true });
+    });
+
     it('builds the dedup id <cluster>/<objectKey>', () => {
       expect(deduplicationIdOf(valid)).toBe('follower-1/GSLBConfig/avi-system/gc-1');
+    });
+
+    it('encodes a context name with ":" in the dedup id, as in Redis keys', () => {
+      expect(deduplicationIdOf({ ...valid, cluster: 'arn:aws:eks:us-east-1:1:cluster/site3' })).toBe('arn%3Aaws%3Aeks%3Aus-east-1%3A1%3Acluster/site3/GSLBConfig/avi-system/gc-1');
     });
   });
 
@@ -35,7 +43,7 @@ describe('job codec', () => {
       ['null', null],
       ['missing cluster', { objectKey: valid.objectKey, seq: 1 }],
       ['empty cluster', { ...valid, cluster: '' }],
-      ['cluster with ":"', { ...valid, cluster: 'arn:aws:eks' }],
+      ['cluster with a newline', { ...valid, cluster: 'site\nthree' }],
       ['unknown kind', { ...valid, objectKey: 'Secret/avi-system/s' }],
       ['object key with two parts', { ...valid, objectKey: 'GSLBConfig/gc-1' }],
       ['object key with empty name', { ...valid, objectKey: 'GSLBConfig/avi-system/' }],
@@ -61,7 +69,7 @@ describe('job codec', () => {
     });
 
     it('does not echo payload values in the message', () => {
-      const result = decodeJob({ ...valid, cluster: 'token-abc123:secret' });
+      const result = decodeJob({ ...valid, cluster: 'token-abc123\nsecret' });
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.message).not.toContain('abc123');
     });

@@ -3,7 +3,7 @@
  * projection when it runs, so a retried, replayed or reordered job never pushes older state.
  */
 import { z } from 'zod';
-import { isValidClusterName } from '../cluster-name.ts';
+import { encodeClusterName, isValidClusterName } from '../cluster-name.ts';
 import { InvalidJobPayloadError } from '../errors/invalid-job-payload-error.ts';
 import { ObjectKeySchema } from './object-key-schema.ts';
 import { describeIssues } from './zod-issues.ts';
@@ -44,7 +44,10 @@ export function decodeJob(data: unknown): DecodeJobResult {
   return { ok: false, error: new InvalidJobPayloadError(describeIssues(parsed.error), { cause: parsed.error }) };
 }
 
-/** The deduplication id of a job: `<cluster>/<objectKey>`. */
+/**
+ * The deduplication id of a job: `<cluster>/<objectKey>`, the cluster encoded as in Redis keys
+ * (`encodeClusterName`: unchanged for plain names), since BullMQ puts the id into a key.
+ */
 export function deduplicationIdOf(job: Pick<ReplicationJob, 'cluster' | 'objectKey'>): string {
-  return `${job.cluster}/${job.objectKey}`;
+  return `${encodeClusterName(job.cluster)}/${job.objectKey}`;
 }

@@ -36,6 +36,20 @@ export function followerQueuesContract(label: string, makeStores: MakeStores): v
       });
     });
 
+    describe('when the followers have context names as oc login, EKS and people write them', () => {
+      it.each(['avi-system/api-ocp2-example-com:6443/kube:admin', 'arn:aws:eks:us-east-1:123456789012:cluster/site3', 'site four {DR}', `l${'x'.repeat(249)}`])(
+        'queues, deduplicates and hands out the jobs of %j under its name as written',
+        async (cluster) => {
+          const { queues, worker } = await fresh();
+          for (let seq = 1; seq <= 3; seq += 1) await queues.enqueue({ cluster, objectKey: gc, seq });
+          await queues.enqueue({ cluster: c, objectKey: gc, seq: 1 });
+          expect((await queues.counts(cluster)).waiting).toBe(1);
+          expect((await queues.counts(c)).waiting).toBe(1);
+          expect((await worker.take(cluster))?.job).toEqual({ cluster, objectKey: gc, seq: 1 });
+        },
+      );
+    });
+
     describe('when a burst arrives while the job of the same object is active', () => {
       it('keeps one more job, with the latest seq, which waits until the active one finishes', async () => {
         const { queues, worker } = await fresh();

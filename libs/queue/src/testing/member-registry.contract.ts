@@ -46,7 +46,7 @@ export function memberRegistryContract(label: string, makeStores: MakeStores): v
         const { registry } = await fresh();
         const first = members[0] as (typeof members)[number];
         await expect(registry.publishMembers({ leader: 'l', members: [first, first] })).rejects.toBeInstanceOf(InvalidRecordError);
-        await expect(registry.publishMembers({ leader: 'l', members: [{ cluster: 'a:b', state: 'valid' }] })).rejects.toBeInstanceOf(InvalidRecordError);
+        await expect(registry.publishMembers({ leader: 'l', members: [{ cluster: 'a\nb', state: 'valid' }] })).rejects.toBeInstanceOf(InvalidRecordError);
         expect(await registry.readMembers()).toBeUndefined();
       });
     });

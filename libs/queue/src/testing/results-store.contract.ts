@@ -39,6 +39,14 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         expect((await store.readResults()).map((r) => `${r.cluster}:${r.outcome}`).sort()).toEqual(['a:noop', 'a:updated', 'b:fenced']);
       });
 
+      it('keeps the results of followers with context names as oc login, EKS and people write them apart, under their names', async () => {
+        const { results: store } = await fresh();
+        const names = ['avi-system/api-ocp2-example-com:6443/kube:admin', 'arn:aws:eks:us-east-1:123456789012:cluster/site3', 'site four {DR}', 'a%3Ab', 'a:b'];
+        for (const [seq, cluster] of names.entries()) await store.recordResult(result(cluster, gc, { seq: seq + 1 }));
+        for (const [seq, cluster] of names.entries()) expect((await store.readResults(cluster)).map((r) => [r.cluster, r.seq])).toEqual([[cluster, seq + 1]]);
+        expect((await store.readResults()).map((r) => r.cluster).sort()).toEqual([...names].sort());
+      });
+
       it('streams every result in order and pages through them', async () => {
         const { results: store } = await fresh();
         const ids = [];
@@ -63,7 +71,7 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         ['a negative seq', { seq: -1 }],
         ['a time that is not ISO', { at: 'yesterday' }],
         ['an invalid object key', { objectKey: 'Pod/x/y' as ObjectKey }],
-        ['an invalid cluster', { cluster: 'a:b' }],
+        ['an invalid cluster', { cluster: 'a\nb' }],
       ])('rejects %s and stores nothing', async (_label, change) => {
         const { results: store } = await fresh();
         await expect(store.recordResult(result('a', gc, change))).rejects.toBeInstanceOf(InvalidRecordError);
