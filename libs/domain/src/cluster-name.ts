@@ -8,7 +8,7 @@
  *
  * The name is shown exactly as written everywhere a human reads it (status, logs, metrics, board,
  * CLI). Where it becomes part of a Redis key, a BullMQ queue name or a job id, it is encoded with
- * {@link encodeClusterName} (ADR 0009), which leaves the names allowed before (letters, digits and
+ * {@link encodeClusterName} (ADR 0010), which leaves the names allowed before (letters, digits and
  * `. _ - @ /`) unchanged.
  */
 import { InvalidNameError } from './errors/invalid-name-error.ts';

@@ -9,7 +9,7 @@
  * A context name can be any string (`arn:aws:eks:…`, `…:6443/kube:admin`, spaces, braces): where it
  * becomes part of a queue name or key it is encoded with the domain's `encodeClusterName`
  * (percent-encoding outside `[A-Za-z0-9._@/-]`, the identity for such names), so `:` (BullMQ's
- * separator), braces (hash tags), whitespace and `%` never reach a key (ADR 0009).
+ * separator), braces (hash tags), whitespace and `%` never reach a key (ADR 0010).
  */
 import { assertClusterName, decodeClusterName, encodeClusterName, InvalidNameError } from '@amko-fed/domain';
 
