@@ -71,7 +71,7 @@ export function memberNames(spec: { readonly clusterContext?: string | undefined
 type Resolution = { readonly ok: true; readonly member: MemberCluster } | { readonly ok: false; readonly missing: boolean; readonly cause: string };
 
 function resolveContext(kubeconfig: Kubeconfig, name: string): Resolution {
-  // Any context name works (ADR 0009) except what no queue or key can carry: say so, not skip it.
+  // Any context name works (ADR 0010) except what no queue or key can carry: say so, not skip it.
   const nameProblem = name === '' ? undefined : clusterNameProblem(name);
   if (nameProblem !== undefined) {
     return { ok: false, missing: false, cause: `the context name ${nameProblem}; rename the context in the gslb-config-secret kubeconfig and in AMKOCluster spec.clusters` };

@@ -10,7 +10,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { BullFollowerQueues } from '@amko-fed/queue';
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { withLocalAssets } from './local-assets.ts';
 
 export const BOARD_PATH = '/board';
 
@@ -24,10 +25,13 @@ export interface BoardOptions {
 }
 
 export interface Board {
-  /** The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. */
-  readonly plugin: FastifyPluginCallback;
+  /**
+   * The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. Every
+   * asset the page loads is served by it (no fonts from other hosts: local-assets.ts).
+   */
+  readonly plugin: FastifyPluginAsync;
   readonly basePath: string;
-  /** Replaces the queues shown by those of `clusters` (sorted by name). */
+  /** Replaces the queues shown by those of `clusters` (sorted by name, each shown by its context name). */
   showFollowers(clusters: readonly string[]): void;
 }
 
@@ -43,11 +47,13 @@ export function createBoard(options: BoardOptions): Board {
     options: { uiConfig: { boardTitle: 'amko-fed replicator' } },
   });
   return {
-    plugin: serverAdapter.registerPlugin(),
+    plugin: withLocalAssets(serverAdapter.registerPlugin()),
     basePath,
     showFollowers(clusters) {
-      const sorted = clusters.map((cluster) => options.queues.queue(cluster)).sort((a, b) => a.name.localeCompare(b.name));
-      board.replaceQueues(sorted.map((queue) => new BullMQAdapter(queue, { readOnlyMode: options.readOnly, displayName: queue.name })));
+      // The queue name holds the encoded context (`follower.arn%3Aaws%3A…`, ADR 0010); people see
+      // the context name as written.
+      const sorted = [...clusters].sort((a, b) => a.localeCompare(b));
+      board.replaceQueues(sorted.map((cluster) => new BullMQAdapter(options.queues.queue(cluster), { readOnlyMode: options.readOnly, displayName: cluster })));
     },
   };
 }

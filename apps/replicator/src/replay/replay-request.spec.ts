@@ -8,6 +8,8 @@ describe('parseReplayRequest', () => {
       [{}, { cluster: undefined, kind: undefined, objectKey: undefined, allObjects: false }],
       [{ kind: 'gdp' }, { cluster: undefined, kind: 'GlobalDeploymentPolicy', objectKey: undefined, allObjects: false }],
       [{ kind: 'GSLBConfigs' }, { cluster: undefined, kind: 'GSLBConfig', objectKey: undefined, allObjects: false }],
+      [{ cluster: 'arn:aws:eks:us-east-1:123456789012:cluster/site3' }, { cluster: 'arn:aws:eks:us-east-1:123456789012:cluster/site3', kind: undefined, objectKey: undefined, allObjects: false }],
+      [{ cluster: 'site four {DR}', allObjects: true }, { cluster: 'site four {DR}', kind: undefined, objectKey: undefined, allObjects: true }],
       [{ cluster: 'c2', allObjects: true, kind: 'ghr' }, { cluster: 'c2', kind: 'GSLBHostRule', objectKey: undefined, allObjects: true }],
       [{ objectKey: 'GSLBConfig/avi-system/gc-1', kind: 'gc' }, { cluster: undefined, kind: 'GSLBConfig', objectKey: 'GSLBConfig/avi-system/gc-1', allObjects: false }],
     ])('reads %j', (body, request) => {
@@ -19,7 +21,8 @@ describe('parseReplayRequest', () => {
     it.each([
       [[], /^body: must be a JSON object/],
       [{ cluster: 42 }, /^cluster: must be a string/],
-      [{ cluster: 'a:b' }, /^cluster: is not a valid cluster/],
+      [{ cluster: 'a\nb' }, /^cluster: is not a valid cluster \(context\) name \(non-empty, no control characters/],
+      [{ cluster: '' }, /^cluster: is not a valid cluster/],
       [{ kind: 'pods' }, /^kind: "pods" is not a federated kind; use GSLBConfig \(gc\)/],
       [{ objectKey: 'Pod/default/x' }, /^objectKey: must be <Kind>\/<namespace>\/<name>/],
       [{ allObjects: 1 }, /^allObjects: must be true or false/],

@@ -25,7 +25,7 @@ const bodySchema = z.strictObject(
   {
     cluster: z
       .string({ error: 'must be a string (a follower context name)' })
-      .refine(isValidClusterName, { message: 'is not a valid cluster (context) name' })
+      .refine(isValidClusterName, { message: 'is not a valid cluster (context) name (non-empty, no control characters, at most 1024 characters)' })
       .optional(),
     kind: z
       .string({ error: 'must be a string' })
