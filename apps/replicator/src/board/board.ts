@@ -10,8 +10,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { BullFollowerQueues } from '@amko-fed/queue';
-import type { FastifyPluginAsync } from 'fastify';
-import { withLocalAssets } from './local-assets.ts';
+import type { FastifyPluginCallback } from 'fastify';
 
 export const BOARD_PATH = '/board';
 
@@ -25,11 +24,8 @@ export interface BoardOptions {
 }
 
 export interface Board {
-  /**
-   * The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. Every
-   * asset the page loads is served by it (no fonts from other hosts: local-assets.ts).
-   */
-  readonly plugin: FastifyPluginAsync;
+  /** The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. */
+  readonly plugin: FastifyPluginCallback;
   readonly basePath: string;
   /** Replaces the queues shown by those of `clusters` (sorted by name, each shown by its context name). */
   showFollowers(clusters: readonly string[]): void;
@@ -47,7 +43,7 @@ export function createBoard(options: BoardOptions): Board {
     options: { uiConfig: { boardTitle: 'amko-fed replicator' } },
   });
   return {
-    plugin: withLocalAssets(serverAdapter.registerPlugin()),
+    plugin: serverAdapter.registerPlugin(),
     basePath,
     showFollowers(clusters) {
       // The queue name holds the encoded context (`follower.arn%3Aaws%3A…`, ADR 0010); people see
