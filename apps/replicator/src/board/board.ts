@@ -10,7 +10,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { BullFollowerQueues } from '@amko-fed/queue';
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { withLocalAssets } from './local-assets.ts';
 
 export const BOARD_PATH = '/board';
 
@@ -24,8 +25,11 @@ export interface BoardOptions {
 }
 
 export interface Board {
-  /** The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. */
-  readonly plugin: FastifyPluginCallback;
+  /**
+   * The fastify plugin; register it with `{ prefix: board.basePath }` behind authentication. Every
+   * asset the page loads is served by it (no fonts from other hosts: local-assets.ts).
+   */
+  readonly plugin: FastifyPluginAsync;
   readonly basePath: string;
   /** Replaces the queues shown by those of `clusters` (sorted by name, each shown by its context name). */
   showFollowers(clusters: readonly string[]): void;
@@ -43,7 +47,7 @@ export function createBoard(options: BoardOptions): Board {
     options: { uiConfig: { boardTitle: 'amko-fed replicator' } },
   });
   return {
-    plugin: serverAdapter.registerPlugin(),
+    plugin: withLocalAssets(serverAdapter.registerPlugin()),
     basePath,
     showFollowers(clusters) {
       // The queue name holds the encoded context (`follower.arn%3Aaws%3A…`, ADR 0010); people see
