@@ -1,19 +1,22 @@
 /**
- * `npm start`: runs the sandbox until Ctrl-C. Options: --work-dir DIR (default tmp/sandbox in the
+ * `npm start`: runs the sandbox until Ctrl-C. Options: --clusters NAMES (comma-separated kubeconfig
+ * context names, the first the leader; default cluster1,cluster2,cluster3), --work-dir DIR (default tmp/sandbox in the
  * repository), --log-format json|pretty (default pretty on a terminal), --log-level LEVEL,
  * --quiet (do not show the workloads' logs here; they are always in <work-dir>/logs).
  */
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@amko-fed/testing';
+import { ClusterListError, DEFAULT_SANDBOX_CLUSTERS, parseClusterList, shellQuote } from './cluster-list.ts';
 import { tailFile, type LogTail } from './log-tail.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
-const usage = 'usage: npm start -- [--work-dir DIR] [--log-format json|pretty] [--log-level info|debug|...] [--quiet]';
+const usage = 'usage: npm start -- [--clusters LEADER,FOLLOWER,...] [--work-dir DIR] [--log-format json|pretty] [--log-level info|debug|...] [--quiet]';
 let args;
 try {
   args = parseArgs({
     options: {
+      clusters: { type: 'string' },
       'work-dir': { type: 'string', default: join(REPO_ROOT, 'tmp', 'sandbox') },
       'log-format': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -35,11 +38,20 @@ if (logFormat !== 'json' && logFormat !== 'pretty') {
   process.exit(2);
 }
 
+let clusters: readonly string[] = DEFAULT_SANDBOX_CLUSTERS;
+try {
+  if (args.clusters !== undefined) clusters = parseClusterList(args.clusters);
+} catch (err) {
+  if (!(err instanceof ClusterListError)) throw err;
+  console.error(`error: ${err.message}\n${usage}`);
+  process.exit(2);
+}
+
 const started = Date.now();
-console.log('Starting the amko-federation sandbox: 3 emulated clusters, Redis, a watcher and a replicator per cluster…');
+console.log(`Starting the amko-federation sandbox: ${clusters.length} emulated clusters, Redis, a watcher and a replicator per cluster…`);
 let sandbox: Sandbox;
 try {
-  sandbox = await startSandbox({ workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'] || undefined, logFormat, logLevel: args['log-level'] });
+  sandbox = await startSandbox({ clusters, workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'] || undefined, logFormat, logLevel: args['log-level'] });
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);
   process.exit(1);
@@ -58,17 +70,18 @@ if (!args.quiet) {
 
 const leader = sandbox.sites[0];
 const kc = relative(process.cwd(), sandbox.kubeconfigFile) || sandbox.kubeconfigFile;
+const [leaderContext = '', firstFollower = ''] = sandbox.clusters.map(shellQuote);
 console.log(`
 amko-federation sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s
-  kubeconfig : ${sandbox.kubeconfigFile}  (contexts cluster1 = leader, cluster2, cluster3)
+  kubeconfig : ${sandbox.kubeconfigFile}  (contexts ${sandbox.clusters.map((c, i) => (i === 0 ? `${c} = leader` : c)).join(', ')})
   board      : ${leader?.boardUrl}  (user ${sandbox.board.username}, password ${sandbox.board.password})
   Redis      : ${sandbox.redisUrl} (${sandbox.redisSource}); key prefix per cluster: ${sandbox.sites.map((s) => s.keyPrefix).join(' ')}
   logs       : ${join(sandbox.workDir, 'logs')}
 
 Try (after: source ${relative(process.cwd(), sandbox.envFile) || sandbox.envFile}):
-  kubectl --kubeconfig ${kc} --context cluster1 -n avi-system edit gdp global-gdp
-  kubectl --kubeconfig ${kc} --context cluster2 -n avi-system get gdp global-gdp -o yaml
-  npx amko-fed --kubeconfig ${kc} --context cluster1 status --redis-url ${sandbox.redisUrl} --key-prefix '${leader?.keyPrefix}'
+  kubectl --kubeconfig ${kc} --context ${leaderContext} -n avi-system edit gdp global-gdp
+  kubectl --kubeconfig ${kc} --context ${firstFollower} -n avi-system get gdp global-gdp -o yaml
+  npx amko-fed --kubeconfig ${kc} --context ${leaderContext} status --redis-url ${sandbox.redisUrl} --key-prefix '${leader?.keyPrefix}'
 
 Press Ctrl-C to stop.`);
 

@@ -1,6 +1,6 @@
 /**
- * The local sandbox: three emulated clusters (cluster1 the leader, cluster2, cluster3) with AMKO's
- * CRDs and avi-system, an AMKOCluster in each, the gslb-config-secret, the sample gc-1 and
+ * The local sandbox: emulated clusters (by default cluster1 the leader, cluster2, cluster3; any
+ * kubeconfig context names with `clusters`, the first the leader) with AMKO's CRDs and avi-system, an AMKOCluster in each, the gslb-config-secret, the sample gc-1 and
  * global-gdp on the leader, Redis, and a watcher + replicator per cluster as real processes,
  * federating for real.
  */
@@ -9,10 +9,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import { amkoPath, createKubeRest, findOnPath, REPO_ROOT, startTestRedis, type KubeRest, type TestRedis } from '@amko-fed/testing';
+import { DEFAULT_SANDBOX_CLUSTERS, siteSlug } from './cluster-list.ts';
 import { amkoClusterObject, globalDeploymentPolicyObject, gslbConfigObject, gslbConfigSecret } from './sample-objects.ts';
 import { createSite, type Site } from './site.ts';
 
-export const SANDBOX_CLUSTERS = ['cluster1', 'cluster2', 'cluster3'] as const;
 
 export class SandboxError extends Error {
   readonly code = 'SANDBOX_FAILED';
@@ -30,6 +30,8 @@ export interface SandboxOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** @defaultValue REPO_ROOT */
   readonly repoRoot?: string;
+  /** Kubeconfig context names, the leader first (any context name; see cluster-list.ts). @defaultValue cluster1, cluster2, cluster3 */
+  readonly clusters?: readonly string[];
 }
 
 export interface Sandbox {
@@ -38,6 +40,8 @@ export interface Sandbox {
   readonly envFile: string;
   readonly redisUrl: string;
   readonly redisSource: 'REDIS_URL' | 'private redis-server';
+  /** The context names, the leader first. */
+  readonly clusters: readonly string[];
   readonly sites: readonly Site[];
   readonly board: { readonly username: string; readonly password: string };
   site(name: string): Site;
@@ -49,6 +53,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const { workDir } = options;
+  const names = options.clusters ?? DEFAULT_SANDBOX_CLUSTERS;
   await rm(workDir, { recursive: true, force: true });
   await mkdir(join(workDir, 'logs'), { recursive: true });
 
@@ -72,35 +77,37 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     const redisUrl = options.redisUrl ?? redis?.url ?? '';
 
-    for (const name of SANDBOX_CLUSTERS) clusters.push(await startEmulatedCluster({ name }));
+    for (const name of names) clusters.push(await startEmulatedCluster({ name }));
     for (const cluster of clusters) rests.set(cluster.name, createKubeRest(cluster));
     const kube = (name: string): KubeRest => {
       const rest = rests.get(name);
-      if (!rest) throw new SandboxError(`no cluster ${name} in the sandbox; clusters: ${SANDBOX_CLUSTERS.join(', ')}`);
+      if (!rest) throw new SandboxError(`no cluster ${name} in the sandbox; clusters: ${names.join(', ')}`);
       return rest;
     };
 
     const kubeconfigFile = join(workDir, 'kubeconfig');
     const membersKubeconfig = kubeconfigYaml(clusters);
-    await writeFile(kubeconfigFile, kubeconfigYaml(clusters, { currentContext: 'cluster1' }), { mode: 0o600 });
+    await writeFile(kubeconfigFile, kubeconfigYaml(clusters, { currentContext: names[0] ?? '' }), { mode: 0o600 });
     const membersKubeconfigFile = join(workDir, 'gslb-members');
     await writeFile(membersKubeconfigFile, membersKubeconfig, { mode: 0o600 });
 
-    const [leader] = SANDBOX_CLUSTERS;
+    const leader = names[0] ?? '';
     for (const cluster of clusters) {
       const rest = kube(cluster.name);
-      await rest.create(amkoPath('v1alpha1', 'amkoclusters', 'avi-system'), amkoClusterObject(cluster.name, SANDBOX_CLUSTERS, cluster.name === leader));
+      await rest.create(amkoPath('v1alpha1', 'amkoclusters', 'avi-system'), amkoClusterObject(cluster.name, names, cluster.name === leader));
       await rest.create('/api/v1/namespaces/avi-system/secrets', gslbConfigSecret(membersKubeconfig));
     }
-    await kube(leader).create(amkoPath('v1alpha1', 'gslbconfigs', 'avi-system'), gslbConfigObject(SANDBOX_CLUSTERS));
-    await kube(leader).create(amkoPath('v1alpha2', 'globaldeploymentpolicies', 'avi-system'), globalDeploymentPolicyObject(SANDBOX_CLUSTERS));
+    await kube(leader).create(amkoPath('v1alpha1', 'gslbconfigs', 'avi-system'), gslbConfigObject(names));
+    await kube(leader).create(amkoPath('v1alpha2', 'globaldeploymentpolicies', 'avi-system'), globalDeploymentPolicyObject(names));
 
     const board = { username: 'admin', password: randomBytes(9).toString('base64url') };
-    for (const cluster of clusters) {
-      const localKubeconfigFile = join(workDir, `${cluster.name}.kubeconfig`);
+    for (const [index, cluster] of clusters.entries()) {
+      // File names and key prefixes from a slug: a context name can hold "/", ":" or braces.
+      const slug = siteSlug(cluster.name, index);
+      const localKubeconfigFile = join(workDir, `${slug}.kubeconfig`);
       await writeFile(localKubeconfigFile, cluster.kubeconfig(), { mode: 0o600 });
       sites.push(await createSite({
-        cluster, repoRoot, workDir, redisUrl, membersKubeconfigFile, localKubeconfigFile, board,
+        cluster, slug, repoRoot, workDir, redisUrl, membersKubeconfigFile, localKubeconfigFile, board,
         logFormat: options.logFormat, logLevel: options.logLevel ?? 'info', env: options.env ?? {},
       }));
     }
@@ -120,11 +127,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       envFile,
       redisUrl,
       redisSource: options.redisUrl === undefined ? 'private redis-server' : 'REDIS_URL',
+      clusters: names,
       sites,
       board,
       site(name) {
         const found = sites.find((s) => s.name === name);
-        if (!found) throw new SandboxError(`no site ${name} in the sandbox; sites: ${SANDBOX_CLUSTERS.join(', ')}`);
+        if (!found) throw new SandboxError(`no site ${name} in the sandbox; sites: ${names.join(', ')}`);
         return found;
       },
       kube,

@@ -10,6 +10,8 @@ import { createAppProcess, freePort, workloadRuntimeEnv, type AppProcess } from 
 
 export interface SiteOptions {
   readonly cluster: EmulatedCluster;
+  /** Names the site's log files, POD_NAME and key prefix (the context name can hold "/", ":" or braces). */
+  readonly slug: string;
   readonly repoRoot: string;
   readonly workDir: string;
   readonly redisUrl: string;
@@ -40,7 +42,8 @@ export interface Site {
 
 export async function createSite(options: SiteOptions): Promise<Site> {
   const name = options.cluster.name;
-  const keyPrefix = `{amko-fed-${name}}`;
+  const { slug } = options;
+  const keyPrefix = `{amko-fed-${slug}}`;
   const [watcherPort, replicatorPort] = [await freePort(), await freePort()];
   const common = {
     ...workloadRuntimeEnv(options.repoRoot),
@@ -60,12 +63,12 @@ export async function createSite(options: SiteOptions): Promise<Site> {
       LOCAL_KUBECONFIG: options.localKubeconfigFile,
       LOCAL_CONTEXT: name,
       POD_NAMESPACE: 'avi-system',
-      POD_NAME: `${name}-watcher-0`,
+      POD_NAME: `${slug}-watcher-0`,
       RESYNC_INTERVAL: '30s',
       MEMBER_CHECK_INTERVAL: '5s',
       ...options.env,
     },
-    logFile: join(options.workDir, 'logs', `${name}-watcher.log`),
+    logFile: join(options.workDir, 'logs', `${slug}-watcher.log`),
     url: `http://127.0.0.1:${watcherPort}`,
     cwd: options.repoRoot,
   });
@@ -77,9 +80,12 @@ export async function createSite(options: SiteOptions): Promise<Site> {
       HTTP_PORT: String(replicatorPort),
       BOARD_USERNAME: options.board.username,
       BOARD_PASSWORD: options.board.password,
+      // The sandbox is for trying things, retrying a failed job from the board too: it opts in to the
+      // board's write access, which deploy/ and the replicator's default leave off.
+      BOARD_READ_ONLY: 'false',
       ...options.env,
     },
-    logFile: join(options.workDir, 'logs', `${name}-replicator.log`),
+    logFile: join(options.workDir, 'logs', `${slug}-replicator.log`),
     url: `http://127.0.0.1:${replicatorPort}`,
     cwd: options.repoRoot,
   });
