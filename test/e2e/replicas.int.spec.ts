@@ -49,6 +49,21 @@ async function jobsIn(replica: AppProcess, status: string): Promise<BoardJob[]> 
   return pages.flatMap((queues, i) => queues.find((q) => q.name === names[i])?.jobs ?? []);
 }
 
+/** Sum of the samples of `name` on `replica`'s /metrics whose labels include every pair of `labels`. */
+async function metric(replica: AppProcess, name: string, labels: Readonly<Record<string, string>>): Promise<number> {
+  const text = await (await fetch(`${replica.url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && wanted.every((pair) => line.includes(pair)))
+    .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+const FEDERATED = [GC.plural, GDP.plural, 'gslbhostrules'];
+/** Writes a follower answered with success (what the replicas' applies must add up to). */
+const successfulWrites = (cluster: string): number =>
+  federation.cluster(cluster).requestLog.writes().filter((e) => FEDERATED.includes(e.resource ?? '') && e.status >= 200 && e.status < 300).length;
+
 const ttlOn = async (cluster: string, name: string): Promise<unknown> => ((await objectOn(federation, cluster, ghrPath(name)))?.['spec'] as { ttl?: unknown } | undefined)?.ttl;
 
 /** Each cluster's [GSLBConfig refreshInterval, GDP ttl, rule ttls…]. */
@@ -91,10 +106,27 @@ describe('replicator replicas', () => {
 
       await Promise.all([b.start(), c.start()]);
       const response = await fetch(`${b.url}/replay`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cluster: 'follower1' }) });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ retried: 1, clusters: ['follower1'] });
+      expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 200, body: { retried: 1, clusters: ['follower1'] } });
       await eventually(() => specOn(federation, 'follower1', GC), (spec) => spec?.['refreshInterval'] === 1, 60_000, 'follower1 has the replayed GSLBConfig');
       expect(await jobsIn(c, 'failed')).toEqual([]);
+
+      // Counters are per replica and add up: created/updated/deleted over the three = the follower's successful writes.
+      const applied = async (cluster: string): Promise<number> =>
+        (await Promise.all(replicas.flatMap((r) => ['created', 'updated', 'deleted'].map((outcome) => metric(r, 'amko_fed_replicator_applies_total', { cluster, outcome }))))).reduce((n, v) => n + v, 0);
+      await eventually(
+        () => Promise.all(FOLLOWERS.map(async (cluster) => [await applied(cluster), successfulWrites(cluster)])),
+        (all) => all.every(([counted, written]) => counted === written && (written ?? 0) > 0),
+        60_000,
+        'applies counted across replicas = successful follower writes',
+      );
+      // Queue depth describes the shared queues: every replica reports the same value (use max(), not sum()).
+      const depths = await eventually(
+        () => Promise.all(replicas.map((r) => metric(r, 'amko_fed_replicator_queue_depth', { cluster: 'follower1', state: 'completed' }))),
+        (all) => all.every((v) => v === all[0]),
+        60_000,
+        'the same queue depth on every replica',
+      );
+      expect(depths[0]).toBeGreaterThan(0);
 
       const lists = await Promise.all(replicas.map(async (r) => (await board(r)).map((q) => q.name).sort()));
       expect(lists[0]).toHaveLength(FOLLOWERS.length);

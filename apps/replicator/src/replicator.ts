@@ -123,7 +123,8 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     logger,
   });
 
-  const readiness = createReadiness({ redis: adapters.redis, registry, clusters });
+  let following = false;
+  const readiness = createReadiness({ redis: adapters.redis, registry, clusters, following: () => following });
   let http: HttpServer | undefined;
   let starting: Promise<void> | undefined;
   const stopping = new AbortController();
@@ -143,6 +144,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     adapters.connect();
     if (!(await waitForRedis(adapters.redis, logger, stopping.signal))) return;
     await memberWorkers.start();
+    following = true;
     logger.info({ followers: memberWorkers.running(), concurrency: config.concurrency }, 'Replicator started');
   }
 

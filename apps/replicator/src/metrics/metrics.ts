@@ -59,7 +59,7 @@ export function createReplicatorMetrics(options: MetricsOptions): ReplicatorMetr
   });
   new Gauge({
     name: 'amko_fed_replicator_queue_depth',
-    help: 'Jobs per follower queue and state (read from Redis on scrape).',
+    help: 'Jobs per follower queue and state, read from Redis on scrape: shared queue state, the same on every replica (aggregate with max(), never sum()).',
     labelNames: ['cluster', 'state'] as const,
     registers: [registry],
     async collect() {
