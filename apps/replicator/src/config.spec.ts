@@ -38,7 +38,7 @@ describe('loadConfig', () => {
         shutdownTimeoutMs: 20_000,
         httpPort: 8082,
         httpHost: '0.0.0.0',
-        boardReadOnly: false,
+        boardReadOnly: true,
         logLevel: 'info',
         logFormat: 'json',
       });
@@ -46,11 +46,17 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('when BOARD_READ_ONLY=false opts in to write access on the board', () => {
+    it('turns the read-only board off', () => {
+      expect(loadConfig({ ...BASE, BOARD_READ_ONLY: 'false' }, read).boardReadOnly).toBe(false);
+    });
+  });
+
   describe('when board credentials come from Secret files', () => {
     it('reads and trims them', () => {
-      const config = loadConfig({ ...BASE, BOARD_USERNAME: 'ops', BOARD_PASSWORD_FILE: '/s/password', BOARD_TOKEN_FILE: '/s/token', BOARD_READ_ONLY: 'true' }, read);
+      const config = loadConfig({ ...BASE, BOARD_USERNAME: 'ops', BOARD_PASSWORD_FILE: '/s/password', BOARD_TOKEN_FILE: '/s/token', BOARD_READ_ONLY: 'no' }, read);
       expect(config.board).toEqual({ basic: { username: 'ops', password: 'pw-1' }, bearerToken: 'tok-2' });
-      expect(config.boardReadOnly).toBe(true);
+      expect(config.boardReadOnly).toBe(false);
     });
   });
 
@@ -81,6 +87,22 @@ describe('loadConfig', () => {
       const env = { ...BASE, ...overrides } as Record<string, string>;
       for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
       expect(problemsOf(env).some((p) => expected.test(p))).toBe(true);
+    });
+
+    it('names every problem in one error: bad values, missing and conflicting variables alike', () => {
+      const env = { REDIS_URL: 'redis://redis:6379', RETRY_BASE: 'fast', HTTP_PORT: '99999', BOARD_USERNAME: 'ops', BURST_QUIET: '5s', BOARD_TOKEN_FILE: '/s/missing' };
+      let error: unknown;
+      try {
+        loadConfig(env, read);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+        'RETRY_BASE', 'HTTP_PORT', 'GSLB_CONFIG', 'BURST_MAX_DEFER', 'BOARD_PASSWORD_FILE', 'BOARD_TOKEN_FILE',
+      ]);
+      expect((error as ConfigError).message).toMatch(/^invalid configuration:\n {2}- RETRY_BASE: "fast" is not a duration; use e\.g\. 500ms or 1s\n/);
     });
 
     it('never echoes a secret value', () => {

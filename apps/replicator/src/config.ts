@@ -1,11 +1,11 @@
 /**
  * The replicator's configuration: every environment variable, parsed once at start. A bad value
- * fails with a message naming the variable and the fix (main.ts exits with code 2). Secret values
+ * fails with one message naming every bad variable and its fix (main.ts exits with code 2). Secret values
  * (Redis URL, kubeconfig, board password/token) are never echoed.
  */
 import { readFileSync } from 'node:fs';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisUrl } from '@amko-fed/queue';
-import { booleanFlag, ConfigError, durationMs, integerInRange, logLevel, parseEnv, port } from '@amko-fed/service';
+import { booleanFlag, durationMs, integerInRange, logLevel, port, readEnv } from '@amko-fed/service';
 import { z } from 'zod';
 
 export const LogFormat = { json: 'json', pretty: 'pretty' } as const;
@@ -45,6 +45,7 @@ export interface ReplicatorConfig {
   /** Where the HTTP server listens when credentials are configured (127.0.0.1 otherwise). */
   readonly httpHost: string;
   readonly board: BoardCredentials;
+  /** bull-board without retry, clean, pause, add… Read-only unless BOARD_READ_ONLY=false opts in to write access. */
   readonly boardReadOnly: boolean;
   readonly logLevel: string;
   readonly logFormat: LogFormat;
@@ -95,7 +96,7 @@ const envSchema = z.object({
   BOARD_PASSWORD: optionalText,
   BOARD_PASSWORD_FILE: optionalText,
   BOARD_TOKEN_FILE: optionalText,
-  BOARD_READ_ONLY: booleanFlag.prefault('false'),
+  BOARD_READ_ONLY: booleanFlag.prefault('true'),
   LOG_LEVEL: logLevel.default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: () => 'must be json or pretty' }).default('json'),
 });
@@ -116,7 +117,7 @@ function readSecretFile(variable: string, path: string, read: SecretFileReader, 
   return value === '' ? undefined : value;
 }
 
-function boardCredentials(env: Env, read: SecretFileReader, problems: string[]): BoardCredentials {
+function boardCredentials(env: Partial<Env>, read: SecretFileReader, problems: string[]): BoardCredentials {
   if (env.BOARD_PASSWORD !== undefined && env.BOARD_PASSWORD_FILE !== undefined) {
     problems.push('BOARD_PASSWORD: set either BOARD_PASSWORD or BOARD_PASSWORD_FILE, not both');
   }
@@ -139,22 +140,27 @@ function boardCredentials(env: Env, read: SecretFileReader, problems: string[]):
 }
 
 /**
- * Parses the environment. Throws ConfigError listing every bad variable with its fix. Secret files
- * (BOARD_PASSWORD_FILE, BOARD_TOKEN_FILE) are read here, once; rotate them with a restart.
+ * Parses the environment. Throws one ConfigError listing every problem with its fix, those of single
+ * variables and those between them alike (a bad RETRY_BASE does not hide a missing GSLB_CONFIG).
+ * Secret files (BOARD_PASSWORD_FILE, BOARD_TOKEN_FILE) are read here, once; rotate them with a restart.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, read: SecretFileReader = readUtf8): ReplicatorConfig {
-  const parsed = parseEnv(envSchema, env);
-  const problems: string[] = [];
-  if (parsed.GSLB_CONFIG === undefined && parsed.GSLB_CONFIG_FILE === undefined) {
+  const reading = readEnv(envSchema, env);
+  const { values: v, problems } = reading;
+  if (v.GSLB_CONFIG === undefined && v.GSLB_CONFIG_FILE === undefined) {
     problems.push('GSLB_CONFIG: neither GSLB_CONFIG nor GSLB_CONFIG_FILE is set; mount the gslb-config-secret key gslb-members and point GSLB_CONFIG_FILE at it');
   }
-  if (parsed.GSLB_CONFIG !== undefined && parsed.GSLB_CONFIG_FILE !== undefined) {
+  if (v.GSLB_CONFIG !== undefined && v.GSLB_CONFIG_FILE !== undefined) {
     problems.push('GSLB_CONFIG_FILE: set either GSLB_CONFIG or GSLB_CONFIG_FILE, not both');
   }
-  if (parsed.RETRY_CAP < parsed.RETRY_BASE) problems.push('RETRY_CAP: must not be below RETRY_BASE; raise RETRY_CAP or lower RETRY_BASE');
-  if (parsed.BURST_MAX_DEFER < parsed.BURST_QUIET) problems.push('BURST_MAX_DEFER: must not be below BURST_QUIET; raise BURST_MAX_DEFER or lower BURST_QUIET');
-  const board = boardCredentials(parsed, read, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (v.RETRY_CAP !== undefined && v.RETRY_BASE !== undefined && v.RETRY_CAP < v.RETRY_BASE) {
+    problems.push('RETRY_CAP: must not be below RETRY_BASE; raise RETRY_CAP or lower RETRY_BASE');
+  }
+  if (v.BURST_MAX_DEFER !== undefined && v.BURST_QUIET !== undefined && v.BURST_MAX_DEFER < v.BURST_QUIET) {
+    problems.push('BURST_MAX_DEFER: must not be below BURST_QUIET; raise BURST_MAX_DEFER or lower BURST_QUIET');
+  }
+  const board = boardCredentials(v, read, problems);
+  const parsed = reading.complete();
   return {
     redisUrl: parsed.REDIS_URL,
     keyPrefix: parsed.KEY_PREFIX,

@@ -123,5 +123,19 @@ describe('loadConfig', () => {
     it('lists every bad variable at once', () => {
       expect(problemsOf({ RESYNC_INTERVAL: 'x', HTTP_PORT: 'y' }).map((p) => p.split(':')[0])).toEqual(['REDIS_URL', 'RESYNC_INTERVAL', 'HTTP_PORT']);
     });
+
+    it('throws one ConfigError (CONFIG_INVALID) naming every bad variable with its fix', () => {
+      let error: unknown;
+      try {
+        loadConfig({ KEY_PREFIX: 'amko', FEDERATED_KINDS: 'pods', LEASE_DURATION: '10ms', LOG_LEVEL: 'loud', POD_NAME: ' ' }, defaults);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+      const problems = (error as ConfigError).problems;
+      expect(problems.map((p) => p.split(':')[0])).toEqual(['REDIS_URL', 'KEY_PREFIX', 'POD_NAME', 'FEDERATED_KINDS', 'LEASE_DURATION', 'LOG_LEVEL']);
+      expect(problems.every((p) => /; |must be/.test(p))).toBe(true);
+    });
   });
 });

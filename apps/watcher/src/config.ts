@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { ALL_FEDERATED_KINDS, DEFAULT_FEDERATED_KINDS, FEDERATED_KINDS, resolveFederatedKind, type FederatedKind } from '@amko-fed/domain';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisUrl } from '@amko-fed/queue';
-import { durationMs, logLevel, parseEnv, port } from '@amko-fed/service';
+import { durationMs, logLevel, port, readEnv } from '@amko-fed/service';
 import { z } from 'zod';
 
 export const LogFormat = { json: 'json', pretty: 'pretty' } as const;
@@ -112,12 +112,12 @@ function envSchema(defaults: ConfigDefaults) {
   });
 }
 
-/** Parses the environment; throws ConfigError (from @amko-fed/service) naming every bad variable. */
+/** Parses the environment; throws one ConfigError (from @amko-fed/service) naming every bad variable and its fix. */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   defaults: ConfigDefaults = { hostname: hostname(), pid: process.pid, stdoutIsTTY: process.stdout.isTTY === true },
 ): WatcherConfig {
-  const e = parseEnv(envSchema(defaults), env);
+  const e = readEnv(envSchema(defaults), env).complete();
   return {
     redisUrl: e.REDIS_URL,
     keyPrefix: e.KEY_PREFIX,

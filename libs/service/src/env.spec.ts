@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { durationMs, parseDurationMs, parseEnv, port } from './env.ts';
+import { durationMs, parseDurationMs, parseEnv, port, readEnv } from './env.ts';
 import { ConfigError } from './errors/config-error.ts';
 
 describe('parseDurationMs', () => {
@@ -48,6 +48,47 @@ describe('parseEnv', () => {
     it('never echoes the value of a secret variable', () => {
       expect(() => parseEnv(schema, { REDIS_URL: 'not a url with hunter2' })).toThrow(/REDIS_URL: "\[redacted\]" is not a URL/);
       expect(() => parseEnv(schema, { REDIS_URL: 'not a url with hunter2' })).not.toThrow(/hunter2/);
+    });
+  });
+});
+
+describe('readEnv', () => {
+  const schema = z.object({
+    RETRY_BASE: durationMs('use e.g. 500ms').prefault('500ms'),
+    HTTP_PORT: port.prefault('8080'),
+    REDIS_PASSWORD: z.string({ error: 'is required' }).min(8, { error: (i) => `"${String(i.input)}" is too short; use 8 characters or more` }),
+  });
+
+  describe('when every value is valid', () => {
+    it('returns every value and no problem', () => {
+      const reading = readEnv(schema, { HTTP_PORT: '9090', REDIS_PASSWORD: 'long-enough' });
+      expect(reading.problems).toEqual([]);
+      expect(reading.complete()).toEqual({ RETRY_BASE: 500, HTTP_PORT: 9090, REDIS_PASSWORD: 'long-enough' });
+    });
+  });
+
+  describe('when several values are bad', () => {
+    const env = { RETRY_BASE: 'fast', HTTP_PORT: '8081', REDIS_PASSWORD: 'hunter2' };
+
+    it('keeps the values that parsed and one problem per bad variable, without throwing', () => {
+      const reading = readEnv(schema, env);
+      expect(reading.values).toEqual({ HTTP_PORT: 8081 });
+      expect(reading.problems).toEqual(['RETRY_BASE: "fast" is not a duration; use e.g. 500ms', 'REDIS_PASSWORD: "[redacted]" is too short; use 8 characters or more']);
+    });
+
+    it('throws one ConfigError naming them and the problems the caller added', () => {
+      const reading = readEnv(schema, env);
+      reading.problems.push('GSLB_CONFIG: neither GSLB_CONFIG nor GSLB_CONFIG_FILE is set');
+      let error: unknown;
+      try {
+        reading.complete();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['RETRY_BASE', 'REDIS_PASSWORD', 'GSLB_CONFIG']);
+      expect((error as ConfigError).message).not.toContain('hunter2');
     });
   });
 });

@@ -45,6 +45,16 @@ export const logLevel = z.enum(LOG_LEVELS, { error: () => `must be one of ${LOG_
 export const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: () => 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** `VARIABLE: message`, with quoted values redacted for variables whose name suggests a secret. */
+function problemOf(variable: string, message: string): string {
+  const secret = /PASSWORD|TOKEN|SECRET|GSLB_CONFIG$|REDIS_URL/.test(variable);
+  return `${variable}: ${secret ? message.replace(/"[^"]*"/g, '"[redacted]"') : message}`;
+}
+
+function problemsOf(error: z.ZodError, variable?: string): string[] {
+  return error.issues.map((issue) => problemOf([...(variable === undefined ? [] : [variable]), ...issue.path.map(String)].join('.') || '(environment)', issue.message));
+}
+
 /**
  * Parses `env` with `schema` (keys are the variable names). On failure, throws a ConfigError
  * listing every bad variable: `RESYNC_INTERVAL: "abc" is not a duration; use e.g. 30s or 5m`.
@@ -53,11 +63,44 @@ export const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { er
 export function parseEnv<T extends z.ZodType>(schema: T, env: Readonly<Record<string, string | undefined>>): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const variable = issue.path.map(String).join('.') || '(environment)';
-    const secret = /PASSWORD|TOKEN|SECRET|GSLB_CONFIG$|REDIS_URL/.test(variable);
-    const message = secret ? issue.message.replace(/"[^"]*"/g, '"[redacted]"') : issue.message;
-    return `${variable}: ${message}`;
-  });
-  throw new ConfigError(problems);
+  throw new ConfigError(problemsOf(result.error));
+}
+
+/** The environment read variable by variable: what parsed, and every problem found so far. */
+export interface EnvReading<T> {
+  /** The value of every variable that parsed; a variable with a problem is absent. */
+  readonly values: Partial<T>;
+  /** `VARIABLE: what is wrong; how to fix it`, one per problem. Cross-variable checks add theirs. */
+  readonly problems: string[];
+  /**
+   * The values once no problem is left; otherwise throws one ConfigError (code CONFIG_INVALID)
+   * listing every problem, so that a bad configuration is fixed in one round, not one per start.
+   */
+  complete(): T;
+}
+
+/**
+ * Reads `env` with the fields of `schema`, each variable on its own, and never throws: a variable
+ * that does not parse leaves its problem and no value, so the caller can still run the checks
+ * that span variables over the others and report everything at once with `complete()`.
+ * (Refinements on the object itself are not run: put cross-variable checks in the caller.)
+ */
+export function readEnv<S extends z.ZodRawShape>(schema: z.ZodObject<S>, env: Readonly<Record<string, string | undefined>>): EnvReading<z.infer<z.ZodObject<S>>> {
+  type T = z.infer<z.ZodObject<S>>;
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [variable, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+    const result = field.safeParse(env[variable]);
+    if (result.success) values[variable] = result.data;
+    else problems.push(...problemsOf(result.error, variable));
+  }
+  return {
+    values: values as Partial<T>,
+    problems,
+    complete() {
+      if (problems.length > 0) throw new ConfigError([...problems]);
+      // Every field parsed (no problem), so every key of T holds its parsed value.
+      return values as T;
+    },
+  };
 }

@@ -163,14 +163,26 @@ describe('replicator HTTP server without credentials', () => {
     });
   });
 
-  describe('when BOARD_READ_ONLY is set', () => {
-    it('refuses write actions on the board', async () => {
-      const readOnly = await fx.startReplicator({ BOARD_READ_ONLY: 'true' });
+  describe('when BOARD_READ_ONLY is not set', () => {
+    it('refuses write actions on the board (read-only by default)', async () => {
+      const readOnly = await fx.startReplicator();
       try {
         const response = await fetch(`${readOnly.url ?? ''}/board/api/queues/follower.follower1/retry/failed`, { method: 'PUT' });
         expect(response.status).toBe(405);
       } finally {
         await readOnly.stop();
+      }
+    });
+  });
+
+  describe('when BOARD_READ_ONLY=false opts in to write access', () => {
+    it('allows write actions on the board', async () => {
+      const writable = await fx.startReplicator({ BOARD_READ_ONLY: 'false' });
+      try {
+        const response = await fetch(`${writable.url ?? ''}/board/api/queues/follower.follower1/retry/failed`, { method: 'PUT' });
+        expect(response.status).toBe(200);
+      } finally {
+        await writable.stop();
       }
     });
   });
