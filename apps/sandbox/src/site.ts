@@ -83,9 +83,6 @@ export async function createSite(options: SiteOptions): Promise<Site> {
       // The sandbox is for trying things, retrying a failed job from the board too: it opts in to the
       // board's write access, which deploy/ and the replicator's default leave off.
       BOARD_READ_ONLY: 'false',
-      // The sandbox is for trying things, retrying a failed job from the board too: it opts in to the
-      // board's write access, which deploy/ and the replicator's default leave off.
-      BOARD_READ_ONLY: 'false',
       ...options.env,
     },
     logFile: join(options.workDir, 'logs', `${slug}-replicator.log`),
