@@ -137,9 +137,9 @@ describe('key sync', () => {
   });
 
   describe('when the jobs of a recorded change could not be enqueued', () => {
-    /** The queues reject the whole batch: one follower name breaks the cluster-name rule (`:`). */
+    /** The queues reject the whole batch: one follower name breaks the cluster-name rule (a newline). */
     async function appendedNotEnqueued(): Promise<UnitFederation> {
-      const f = createUnitFederation({ followers: ['cluster2', 'not:a-cluster'] });
+      const f = createUnitFederation({ followers: ['cluster2', 'not\na-cluster'] });
       await expect(f.sync.converge(GDP, gdp(), watched)).rejects.toMatchObject({ code: 'INVALID_JOB_PAYLOAD' });
       f.followers = ['cluster2', 'cluster3'];
       return f;

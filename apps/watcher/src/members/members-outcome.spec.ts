@@ -100,8 +100,14 @@ describe('registry members', () => {
     });
 
     it('leaves out names that cannot be queue names', () => {
-      const odd = summariseMembers(['bad:name'], initialised, [], { outcome: MembersOutcome.Validated, valid: ['bad:name'], skipped: [] });
+      const odd = summariseMembers(['bad\nname'], initialised, [], { outcome: MembersOutcome.Validated, valid: ['bad\nname'], skipped: [] });
       expect(leaderRegistryMembers(odd, [])).toEqual([]);
+    });
+
+    it('keeps any kubeconfig context name, as written', () => {
+      const eks = 'arn:aws:eks:us-east-1:123456789012:cluster/site3';
+      const named = summariseMembers([eks], initialised, [], { outcome: MembersOutcome.Validated, valid: [eks], skipped: [] });
+      expect(leaderRegistryMembers(named, [])).toEqual([{ cluster: eks, state: 'valid' }]);
     });
   });
 
