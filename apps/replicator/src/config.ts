@@ -4,7 +4,7 @@
  * (Redis URL, kubeconfig, board password/token) are never echoed.
  */
 import { readFileSync } from 'node:fs';
-import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisUrl } from '@amko-fed/queue';
+import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisTarget, REDIS_URL_FORMS, redisUrlProblem } from '@amko-fed/queue';
 import { booleanFlag, durationMs, integerInRange, logLevel, port, readEnv } from '@amko-fed/service';
 import { z } from 'zod';
 
@@ -64,9 +64,9 @@ const optionalText = z
 const envSchema = z.object({
   REDIS_URL: z.string({ error: 'is required; set it to e.g. redis://redis:6379' }).superRefine((value, ctx) => {
     try {
-      parseRedisUrl(value);
-    } catch (_err) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not a usable Redis URL; use redis://host:6379, rediss://… or redis-sentinel://…` });
+      parseRedisTarget(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a usable Redis URL: ${redisUrlProblem(err)}; ${REDIS_URL_FORMS}` });
     }
   }),
   KEY_PREFIX: z

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { ALL_FEDERATED_KINDS, DEFAULT_FEDERATED_KINDS, FEDERATED_KINDS, resolveFederatedKind, type FederatedKind } from '@amko-fed/domain';
-import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisUrl } from '@amko-fed/queue';
+import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisTarget, REDIS_URL_FORMS, redisUrlProblem } from '@amko-fed/queue';
 import { durationMs, logLevel, port, readEnv } from '@amko-fed/service';
 import { z } from 'zod';
 
@@ -66,9 +66,9 @@ const federatedKinds = z.string().transform((value, ctx) => {
 
 const redisUrl = z.string({ error: () => 'is required; set it to the Redis URL, e.g. redis://redis:6379' }).superRefine((value, ctx) => {
   try {
-    parseRedisUrl(value);
-  } catch (_err) {
-    ctx.addIssue({ code: 'custom', message: 'is not a usable Redis URL; use redis://[user:password@]host:6379[/db] or rediss://…' });
+    parseRedisTarget(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `is not a usable Redis URL: ${redisUrlProblem(err)}; ${REDIS_URL_FORMS}` });
   }
 });
 

@@ -13,14 +13,14 @@ import {
   type BullFollowerQueues,
   type FederationLog,
   type MemberRegistry,
+  type RedisConnection,
   type ResultsStore,
 } from '@amko-fed/queue';
 import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** Adapters on the same Redis prefix as a watcher, to read what it wrote. */
 export interface RedisView {
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly queues: BullFollowerQueues;
   readonly log: FederationLog;
   readonly registry: MemberRegistry;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evictionPolicyFromInfo, reconnectDelay, redisOptionsFor } from './connection.ts';
+import { clusterOptionsFor, evictionPolicyFromInfo, reconnectDelay, redisOptionsFor } from './connection.ts';
 
 describe('redisOptionsFor', () => {
   describe('when the role blocks (worker, subscriber)', () => {
@@ -21,6 +21,34 @@ describe('redisOptionsFor', () => {
   describe('when reconnecting', () => {
     it('backs off from 50 ms to at most 5 s and never gives up', () => {
       expect([1, 2, 3, 4, 7, 8, 50, 10_000].map(reconnectDelay)).toEqual([50, 100, 200, 400, 3200, 5000, 5000, 5000]);
+    });
+  });
+});
+
+describe('clusterOptionsFor', () => {
+  describe('when given a Cluster URL for a worker', () => {
+    it('seeds the nodes and gives every node connection the role, credentials and TLS', () => {
+      const { nodes, options } = clusterOptionsFor('rediss-cluster://app:pw@n1:7000,n2:7001', { role: 'worker', connectionName: 'w' });
+      expect(nodes).toEqual([{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }]);
+      expect(options.redisOptions).toMatchObject({ username: 'app', password: 'pw', tls: {}, maxRetriesPerRequest: null, connectionName: 'w' });
+      expect(options.scaleReads).toBe('master');
+    });
+  });
+
+  describe('when reconnecting', () => {
+    it('reconnects the cluster with the shared backoff, or as the caller overrides', () => {
+      const { options } = clusterOptionsFor('redis-cluster://n1:7000', { role: 'client' });
+      expect(options.clusterRetryStrategy?.(3, new Error('x'))).toBe(200);
+      const once = clusterOptionsFor('redis-cluster://n1:7000', { role: 'client', overrides: { retryStrategy: () => null, enableOfflineQueue: false } });
+      expect(once.options.clusterRetryStrategy?.(1, new Error('x'))).toBeNull();
+      expect(once.options.enableOfflineQueue).toBe(false);
+      expect(once.options.redisOptions).not.toHaveProperty('retryStrategy');
+    });
+  });
+
+  describe('when given a standalone URL', () => {
+    it('refuses it', () => {
+      expect(() => clusterOptionsFor('redis://n1:6379', { role: 'client' })).toThrow(TypeError);
     });
   });
 });

@@ -2,8 +2,15 @@
  * ioredis connections for the roles this system uses, readiness, and the BullMQ prerequisite
  * `maxmemory-policy noeviction`.
  */
-import { Redis, type RedisOptions } from 'ioredis';
-import { parseRedisUrl } from './redis-url.ts';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { parseRedisTarget, type RedisNodeAddress } from './redis-url.ts';
+
+/**
+ * A connection of any supported topology: `Redis` for a standalone server or a Sentinel-managed
+ * master, `Cluster` for Redis Cluster. Both take the same commands; the stores, BullMQ and the
+ * readiness checks accept either.
+ */
+export type RedisConnection = Redis | Cluster;
 
 /**
  * - `client`: short commands (queues, stores). Commands fail after `maxRetriesPerRequest`
@@ -45,11 +52,18 @@ function reconnectOnError(err: Error): 2 | false {
   return /^(READONLY|LOADING|MASTERDOWN)/.test(err.message) ? 2 : false;
 }
 
-/** The ioredis options for `url` in `role` (pure; exported for tests and diagnostics). */
+/** The ioredis options for `url` in `role` (for a Cluster URL: of each node); pure, exported for tests and diagnostics. */
 export function redisOptionsFor(url: string, options: RedisConnectionOptions): RedisOptions {
+  const target = parseRedisTarget(url);
+  return {
+    ...(target.topology === 'cluster' ? target.nodeOptions : target.options),
+    ...behaviourOptions(options),
+  };
+}
+
+function behaviourOptions(options: RedisConnectionOptions): RedisOptions {
   const blocking = options.role !== RedisRole.client;
   return {
-    ...parseRedisUrl(url),
     connectionName: options.connectionName ?? `amko-fed-${options.role}`,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
@@ -60,9 +74,47 @@ export function redisOptionsFor(url: string, options: RedisConnectionOptions): R
   };
 }
 
-/** A new ioredis connection; the caller owns it and must `quit()` it. */
-export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
-  const connection = new Redis(redisOptionsFor(url, options));
+/**
+ * The ioredis Cluster options for a Cluster URL in `role` (pure). Node connections get the role's
+ * options (credentials, TLS, `maxRetriesPerRequest`, connection name); the cluster client retries
+ * a command while a failover moves its slot (connection closed, CLUSTERDOWN, TRYAGAIN) for about
+ * 10 s before the caller sees the error, and reconnects forever (`reconnectDelay`).
+ */
+export function clusterOptionsFor(url: string, options: RedisConnectionOptions): { nodes: RedisNodeAddress[]; options: ClusterOptions } {
+  const target = parseRedisTarget(url);
+  if (target.topology !== 'cluster') throw new TypeError('clusterOptionsFor needs a redis-cluster:// or rediss-cluster:// URL');
+  const { retryStrategy, enableOfflineQueue, lazyConnect, ...nodeOverrides } = { ...behaviourOptions(options) };
+  return {
+    nodes: [...target.nodes],
+    options: {
+      redisOptions: { ...target.nodeOptions, ...nodeOverrides },
+      // ioredis node connections do not reconnect by themselves in a cluster; the cluster does.
+      clusterRetryStrategy: (times) => (retryStrategy === undefined || retryStrategy === null ? reconnectDelay(times) : retryStrategy(times)),
+      ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+      enableReadyCheck: true,
+      scaleReads: 'master',
+      maxRedirections: 32,
+      retryDelayOnFailover: 300,
+      retryDelayOnClusterDown: 300,
+      retryDelayOnTryAgain: 300,
+      slotsRefreshTimeout: 2_000,
+    },
+  };
+}
+
+/**
+ * A new ioredis connection for any supported URL (the one place the workloads and the CLI create
+ * Redis connections); the caller owns it and must `quit()` it.
+ */
+export function createRedisConnection(url: string, options: RedisConnectionOptions): RedisConnection {
+  const connection: RedisConnection =
+    parseRedisTarget(url).topology === 'cluster'
+      ? (() => {
+          const { nodes, options: clusterOptions } = clusterOptionsFor(url, options);
+          return new Cluster(nodes, clusterOptions);
+        })()
+      : new Redis(redisOptionsFor(url, options));
   const { onError } = options;
   if (onError) connection.on('error', onError);
   return connection;
@@ -72,17 +124,18 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
  * A connection like `connection` for blocking reads or pub/sub (`maxRetriesPerRequest: null`),
  * e.g. for `watchMembers` and `followResults`.
  */
-export function duplicateForBlocking(connection: Redis, connectionName?: string): Redis {
-  return connection.duplicate({
-    maxRetriesPerRequest: null,
-    ...(connectionName !== undefined ? { connectionName } : {}),
-  });
+export function duplicateForBlocking(connection: RedisConnection, connectionName?: string): RedisConnection {
+  const name = connectionName !== undefined ? { connectionName } : {};
+  if (connection instanceof Cluster) {
+    return connection.duplicate([], { redisOptions: { ...connection.options.redisOptions, maxRetriesPerRequest: null, ...name } });
+  }
+  return connection.duplicate({ maxRetriesPerRequest: null, ...name });
 }
 
 export type RedisReadiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
 
 /** PING within `timeoutMs` (readiness probes); never throws, never waits for reconnects. */
-export async function checkRedisReady(connection: Redis, timeoutMs = 1_000): Promise<RedisReadiness> {
+export async function checkRedisReady(connection: RedisConnection, timeoutMs = 1_000): Promise<RedisReadiness> {
   if (connection.status !== 'ready') return { ready: false, reason: `connection is ${connection.status}` };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<RedisReadiness>((resolve) => {
@@ -125,9 +178,14 @@ export function evictionPolicyFromInfo(info: string): EvictionPolicyCheck {
 
 /**
  * Reads `maxmemory_policy` from `INFO memory` (works where `CONFIG` is disabled, e.g. managed
- * Redis) and returns a warning when it is not `noeviction`. Does not throw for a wrong policy;
- * a failed INFO command rejects.
+ * Redis) and returns a warning when it is not `noeviction`; on a Cluster, of every master (the
+ * first one with a wrong policy is reported). Does not throw for a wrong policy; a failed INFO
+ * command rejects.
  */
-export async function checkEvictionPolicy(connection: Redis): Promise<EvictionPolicyCheck> {
+export async function checkEvictionPolicy(connection: RedisConnection): Promise<EvictionPolicyCheck> {
+  if (connection instanceof Cluster) {
+    const checks = await Promise.all(connection.nodes('master').map(async (node) => evictionPolicyFromInfo(await node.info('memory'))));
+    return checks.find((c) => c.warning !== undefined) ?? checks[0] ?? evictionPolicyFromInfo('');
+  }
   return evictionPolicyFromInfo(await connection.info('memory'));
 }

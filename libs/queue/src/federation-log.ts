@@ -12,7 +12,7 @@ import {
   type ObjectKey,
   type ProjectionState,
 } from '@amko-fed/domain';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts';
 import { parseEvent, parseProjectionEntry } from './federation-log-codec.ts';
@@ -22,7 +22,7 @@ import { redisOperation } from './redis-operation.ts';
 
 export interface FederationLogOptions {
   /** A `client` connection; owned by the caller. */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** @defaultValue `{amko-fed}` */
   readonly prefix?: string;
   /** Approximate cap of the events stream (XADD MAXLEN ~). @defaultValue 100000 */

@@ -21,7 +21,7 @@ import {
   type ReplicationJob,
 } from '@amko-fed/domain';
 import { Queue, type DefaultJobOptions, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.ts';
 import { ClosedError } from './errors/closed-error.ts';
 import { matchesFailedFilter } from './failed-job-filter.ts';
 import { followerJobOptions, REPLICATE_JOB_NAME } from './follower-job-options.ts';
@@ -33,7 +33,7 @@ type FollowerJob = Job<ReplicationJob, unknown, typeof REPLICATE_JOB_NAME>;
 
 export interface FollowerQueuesOptions {
   /** A `client` connection shared by all queues; owned by the caller (not closed by `close()`). */
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   /** BullMQ prefix = the deployment key prefix. @defaultValue `{amko-fed}` */
   readonly prefix?: string;
   /** Default job options of every queue. @defaultValue `followerJobOptions()` */

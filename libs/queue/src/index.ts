@@ -11,16 +11,18 @@ export {
   RedisRole,
   createRedisConnection,
   redisOptionsFor,
+  clusterOptionsFor,
   reconnectDelay,
   duplicateForBlocking,
   checkRedisReady,
   checkEvictionPolicy,
   evictionPolicyFromInfo,
+  type RedisConnection,
   type RedisConnectionOptions,
   type RedisReadiness,
   type EvictionPolicyCheck,
 } from './connection.ts';
-export { parseRedisUrl, redactRedisUrl } from './redis-url.ts';
+export { parseRedisUrl, parseRedisTarget, redactRedisUrl, redisUrlProblem, REDIS_URL_FORMS, type RedisTarget, type RedisNodeAddress } from './redis-url.ts';
 
 export {
   DEFAULT_KEY_PREFIX,

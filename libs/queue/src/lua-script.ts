@@ -4,11 +4,11 @@
  * valid on Redis Cluster (all our keys share the prefix's hash tag).
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.ts';
 
 export interface LuaScript {
   readonly sha: string;
-  run(connection: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  run(connection: RedisConnection, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
 export function defineLuaScript(source: string): LuaScript {

@@ -10,8 +10,7 @@ import {
   type MembersDocument,
   type PublishMembersInput,
 } from '@amko-fed/domain';
-import type { Redis } from 'ioredis';
-import { duplicateForBlocking } from './connection.ts';
+import { duplicateForBlocking, type RedisConnection } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { RedisCommandError } from './errors/redis-command-error.ts';
 import { defineLuaScript } from './lua-script.ts';
@@ -31,7 +30,7 @@ return revision
 
 export interface MemberRegistryOptions {
   /** A `client` connection; owned by the caller. `watchMembers` duplicates it for pub/sub. */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** @defaultValue `{amko-fed}` */
   readonly prefix?: string;
   /** @defaultValue `() => new Date()` */

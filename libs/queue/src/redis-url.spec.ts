@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRedisUrlError } from './errors/invalid-redis-url-error.ts';
-import { parseRedisUrl, redactRedisUrl } from './redis-url.ts';
+import { parseRedisTarget, parseRedisUrl, redactRedisUrl, redisUrlProblem } from './redis-url.ts';
 
 describe('redactRedisUrl', () => {
   describe('when the URL holds a password', () => {
@@ -13,6 +13,7 @@ describe('redactRedisUrl', () => {
       ['redis-sentinel://:s3cret@s1:26379,s2:26379/mymaster', 'redis-sentinel://:***@s1:26379,s2:26379/mymaster'],
       ['redis-sentinel://s1,s2/mymaster?sentinelPassword=s3cret&db=2', 'redis-sentinel://s1,s2/mymaster?sentinelPassword=***&db=2'],
       ['redis://redis:6379?password=s3cret', 'redis://redis:6379?password=***'],
+      ['redis-cluster://app:s3cret@n1:7000,n2:7001', 'redis-cluster://app:***@n1:7000,n2:7001'],
     ])('redacts %s', (url, expected) => {
       const redacted = redactRedisUrl(url);
       expect(redacted).toBe(expected);
@@ -87,6 +88,58 @@ describe('parseRedisUrl', () => {
       expect(caught).toBeInstanceOf(InvalidRedisUrlError);
       expect((caught as InvalidRedisUrlError).code).toBe('INVALID_REDIS_URL');
       expect((caught as Error).message).not.toContain('s3cret');
+    });
+  });
+});
+
+describe('parseRedisTarget', () => {
+  describe('when given a Cluster URL', () => {
+    it.each([
+      ['redis-cluster://app:p%40ss@n1:7000,n2,[::1]:7002', undefined],
+      ['redis+cluster://app:p%40ss@n1:7000,n2,[::1]:7002/0', undefined],
+      ['rediss-cluster://app:p%40ss@n1:7000,n2,[::1]:7002', {}],
+    ])('parses the seed nodes and node credentials of %s', (url, tls) => {
+      expect(parseRedisTarget(url)).toEqual({
+        topology: 'cluster',
+        nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 6379 }, { host: '::1', port: 7002 }],
+        nodeOptions: { username: 'app', password: 'p@ss', ...(tls ? { tls } : {}) },
+      });
+    });
+  });
+
+  describe('when given a standalone or Sentinel URL', () => {
+    it.each([
+      ['redis://r:6379', 'standalone'],
+      ['redis-sentinel://s1,s2/m', 'sentinel'],
+      ['redis+sentinel://s1,s2/m', 'sentinel'],
+    ])('names %s %s and parses it as parseRedisUrl does', (url, topology) => {
+      expect(parseRedisTarget(url)).toEqual({ topology, options: parseRedisUrl(url) });
+    });
+  });
+
+  describe('when the URL is unusable', () => {
+    it.each([
+      ['redis-cluster://:s3cret@n1:7000/2', 'Redis Cluster has only database 0'],
+      ['redis-cluster://:s3cret@', 'no seed node'],
+      ['redis-cluster://:s3cret@n1:7000?db=1', 'unsupported parameter'],
+      ['redis-cluster://:s3cret@n1:0', 'is not 1-65535'],
+      ['http://:s3cret@n1', 'expected redis://'],
+    ])('rejects %s, saying what is wrong without the password', (url, reason) => {
+      let caught: unknown;
+      try {
+        parseRedisTarget(url);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InvalidRedisUrlError);
+      expect(redisUrlProblem(caught)).toContain(reason);
+      expect((caught as Error).message).not.toContain('s3cret');
+    });
+  });
+
+  describe('when parseRedisUrl gets a Cluster URL', () => {
+    it('refuses it: a Cluster is not one server', () => {
+      expect(() => parseRedisUrl('redis-cluster://n1:7000')).toThrow(InvalidRedisUrlError);
     });
   });
 });

@@ -1,8 +1,12 @@
 /**
- * Redis URLs: `redis://`, `rediss://` (TLS) and Sentinel as
- * `redis-sentinel://[user:password@]host:port[,host:port…]/masterName[?db=N&sentinelUsername=…&sentinelPassword=…]`
- * (`rediss-sentinel://` for TLS to both the sentinels and the master). Parsed into ioredis
- * options; `redactRedisUrl` makes any of them safe for logs.
+ * Redis URLs, one per topology (`REDIS_URL` of both workloads and the CLI):
+ * - standalone: `redis://[user:password@]host:port[/db]`, `rediss://` (TLS);
+ * - Sentinel: `redis-sentinel://[user:password@]host:port[,host:port…]/masterName[/db][?sentinelUsername=…&sentinelPassword=…]`
+ *   (`rediss-sentinel://` for TLS to both the sentinels and the master);
+ * - Cluster: `redis-cluster://[user:password@]host:port[,host:port…]` (seed nodes; any reachable
+ *   one is enough, the rest is discovered), `rediss-cluster://` for TLS. No database (Cluster has only 0).
+ * `redis+sentinel://`, `redis+cluster://` (and `rediss+…`) are accepted as spellings of the same.
+ * Parsed into ioredis options (`parseRedisTarget`); `redactRedisUrl` makes any of them safe for logs.
  */
 import type { RedisOptions } from 'ioredis';
 import { InvalidRedisUrlError } from './errors/invalid-redis-url-error.ts';
@@ -97,11 +101,70 @@ function decode(url: string, value: string): string {
   }
 }
 
-/** ioredis connection options (no behaviour options) for a Redis or Sentinel URL. */
+/** The accepted forms of a Redis URL, for configuration errors and help texts. */
+export const REDIS_URL_FORMS =
+  'use redis://[user:password@]host:6379[/db] (rediss:// for TLS), ' +
+  'redis-sentinel://[user:password@]sentinel:26379[,sentinel:26379…]/masterName[/db][?sentinelPassword=…] or ' +
+  'redis-cluster://[user:password@]node:6379[,node:6379…] (rediss-sentinel://, rediss-cluster:// for TLS)';
+
+const SCHEMES = 'redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://';
+
+/** A seed node of a Redis Cluster. */
+export interface RedisNodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where a Redis URL points: one server (directly or through Sentinel), or a Redis Cluster. */
+export type RedisTarget =
+  | { readonly topology: 'standalone' | 'sentinel'; readonly options: RedisOptions }
+  | {
+      readonly topology: 'cluster';
+      readonly nodes: readonly RedisNodeAddress[];
+      /** Options of every node connection (credentials, TLS). */
+      readonly nodeOptions: RedisOptions;
+    };
+
+/** The topology and ioredis connection options (no behaviour options) of any supported Redis URL. */
+export function parseRedisTarget(url: string): RedisTarget {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url.trim())?.[1]?.toLowerCase().replace('+', '-');
+  if (scheme === 'redis-cluster' || scheme === 'rediss-cluster') return parseClusterUrl(url, scheme === 'rediss-cluster');
+  const options = parseRedisUrl(url);
+  return { topology: options.sentinels !== undefined ? 'sentinel' : 'standalone', options };
+}
+
+function parseClusterUrl(url: string, tls: boolean): RedisTarget {
+  let rest = url.trim().slice(url.trim().indexOf('://') + 3);
+  const at = rest.lastIndexOf('@');
+  const auth = parseAuth(url, at >= 0 ? rest.slice(0, at) : '');
+  if (at >= 0) rest = rest.slice(at + 1);
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    const unknown = [...new URLSearchParams(rest.slice(q + 1)).keys()];
+    if (unknown.length > 0) fail(url, `unsupported parameter ${JSON.stringify(unknown[0])} for a Cluster URL`);
+    rest = rest.slice(0, q);
+  }
+  const slash = rest.indexOf('/');
+  const authority = slash >= 0 ? rest.slice(0, slash) : rest;
+  const path = slash >= 0 ? rest.slice(slash + 1).replace(/\/$/, '') : '';
+  if (path !== '' && path !== '0') fail(url, `Redis Cluster has only database 0; remove "/${path}"`);
+  if (authority === '') fail(url, 'no seed node; list at least one host:port of the cluster');
+  const nodes = authority.split(',').map((part) => parseHostPort(url, part.trim(), DEFAULT_PORT));
+  return {
+    topology: 'cluster',
+    nodes,
+    nodeOptions: { ...auth, ...(tls ? { tls: {} } : {}) },
+  };
+}
+
+/**
+ * ioredis connection options (no behaviour options) for a standalone or Sentinel URL. A Cluster URL
+ * is rejected here (it needs `parseRedisTarget`: a Cluster is not one server).
+ */
 export function parseRedisUrl(url: string): RedisOptions {
   const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(url.trim());
-  if (!match) return fail(url, 'expected redis://, rediss://, redis-sentinel:// or rediss-sentinel://');
-  const scheme = (match[1] ?? '').toLowerCase();
+  if (!match) return fail(url, `expected ${SCHEMES}`);
+  const scheme = (match[1] ?? '').toLowerCase().replace('+', '-');
   let rest = match[2] ?? '';
   const at = rest.lastIndexOf('@');
   const auth = parseAuth(url, at >= 0 ? rest.slice(0, at) : '');
@@ -146,7 +209,15 @@ export function parseRedisUrl(url: string): RedisOptions {
         ...(tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
       };
     }
+    case 'redis-cluster':
+    case 'rediss-cluster':
+      return fail(url, 'a Redis Cluster URL names seed nodes, not one server (use parseRedisTarget)');
     default:
-      return fail(url, `unsupported scheme ${JSON.stringify(scheme)}`);
+      return fail(url, `unsupported scheme ${JSON.stringify(scheme)}; expected ${SCHEMES}`);
   }
+}
+
+/** What is wrong with a Redis URL, from what `parseRedisTarget` threw (never the URL or its password). */
+export function redisUrlProblem(error: unknown): string {
+  return error instanceof InvalidRedisUrlError ? error.reason : 'it cannot be parsed';
 }

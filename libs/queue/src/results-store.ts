@@ -15,8 +15,7 @@ import {
   type ResultRecordInput,
   type ResultStreamEntry,
 } from '@amko-fed/domain';
-import type { Redis } from 'ioredis';
-import { duplicateForBlocking } from './connection.ts';
+import { duplicateForBlocking, type RedisConnection } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { defineLuaScript } from './lua-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
@@ -52,7 +51,7 @@ return redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'type', 'cleared
 
 export interface ResultsStoreOptions {
   /** A `client` connection; owned by the caller. `followResults` duplicates it for XREAD BLOCK. */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** @defaultValue `{amko-fed}` */
   readonly prefix?: string;
   /** Approximate cap of the results stream. @defaultValue 100000 */

@@ -3,9 +3,8 @@
  * `isolatedPrefix()` of @amko-fed/testing (imported by the spec files themselves: only spec files
  * may depend on the testing lib).
  */
-import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { createRedisConnection, type RedisRole } from '../src/index.ts';
+import { createRedisConnection, type RedisConnection, type RedisRole } from '../src/index.ts';
 
 // `redisUrl` is provided by libs/testing/src/global-setup.ts (the integration project's
 // globalSetup); its type comes with @amko-fed/testing, which the specs import.
@@ -13,14 +12,14 @@ import { eventually as pollUntil } from '@amko-fed/testing';
 export interface RedisFixture {
   readonly url: string;
   readonly prefix: string;
-  connect(role?: RedisRole): Redis;
+  connect(role?: RedisRole): RedisConnection;
   /** Quits every connection opened through `connect`. */
   close(): Promise<void>;
 }
 
 export function redisFixture(prefix: string): RedisFixture {
   const url = inject('redisUrl');
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   return {
     url,
     prefix,

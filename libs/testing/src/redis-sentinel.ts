@@ -1,0 +1,147 @@
+/**
+ * A real Sentinel set on loopback for tests: one master, two replicas and three sentinels (quorum
+ * 2), each process in its own temporary directory, no persistence, a low `down-after-milliseconds`
+ * and `failover-timeout`. `killMaster()` kills the master with SIGKILL and waits until the
+ * sentinels name a promoted replica that answers as master.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
+
+export interface RedisSentinelOptions {
+  /** The master name the sentinels monitor. @defaultValue "amko" */
+  readonly masterName?: string;
+  /** `requirepass`/`masterauth` of the Redis servers (the sentinels get it as `auth-pass`). @defaultValue none */
+  readonly password?: string;
+  /** `requirepass` of the sentinels. @defaultValue none */
+  readonly sentinelPassword?: string;
+  /** `down-after-milliseconds`. @defaultValue 1000 */
+  readonly downAfterMs?: number;
+}
+
+export interface TestRedisSentinel extends AsyncDisposable {
+  /** `redis-sentinel://[:password@]127.0.0.1:s1,…/<master>[?sentinelPassword=…]`. */
+  readonly url: string;
+  readonly masterName: string;
+  readonly sentinelPorts: readonly number[];
+  /** The master's port as the sentinels name it now. */
+  masterPort(): Promise<number>;
+  /** SIGKILLs the master; resolves when the sentinels name a replica that answers `role:master`. */
+  killMaster(): Promise<{ killedPort: number; promotedPort: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<TestRedisSentinel> {
+  const masterName = options.masterName ?? 'amko';
+  const { password, sentinelPassword } = options;
+  const auth = password !== undefined ? ['--requirepass', password, '--masterauth', password] : [];
+  const servers: RedisProcess[] = [];
+  const sentinels: RedisProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all([...sentinels, ...servers].map((p) => p.dispose().catch(() => undefined)));
+  };
+  const server = (replicaOf: number | undefined): Promise<RedisProcess> =>
+    startOnFreePort((port) =>
+      startRedisProcess({
+        label: 'redis-sentinel-server',
+        port,
+        ...(password !== undefined ? { password } : {}),
+        args: (dir) => [
+          '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'notice', '--logfile', 'redis.log',
+          '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0', ...auth,
+          ...(replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
+        ],
+      }),
+    );
+  try {
+    const master = await server(undefined);
+    servers.push(master, await server(master.port), await server(master.port));
+    for (const replica of servers.slice(1)) {
+      await pollUntil(
+        `replica 127.0.0.1:${replica.port} is in sync with its master`,
+        () => redisCli(replica.port, ['INFO', 'replication'], password, 5_000),
+        (info) => infoField(info, 'master_link_status') === 'up',
+        60_000,
+      );
+    }
+    for (let i = 0; i < 3; i += 1) {
+      sentinels.push(
+        await startOnFreePort((port) =>
+          startRedisProcess({
+            label: 'redis-sentinel',
+            port,
+            ...(sentinelPassword !== undefined ? { password: sentinelPassword } : {}),
+            args: async (dir) => {
+              const config = join(dir, 'sentinel.conf');
+              await writeFile(
+                config,
+                [
+                  `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
+                  `sentinel monitor ${masterName} 127.0.0.1 ${master.port} 2`,
+                  `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 1_000}`,
+                  `sentinel failover-timeout ${masterName} 5000`,
+                  `sentinel parallel-syncs ${masterName} 1`,
+                  ...(password !== undefined ? [`sentinel auth-pass ${masterName} ${password}`] : []),
+                  ...(sentinelPassword !== undefined ? [`requirepass ${sentinelPassword}`] : []),
+                  '',
+                ].join('\n'),
+                { mode: 0o600 },
+              );
+              return [config, '--sentinel'];
+            },
+          }),
+        ),
+      );
+    }
+    const sentinelPorts = sentinels.map((s) => s.port);
+    const masterAddress = async (sentinelPort: number): Promise<number> => {
+      const answer = await redisCli(sentinelPort, ['SENTINEL', 'get-master-addr-by-name', masterName], sentinelPassword, 5_000);
+      return Number(answer.trim().split('\n')[1]);
+    };
+    const liveSentinel = (): number => sentinels.find((s) => s.running)?.port ?? 0;
+    // Every sentinel knows the replicas and the other sentinels before anything is killed.
+    for (const port of sentinelPorts) {
+      await pollUntil(
+        `sentinel 127.0.0.1:${port} sees 2 replicas and 2 other sentinels`,
+        () => redisCli(port, ['SENTINEL', 'master', masterName], sentinelPassword, 5_000),
+        (answer) => {
+          const lines = answer.trim().split('\n');
+          const field = (name: string): string | undefined => lines[lines.indexOf(name) + 1];
+          return field('num-slaves') === '2' && field('num-other-sentinels') === '2';
+        },
+        60_000,
+      );
+    }
+    const sentinel: TestRedisSentinel = {
+      url:
+        `redis-sentinel://${password !== undefined ? `:${encodeURIComponent(password)}@` : ''}${sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',')}` +
+        `/${masterName}${sentinelPassword !== undefined ? `?sentinelPassword=${encodeURIComponent(sentinelPassword)}` : ''}`,
+      masterName,
+      sentinelPorts,
+      masterPort: () => masterAddress(liveSentinel()),
+      async killMaster() {
+        const killedPort = await masterAddress(liveSentinel());
+        const victim = servers.find((s) => s.port === killedPort);
+        if (!victim) throw new Error(`no server listens on ${killedPort}`);
+        await victim.kill();
+        const promotedPort = await pollUntil(
+          `the sentinels promote a replica of 127.0.0.1:${killedPort}`,
+          async () => {
+            const port = await masterAddress(liveSentinel());
+            const role = port === killedPort ? undefined : infoField(await redisCli(port, ['INFO', 'replication'], password, 5_000), 'role');
+            return role === 'master' ? port : undefined;
+          },
+          (port) => port !== undefined,
+          120_000,
+        );
+        return { killedPort, promotedPort: promotedPort ?? 0 };
+      },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+    return sentinel;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
