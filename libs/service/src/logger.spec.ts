@@ -25,4 +25,25 @@ describe('createLogger', () => {
       expect(text).toContain('[redacted]');
     });
   });
+
+  describe('when the format is pretty', () => {
+    it('writes human-readable lines instead of JSON, still censoring secrets', () => {
+      const { lines, stream } = capture();
+      const logger = createLogger({ name: 'replicator', level: 'info', pretty: true, destination: stream });
+      logger.info({ cluster: 'c1', password: 'pw-9' }, 'Applied GSLBConfig');
+      const text = lines.join('');
+      expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \(replicator\): Applied GSLBConfig\n/);
+      expect(text).toContain('cluster: "c1"');
+      expect(text).not.toContain('pw-9');
+      expect(text).not.toContain('{"level"');
+    });
+
+    it('honours the level', () => {
+      const { lines, stream } = capture();
+      const logger = createLogger({ name: 'watcher', level: 'warn', pretty: true, destination: stream });
+      logger.info('Not shown');
+      logger.warn('Could not delete GlobalDeploymentPolicy');
+      expect(lines.join('')).toMatch(/^\[[\d:.]+\] WARN \(watcher\): Could not delete GlobalDeploymentPolicy\n$/);
+    });
+  });
 });
