@@ -35,7 +35,10 @@ describe('deploy/', () => {
     const container = (deployment: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === deployment)?.spec?.template?.spec?.containers?.[0];
 
     it('holds both workloads, their RBAC and the Redis', () => {
-      expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      // generated Secret and ConfigMap names carry kustomize's hash suffix (bundled-redis.int.spec)
+      const unhashed = (m: Manifest) => (m.kind === 'Secret' || m.kind === 'ConfigMap' ? m.metadata.name.replace(/-[a-z0-9]{10}$/, '') : m.metadata.name);
+      expect(manifests.map((m) => `${m.kind}/${unhashed(m)}`).sort()).toEqual([
+        'ConfigMap/amko-federation-redis-config',
         'ClusterRole/amko-federation-watcher', 'ClusterRoleBinding/amko-federation-watcher',
         'Deployment/amko-federation-replicator', 'Deployment/amko-federation-watcher',
         'Role/amko-federation-watcher', 'RoleBinding/amko-federation-watcher',
