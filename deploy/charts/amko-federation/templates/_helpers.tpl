@@ -111,6 +111,7 @@ readinessProbe: { httpGet: { path: /readyz, port: http }, periodSeconds: {{ .Val
 {{- define "amkofed.redisConf" -}}
 appendonly yes
 appendfsync everysec
+port 6379
 maxmemory {{ .Values.redis.bundled.maxmemory }}
 maxmemory-policy noeviction
 dir /data

@@ -1,0 +1,93 @@
+/**
+ * What the chart tests share: the Helm and kubectl binaries scripts/ensure-helm.sh unpacks into
+ * .tools/bin, rendering the chart, and reading rendered manifests.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT } from '@amko-fed/testing';
+
+export const CHART_DIR = join(REPO_ROOT, 'deploy', 'charts', 'amko-federation');
+export const HELM = join(REPO_ROOT, '.tools', 'bin', 'helm');
+export const KUBECTL_135 = join(REPO_ROOT, '.tools', 'bin', 'kubectl-1.35');
+
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly [key: string]: unknown;
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to its end (no shell). */
+export function run(program: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): RunResult {
+  const result = spawnSync(program, args, { encoding: 'utf8', timeout: 120_000, env, maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? String(result.error ?? '') };
+}
+
+/** Throws with stderr when the tools are missing: `npm test` installs them first (pretest). */
+export function assertToolsInstalled(): void {
+  for (const tool of [HELM, KUBECTL_135]) {
+    if (!existsSync(tool)) throw new Error(`${tool} is missing: run bash scripts/ensure-helm.sh (npm test runs it first)`);
+  }
+}
+
+export function helm(args: readonly string[]): RunResult {
+  return run(HELM, args, { ...process.env, HELM_CACHE_HOME: join(REPO_ROOT, 'tmp', 'helm', 'cache'), HELM_CONFIG_HOME: join(REPO_ROOT, 'tmp', 'helm', 'config'), HELM_DATA_HOME: join(REPO_ROOT, 'tmp', 'helm', 'data') });
+}
+
+export function parseManifests(text: string): Manifest[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as Manifest | null)
+    .filter((m): m is Manifest => m !== null && typeof m === 'object');
+}
+
+/** `helm template amko-federation <chart> -n avi-system [-f values…] [extra]`; throws with Helm's message. */
+export function renderChart(valuesFiles: readonly string[] = [], extra: readonly string[] = []): Manifest[] {
+  const result = helm(['template', 'amko-federation', CHART_DIR, '--namespace', 'avi-system', ...valuesFiles.flatMap((f) => ['-f', f]), ...extra]);
+  if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
+  return parseManifests(result.stdout);
+}
+
+export function find(manifests: readonly Manifest[], kind: string, name: string): Manifest {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} is not rendered (have: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')})`);
+  return found;
+}
+
+export interface EnvVar { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } }
+export interface Probe { httpGet?: { path: string; port: string | number }; tcpSocket?: { port: string | number }; exec?: { command: string[] }; periodSeconds?: number; failureThreshold?: number }
+export interface Container {
+  name: string; image: string; args?: string[]; command?: string[]; env?: EnvVar[];
+  livenessProbe?: Probe; readinessProbe?: Probe; startupProbe?: Probe;
+  resources?: unknown; securityContext?: unknown; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  ports?: { name?: string; containerPort: number }[];
+}
+export interface PodSpec { containers: Container[]; securityContext?: unknown; serviceAccountName?: string; automountServiceAccountToken?: boolean; volumes?: { name: string; secret?: { secretName: string; items?: unknown } }[] }
+export interface Workload extends Manifest { spec: { replicas?: number; template: { spec: PodSpec } } }
+
+export function podSpec(manifest: Manifest): PodSpec {
+  return (manifest as Workload).spec.template.spec;
+}
+
+/**
+ * The environment the kubelet would give a container: Secret references get `secrets[secret/key]`
+ * (else a sample), field references sample values, and `$(VAR)` references are expanded as the
+ * kubelet does.
+ */
+export function environmentOf(container: Container, secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const fields: Record<string, string> = { 'metadata.namespace': 'avi-system', 'metadata.name': 'pod-0' };
+  const env: Record<string, string> = {};
+  for (const e of container.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    const raw = e.value ?? (ref ? (secrets[`${ref.name.replace(/-[a-z0-9]{10}$/, '')}/${ref.key}`] ?? `sample-${ref.key}`) : fields[e.valueFrom?.fieldRef?.fieldPath ?? ''] ?? '');
+    env[e.name] = e.value === undefined ? raw : raw.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole);
+  }
+  return env;
+}

@@ -1,0 +1,142 @@
+/**
+ * deploy/charts/amko-federation with the real Helm (v4.1.4, scripts/ensure-helm.sh): lint and
+ * template over the default values and every ci/ values file, every rendered object valid against
+ * the Kubernetes OpenAPI schemas, every workload setting accepted by the workload's own loadConfig,
+ * wrong values refused with the field named, and the default render equal to the kustomize overlay
+ * in what the workloads run with (one source of truth: a change on one side fails here).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig as loadReplicatorConfig } from '../../../apps/replicator/src/config.ts';
+import { loadConfig as loadWatcherConfig } from '../../../apps/watcher/src/config.ts';
+import {
+  assertToolsInstalled, CHART_DIR, environmentOf, find, helm, podSpec, renderChart,
+  type Container, type Manifest,
+} from './chart-tools.ts';
+import { schemaErrors } from './validate-k8s.ts';
+
+assertToolsInstalled();
+
+const CI_FILES = readdirSync(join(CHART_DIR, 'ci')).filter((f) => f.endsWith('.yaml')).sort();
+const VALUE_SETS: readonly { name: string; files: string[] }[] = [
+  { name: 'the default values', files: [] },
+  ...CI_FILES.map((f) => ({ name: `ci/${f}`, files: [join(CHART_DIR, 'ci', f)] })),
+];
+const SECRETS = { 'amko-federation-board/username': 'admin', 'corp-board/username': 'admin' };
+const readSecretFile = (file: string): string => {
+  if (file !== '/etc/amko-federation/board/password') throw new Error(`unexpected file ${file}`);
+  return 'board-secret\n';
+};
+const container = (manifests: readonly Manifest[], deployment: string): Container => podSpec(find(manifests, 'Deployment', deployment)).containers[0] as Container;
+
+describe('deploy/charts/amko-federation', () => {
+  describe.each(VALUE_SETS)('when rendered with $name', ({ files }) => {
+    it('passes helm lint --strict', () => {
+      const result = helm(['lint', '--strict', CHART_DIR, '--namespace', 'avi-system', ...files.flatMap((f) => ['-f', f])]);
+      expect(result.stdout + result.stderr).toContain('1 chart(s) linted, 0 chart(s) failed');
+      expect(result.status).toBe(0);
+    });
+
+    it('renders only objects valid against the Kubernetes OpenAPI schemas, all in avi-system', async () => {
+      const manifests = renderChart(files);
+      expect(manifests.length).toBeGreaterThan(10);
+      const errors = (await Promise.all(manifests.map(schemaErrors))).filter((e) => e !== '');
+      expect(errors).toEqual([]);
+      const namespaced = manifests.filter((m) => !['ClusterRole', 'ClusterRoleBinding'].includes(m.kind));
+      expect(namespaced.map((m) => m.metadata.namespace)).toEqual(namespaced.map(() => 'avi-system'));
+    });
+
+    it('gives the watcher and the replicator settings their loadConfig accepts', () => {
+      const manifests = renderChart(files);
+      const watcherEnv = environmentOf(container(manifests, 'amko-federation-watcher'), SECRETS);
+      const replicatorEnv = environmentOf(container(manifests, 'amko-federation-replicator'), SECRETS);
+      for (const env of [watcherEnv, replicatorEnv]) if (env.REDIS_URL?.startsWith('sample')) env.REDIS_URL = 'redis://:pw@redis:6379';
+      const watcher = loadWatcherConfig(watcherEnv, { hostname: 'h', pid: 1, stdoutIsTTY: false });
+      const replicator = loadReplicatorConfig(replicatorEnv, readSecretFile);
+      expect(watcher.resyncIntervalMs).toBeGreaterThan(0);
+      expect(replicator.board.basic?.password).toMatch(/^board-secret\s*$/);
+      expect(replicator.board.basic?.username).toBe('admin');
+    });
+  });
+
+  describe('when rendered with the Sentinel values', () => {
+    it('assembles a redis-sentinel URL from the password Secret that both workloads accept', () => {
+      const manifests = renderChart([join(CHART_DIR, 'ci', 'sentinel-values.yaml')]);
+      const env = environmentOf(container(manifests, 'amko-federation-watcher'), { 'redis-auth/password': 'pw1', 'redis-auth/sentinel-password': 'pw2' });
+      expect(env.REDIS_URL).toBe('redis-sentinel://:pw1@redis-sentinel-0.redis.svc:26379,redis-sentinel-1.redis.svc:26379,redis-sentinel-2.redis.svc:26379/amko/0?sentinelPassword=pw2');
+      expect(() => loadWatcherConfig(env, { hostname: 'h', pid: 1, stdoutIsTTY: false })).not.toThrow();
+      expect(manifests.some((m) => m.kind === 'StatefulSet')).toBe(false);
+    });
+  });
+
+  describe('when rendered with GSLBHostRule enabled', () => {
+    it('federates the three kinds and creates the member RBAC of deploy/member-rbac', () => {
+      const manifests = renderChart([join(CHART_DIR, 'ci', 'gslbhostrule-values.yaml')]);
+      const env = environmentOf(container(manifests, 'amko-federation-watcher'));
+      expect(env.FEDERATED_KINDS).toBe('GSLBConfig,GlobalDeploymentPolicy,GSLBHostRule');
+      expect(loadWatcherConfig({ ...env, REDIS_URL: 'redis://r:6379' }, { hostname: 'h', pid: 1, stdoutIsTTY: false }).federatedKinds).toHaveLength(3);
+      expect(find(manifests, 'Role', 'amko-federation-member')).toMatchObject({
+        rules: [
+          { apiGroups: ['amko.vmware.com'], resources: ['amkoclusters'], verbs: ['get', 'list'] },
+          { apiGroups: ['amko.vmware.com'], resources: ['gslbconfigs', 'globaldeploymentpolicies', 'gslbhostrules'], verbs: ['get', 'list', 'create', 'update', 'delete'] },
+        ],
+      });
+      expect(find(manifests, 'ServiceAccount', 'amko-federation-member').metadata.namespace).toBe('avi-system');
+    });
+  });
+
+  describe('when rendered with the OpenShift values', () => {
+    it('sets no fixed user, group or fsGroup anywhere', () => {
+      const text = JSON.stringify(renderChart([join(CHART_DIR, 'ci', 'openshift-values.yaml')]));
+      expect(text).not.toMatch(/runAsUser|runAsGroup|fsGroup/);
+      expect(text).toContain('"runAsNonRoot":true');
+    });
+  });
+
+  describe('when rendered with the defaults', () => {
+    const manifests = renderChart();
+
+    it('keeps the Redis password off every command line and out of the environment of Redis itself', () => {
+      const redis = podSpec(find(manifests, 'StatefulSet', 'amko-federation-redis'));
+      const main = redis.containers[0] as Container;
+      expect(main.command).toEqual(['redis-server', '/etc/redis/redis.conf']);
+      expect(main.env?.map((e) => e.name)).toEqual(['REDISCLI_AUTH']);
+      const config = find(manifests, 'ConfigMap', 'amko-federation-redis') as Manifest & { data: Record<string, string> };
+      expect(config.data['redis.conf']).toMatch(/appendonly yes[\s\S]*maxmemory-policy noeviction[\s\S]*include \/run\/redis-auth\/auth.conf/);
+    });
+
+    it('lets into Redis only the watcher and the replicator, and lets Redis out nowhere', () => {
+      const policy = find(manifests, 'NetworkPolicy', 'amko-federation-redis') as Manifest & { spec: { ingress: { from: unknown[] }[]; egress: unknown[] } };
+      expect(policy.spec.ingress[0]?.from).toEqual([
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'amko-federation-watcher', 'app.kubernetes.io/instance': 'amko-federation' } } },
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'amko-federation-replicator', 'app.kubernetes.io/instance': 'amko-federation' } } },
+      ]);
+      expect(policy.spec.egress).toEqual([]);
+    });
+
+    it('generates board and Redis passwords (32 characters)', () => {
+      const board = find(manifests, 'Secret', 'amko-federation-board') as Manifest & { data: Record<string, string> };
+      expect(Buffer.from(board.data.password ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
+    });
+  });
+
+  describe('when a value is wrong', () => {
+    const cases: readonly { file: string; field: string }[] = [
+      { file: 'resync-interval.yaml', field: "at '/watcher/resyncInterval'" },
+      { file: 'federated-kinds.yaml', field: "at '/federatedKinds/1'" },
+      { file: 'external-redis-empty.yaml', field: "at '/redis/external'" },
+      { file: 'replicas-text.yaml', field: "at '/replicator/replicas': got string, want integer" },
+      { file: 'misspelt.yaml', field: "additional properties 'resyncIntervall' not allowed" },
+      { file: 'key-prefix.yaml', field: "at '/keyPrefix'" },
+      { file: 'sentinel-no-hosts.yaml', field: "at '/redis/external/sentinel/hosts'" },
+      { file: 'log-level.yaml', field: "at '/logLevel'" },
+    ];
+    it.each(cases)('helm template refuses $file naming the field', ({ file, field }) => {
+      const result = helm(['template', 'amko-federation', CHART_DIR, '-n', 'avi-system', '-f', join(import.meta.dirname, 'bad-values', file)]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain("values don't meet the specifications of the schema");
+      expect(result.stderr).toContain(field);
+    });
+  });
+});
