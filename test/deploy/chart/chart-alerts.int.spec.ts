@@ -1,0 +1,83 @@
+/**
+ * The chart's PrometheusRule with the real promtool (Debian package prometheus, scripts/ensure-tools.sh):
+ * `promtool check rules` over the rendered rules (syntax, PromQL, annotation templates) and
+ * `promtool test rules` over alerts.test.yaml (each alert fires when it must and stays quiet when
+ * it must not). Every alert has a runbook line, and every metric it names is one the workloads export.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { findOnPath, REPO_ROOT } from '@amko-fed/testing';
+import { assertToolsInstalled, find, renderChart, run } from './chart-tools.ts';
+
+assertToolsInstalled();
+const promtool = await findOnPath('promtool');
+if (!promtool) throw new Error('promtool is missing: apt-get install prometheus (npm test runs scripts/ensure-tools.sh first)');
+
+interface Rule { alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }
+interface Groups { groups: { name: string; rules: Rule[] }[] }
+
+const rendered = find(renderChart([], ['--set', 'monitoring.prometheusRule.enabled=true']), 'PrometheusRule', 'amko-federation') as unknown as { spec: Groups };
+const rules = rendered.spec.groups.flatMap((g) => g.rules);
+
+function workdir(groups: Groups): string {
+  const dir = mkdtempSync(join(REPO_ROOT, 'tmp', 'promtool-'));
+  writeFileSync(join(dir, 'rules.yaml'), stringify(groups));
+  copyFileSync(join(import.meta.dirname, 'alerts.test.yaml'), join(dir, 'alerts.test.yaml'));
+  return dir;
+}
+
+/** Every metric name the workloads register (the `name: 'amko_fed_…'` of their metrics modules). */
+function exportedMetrics(): Set<string> {
+  const files = [join(REPO_ROOT, 'apps/watcher/src/http/metrics.ts'), join(REPO_ROOT, 'apps/replicator/src/metrics/metrics.ts')];
+  return new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/name: '(amko_fed_[a-z_]+)'/g)].map((m) => m[1] as string)));
+}
+
+describe('the chart PrometheusRule', () => {
+  describe('when rendered', () => {
+    it('holds the alerts the on-call engineer needs', () => {
+      expect(rules.map((r) => r.alert).sort()).toEqual([
+        'AmkoFedDualLeader', 'AmkoFedFollowerNotInSync', 'AmkoFedMemberInvalid', 'AmkoFedNoLeaseHolder', 'AmkoFedRedisDataLost',
+        'AmkoFedRedisUnreachable', 'AmkoFedRetriesExhausted', 'AmkoFedRoleInvalid', 'AmkoFedWatcherDown',
+      ]);
+    });
+
+    it('gives every alert a severity, a runbook line and a runbook URL', () => {
+      for (const rule of rules) {
+        expect(rule.labels.severity, rule.alert).toMatch(/^(warning|critical)$/);
+        expect(rule.annotations.runbook?.length ?? 0, rule.alert).toBeGreaterThan(40);
+        expect(rule.annotations.runbook_url, rule.alert).toMatch(new RegExp(`^https://.*#${rule.alert.toLowerCase()}$`));
+      }
+    });
+
+    it('names only metrics the watcher and the replicator export', () => {
+      const exported = exportedMetrics();
+      const used = new Set(rules.flatMap((r) => [...r.expr.matchAll(/\b(amko_fed_[a-z_]+)/g)].map((m) => m[1] as string)));
+      expect(used.size).toBeGreaterThanOrEqual(4);
+      expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+    });
+  });
+
+  describe('when checked with promtool', () => {
+    it('passes promtool check rules', () => {
+      const dir = workdir(rendered.spec);
+      const result = run(promtool ?? 'promtool', ['check', 'rules', join(dir, 'rules.yaml')]);
+      expect(result.stdout + result.stderr).toContain(`SUCCESS: ${rules.length} rules found`);
+      expect(result.status).toBe(0);
+    });
+
+    it('passes promtool test rules, with a test for every alert', () => {
+      const tests = parse(readFileSync(join(import.meta.dirname, 'alerts.test.yaml'), 'utf8')) as { tests: { alert_rule_test: { alertname: string }[] }[] };
+      const tested = new Set(tests.tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
+      expect(rules.map((r) => r.alert).filter((a) => !tested.has(a))).toEqual([]);
+      // The unit tests check when each alert fires and its labels; the annotations are checked above.
+      const withoutAnnotations = { groups: rendered.spec.groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...rule }) => rule) })) };
+      const dir = workdir(withoutAnnotations);
+      const result = run(promtool ?? 'promtool', ['test', 'rules', join(dir, 'alerts.test.yaml')]);
+      expect(result.stdout + result.stderr).not.toContain('FAILED');
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      expect(readdirSync(dir)).toContain('rules.yaml');
+    });
+  });
+});
