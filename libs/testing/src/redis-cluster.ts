@@ -6,7 +6,7 @@
  * that serves a key's slot with SIGKILL (a crash, not a `CLUSTER FAILOVER`) and waits until a
  * replica serves the slot and the cluster is `ok` again.
  */
-import { infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
+import { cutReplication, infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
 
 export interface RedisClusterOptions {
   /** `requirepass` and `masterauth` of every node. @defaultValue none */
@@ -43,8 +43,16 @@ export interface TestRedisCluster extends AsyncDisposable {
   nodes(): Promise<ClusterNode[]>;
   /** The master that serves `key`'s slot now. */
   masterOf(key: string): Promise<ClusterNode>;
-  /** SIGKILLs the master serving `key`; resolves when a replica serves the slot and `cluster_state:ok`. */
-  killMasterOf(key: string): Promise<Failover>;
+  /**
+   * SIGKILLs the master serving `key`; resolves when a replica serves the slot and `cluster_state:ok`.
+   * `whileDown` starts right after the kill, while the slot has no master, and is awaited too.
+   */
+  killMasterOf(key: string, whileDown?: () => Promise<void>): Promise<Failover>;
+  /**
+   * Stops replication from the master serving `key` to its replicas (needs `password`): writes it
+   * acknowledges from now on are not replicated, so a failover loses them. Returns the undo.
+   */
+  cutReplicationOf(key: string): Promise<() => Promise<void>>;
   /** Stops every node and removes their directories. */
   stop(): Promise<void>;
 }
@@ -140,20 +148,29 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       slotOf,
       nodes,
       masterOf,
-      async killMasterOf(key) {
+      async killMasterOf(key, whileDown) {
         const slot = await slotOf(key);
         const master = await masterOf(key);
         const victim = processes.find((p) => p.port === master.port);
         if (!victim) throw new Error(`no process listens on ${master.port}`);
         await victim.kill();
-        const promoted = await pollUntil(
-          `a replica of 127.0.0.1:${master.port} serves slot ${slot}`,
-          async () => serving(await nodes(), slot),
-          (node) => node !== undefined && node.port !== master.port,
-          120_000,
-        );
+        const [promoted] = await Promise.all([
+          pollUntil(
+            `a replica of 127.0.0.1:${master.port} serves slot ${slot}`,
+            async () => serving(await nodes(), slot),
+            (node) => node !== undefined && node.port !== master.port,
+            120_000,
+          ),
+          whileDown?.(),
+        ]);
         await Promise.all(processes.filter((p) => p.running).map((p) => clusterOk(p.port)));
         return { killedPort: master.port, promotedPort: promoted?.port ?? 0 };
+      },
+      async cutReplicationOf(key) {
+        if (password === undefined) throw new Error('cutReplicationOf needs a cluster started with a password');
+        const master = await masterOf(key);
+        const replicas = (await nodes()).filter((n) => n.masterId === master.id).map((n) => n.port);
+        return cutReplication(master.port, replicas, password);
       },
       stop,
       [Symbol.asyncDispose]: stop,

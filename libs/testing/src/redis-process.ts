@@ -99,6 +99,7 @@ export interface RedisProcess {
   readonly running: boolean;
   /** SIGKILL (kill -9: no shutdown, no save) and wait for the exit. */
   kill(): Promise<void>;
+
   /** SIGTERM, wait for the exit, remove the directory. */
   dispose(): Promise<void>;
 }
@@ -173,4 +174,24 @@ export async function startOnFreePort(start: (port: number) => Promise<RedisProc
 export function infoField(text: string, field: string): string | undefined {
   const line = text.split(/\r?\n/).find((l) => l.startsWith(`${field}:`));
   return line?.slice(field.length + 1).trim();
+}
+
+/**
+ * Cuts replication from the master on `masterPort` to `replicaPorts` (both need `password`): each
+ * replica gets a wrong `masterauth`, the master drops its replica links, and the replicas cannot
+ * authenticate again. Writes the master acknowledges from then on are not replicated (as when
+ * replication lags behind; a failover then loses them). Returns the undo (the right masterauth).
+ */
+export async function cutReplication(masterPort: number, replicaPorts: readonly number[], password: string): Promise<() => Promise<void>> {
+  for (const port of replicaPorts) await redisCli(port, ['CONFIG', 'SET', 'masterauth', `${password}-wrong`], password);
+  await redisCli(masterPort, ['CLIENT', 'KILL', 'TYPE', 'replica'], password);
+  await pollUntil(
+    `the master on 127.0.0.1:${masterPort} has no replica connected`,
+    () => redisCli(masterPort, ['INFO', 'replication'], password, 5_000),
+    (info) => infoField(info, 'connected_slaves') === '0',
+    60_000,
+  );
+  return async () => {
+    for (const port of replicaPorts) await redisCli(port, ['CONFIG', 'SET', 'masterauth', password], password).catch(() => undefined);
+  };
 }

@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
+import { cutReplication, infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
 
 export interface RedisSentinelOptions {
   /** The master name the sentinels monitor. @defaultValue "amko" */
@@ -26,8 +26,16 @@ export interface TestRedisSentinel extends AsyncDisposable {
   readonly sentinelPorts: readonly number[];
   /** The master's port as the sentinels name it now. */
   masterPort(): Promise<number>;
-  /** SIGKILLs the master; resolves when the sentinels name a replica that answers `role:master`. */
-  killMaster(): Promise<{ killedPort: number; promotedPort: number }>;
+  /**
+   * SIGKILLs the master; resolves when the sentinels name a replica that answers `role:master`.
+   * `whileDown` starts right after the kill, before the promotion, and is awaited too.
+   */
+  killMaster(whileDown?: () => Promise<void>): Promise<{ killedPort: number; promotedPort: number }>;
+  /**
+   * Stops replication to every replica (needs `password`): writes the master acknowledges from now
+   * on are not replicated, so a failover loses them. Returns the undo (call it after the kill).
+   */
+  cutReplication(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -119,12 +127,12 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
       masterName,
       sentinelPorts,
       masterPort: () => masterAddress(liveSentinel()),
-      async killMaster() {
+      async killMaster(whileDown) {
         const killedPort = await masterAddress(liveSentinel());
         const victim = servers.find((s) => s.port === killedPort);
         if (!victim) throw new Error(`no server listens on ${killedPort}`);
         await victim.kill();
-        const promotedPort = await pollUntil(
+        const [promotedPort] = await Promise.all([pollUntil(
           `the sentinels promote a replica of 127.0.0.1:${killedPort}`,
           async () => {
             const port = await masterAddress(liveSentinel());
@@ -133,8 +141,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           },
           (port) => port !== undefined,
           120_000,
-        );
+        ), whileDown?.()]);
         return { killedPort, promotedPort: promotedPort ?? 0 };
+      },
+      async cutReplication() {
+        if (password === undefined) throw new Error('cutReplication needs a Sentinel set started with a password');
+        const masterPort = await masterAddress(liveSentinel());
+        return cutReplication(masterPort, servers.filter((s) => s.running && s.port !== masterPort).map((s) => s.port), password);
       },
       stop,
       [Symbol.asyncDispose]: stop,

@@ -1,0 +1,241 @@
+/**
+ * The scenario the Redis topology suites share (redis-cluster.int.spec.ts, redis-sentinel.int.spec.ts):
+ * a federation (leader + 2 followers, watcher and replicator as processes) on a Redis reached
+ * through a Cluster or Sentinel URL with passwords; changes before, during and after the crash of
+ * the Redis master that holds the federation's keys must all reach every follower, and the status
+ * must say so. The watcher's periodic resync is slow (5 min) so that only what the topology and the
+ * store-loss detection do can make the assertions pass in time.
+ */
+import { randomBytes } from 'node:crypto';
+import { createFollowerQueues, createRedisConnection } from '@amko-fed/queue';
+import { isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
+import { expect } from 'vitest';
+import {
+  collectionOf,
+  conditionOf,
+  eventually,
+  GC,
+  GDP,
+  gdpBody,
+  ghrCollection,
+  ghrPath,
+  gslbConfigBody,
+  gslbHostRuleBody,
+  objectOn,
+  pathOf,
+  specOn,
+  SUCCESS,
+} from './support.ts';
+
+export const FOLLOWERS = ['follower1', 'follower2'] as const;
+const WATCHER_ENV = {
+  RESYNC_INTERVAL: '5m',
+  MEMBER_CHECK_INTERVAL: '1s',
+  STATUS_DEBOUNCE: '100ms',
+  FEDERATED_KINDS: 'GSLBConfig,GlobalDeploymentPolicy,GSLBHostRule',
+};
+const REPLICATOR_ENV = { RETRY_BASE: '100ms', RETRY_CAP: '1s' };
+/** Generous: a failover takes seconds, a busy 2-core machine makes everything slower. */
+export const DEADLINE_MS = 120_000;
+
+/** A password that must never appear in a log line. */
+export function topologyPassword(label: string): string {
+  return `${label}-s3cret-${randomBytes(6).toString('hex')}`;
+}
+
+export async function startFederationOn(redisUrl: string, label: string): Promise<Federation> {
+  return startFederation({ redisUrl, followers: [...FOLLOWERS], prefix: isolatedPrefix(label), watcher: { env: WATCHER_ENV }, replicator: { env: REPLICATOR_ENV } });
+}
+
+/** What the leader holds: GSLBConfig refreshInterval, GDP ttl and the names and ttls of its GSLBHostRules. */
+export interface LeaderState {
+  refreshInterval: number;
+  ttl: number;
+  rules: Map<string, number>;
+}
+
+/** The leader's writes, each recorded in `state` once the API server accepted it. */
+export function leaderWriter(federation: Federation, state: LeaderState) {
+  const leader = federation.kube('leader');
+  return {
+    async createAll(): Promise<void> {
+      await leader.create(collectionOf(GC), gslbConfigBody(state.refreshInterval));
+      await leader.create(collectionOf(GDP), gdpBody(state.ttl));
+      for (const [name, ttl] of state.rules) await leader.create(ghrCollection(), gslbHostRuleBody(name, ttl));
+    },
+    async setTtl(ttl: number): Promise<void> {
+      await leader.mergePatch(pathOf(GDP), { spec: { ttl } });
+      state.ttl = ttl;
+    },
+    async setRefreshInterval(refreshInterval: number): Promise<void> {
+      await leader.mergePatch(pathOf(GC), { spec: { refreshInterval } });
+      state.refreshInterval = refreshInterval;
+    },
+    async addRule(name: string, ttl: number): Promise<void> {
+      await leader.create(ghrCollection(), gslbHostRuleBody(name, ttl));
+      state.rules.set(name, ttl);
+    },
+    async setRuleTtl(name: string, ttl: number): Promise<void> {
+      await leader.mergePatch(ghrPath(name), { spec: { ttl } });
+      state.rules.set(name, ttl);
+    },
+    async deleteRule(name: string): Promise<void> {
+      await leader.delete(ghrPath(name));
+      state.rules.delete(name);
+    },
+  };
+}
+
+/** One follower's copy in the shape of LeaderState (rules looked up by every name ever used). */
+async function followerState(federation: Federation, cluster: string, names: readonly string[]): Promise<string> {
+  const rules = await Promise.all(
+    names.map(async (name) => {
+      const spec = (await objectOn(federation, cluster, ghrPath(name)))?.['spec'] as { ttl?: number } | undefined;
+      return spec === undefined ? undefined : `${name}=${String(spec.ttl)}`;
+    }),
+  );
+  return describeState((await specOn(federation, cluster, GC))?.['refreshInterval'], (await specOn(federation, cluster, GDP))?.['ttl'], rules.filter((r) => r !== undefined));
+}
+
+function describeState(refreshInterval: unknown, ttl: unknown, rules: readonly string[]): string {
+  return `refreshInterval=${String(refreshInterval)} ttl=${String(ttl)} rules=[${[...rules].sort().join(',')}]`;
+}
+
+export function expectedState(state: LeaderState): string {
+  return describeState(state.refreshInterval, state.ttl, [...state.rules].map(([name, ttl]) => `${name}=${ttl}`));
+}
+
+/** Waits until every follower holds exactly the leader's state (`names`: every rule name ever used). */
+export async function followersMatch(federation: Federation, state: LeaderState, names: readonly string[]): Promise<string[]> {
+  const want = expectedState(state);
+  return eventually(
+    () => Promise.all(FOLLOWERS.map((cluster) => followerState(federation, cluster, names))),
+    (all) => all.every((s) => s === want),
+    DEADLINE_MS,
+    `every follower holds ${want}`,
+  );
+}
+
+/** Waits until the leader's GSLBConfig and GDP Federation conditions report success. */
+export async function statusFederated(federation: Federation): Promise<void> {
+  await eventually(
+    async () => [await conditionOf(federation, 'leader', 'GSLBConfig Federation'), await conditionOf(federation, 'leader', 'GDP Federation')],
+    ([gc, gdp]) => gc?.status === SUCCESS && gdp?.status === SUCCESS,
+    DEADLINE_MS,
+    'the leader status says federated successfully',
+  );
+}
+
+/** The watcher's warnings that Redis lost or rolled back the federation data (the store-loss detection). */
+export async function storeLossLines(federation: Federation): Promise<string[]> {
+  return (await federation.app('watcher').logs()).split('\n').filter((line) => line.includes('rebuilding it from the leader'));
+}
+
+/** Log lines of either workload that contain `secret`. */
+export async function linesWith(federation: Federation, secret: string): Promise<string[]> {
+  const text = `${await federation.app('watcher').logs()}\n${await federation.app('replicator').logs()}`;
+  return text.split('\n').filter((line) => line.includes(secret));
+}
+
+/** What the scenarios need of a topology: its master of the federation keys, a crash, a replication cut. */
+export interface FailoverTopology {
+  /** The port of the master that holds the keys under `prefix`. */
+  masterPort(prefix: string): Promise<number>;
+  /** SIGKILLs that master; `whileDown` runs after the kill; resolves once a replica took over. */
+  killMaster(prefix: string, whileDown: () => Promise<void>): Promise<{ killedPort: number; promotedPort: number }>;
+  /** Stops replication from that master; returns the undo. */
+  cutReplication(prefix: string): Promise<() => Promise<void>>;
+}
+
+const RULE_NAMES = ['rule-a', 'rule-b', 'rule-c', ...Array.from({ length: 6 }, (_, i) => `during-${i}`), 'after-a'];
+const initialState = (): LeaderState => ({ refreshInterval: 1, ttl: 10, rules: new Map([['rule-a', 30], ['rule-b', 30], ['rule-c', 30]]) });
+
+async function federated(federation: Federation, state: LeaderState): Promise<void> {
+  await followersMatch(federation, state, RULE_NAMES);
+  await statusFederated(federation);
+}
+
+/**
+ * Changes before the crash, racing it (in flight when the master dies), while there is no master,
+ * and after a replica took over: all reach every follower; the status says federated; no process
+ * crashed; no password in any log line.
+ */
+export async function changesAcrossFailover(federation: Federation, topology: FailoverTopology, secrets: readonly string[]): Promise<void> {
+  const state = initialState();
+  const write = leaderWriter(federation, state);
+  await write.createAll();
+  await federated(federation, state);
+  const before = await topology.masterPort(federation.prefix);
+
+  const change = async (i: number): Promise<void> => {
+    await write.setTtl(100 + i);
+    await write.addRule(`during-${i}`, 40 + i);
+    if (i === 2) await write.deleteRule('rule-b');
+  };
+  const racing = (async () => {
+    for (let i = 0; i < 3; i += 1) await change(i);
+  })();
+  const failover = await topology.killMaster(federation.prefix, async () => {
+    for (let i = 3; i < 6; i += 1) await change(i);
+  });
+  await racing;
+  expect(failover.killedPort).toBe(before);
+  expect(await topology.masterPort(federation.prefix)).toBe(failover.promotedPort);
+
+  await write.setRefreshInterval(7);
+  await write.setRuleTtl('rule-a', 77);
+  await write.addRule('after-a', 50);
+  await write.deleteRule('during-0');
+
+  await federated(federation, state);
+  expect([federation.app('watcher').running, federation.app('replicator').running]).toEqual([true, true]);
+  for (const secret of secrets) expect(await linesWith(federation, secret)).toEqual([]);
+}
+
+/**
+ * The case asynchronous replication allows: the master acknowledged a change's event, projection
+ * and jobs, none of it reached a replica, and the master crashed. The replicator is stopped first,
+ * so the change exists nowhere but in the lost writes (not on any follower). After the failover the
+ * watcher must notice that Redis went back (its seq counter is below what it wrote) and rebuild
+ * from the leader, so the change still reaches every follower once the replicator runs again.
+ */
+export async function lostWritesRecovered(federation: Federation, topology: FailoverTopology): Promise<void> {
+  const state = initialState();
+  const write = leaderWriter(federation, state);
+  await write.createAll();
+  await federated(federation, state);
+  const lossesBefore = (await storeLossLines(federation)).length;
+
+  const replicator = federation.app('replicator');
+  await replicator.stop();
+  const undo = await topology.cutReplication(federation.prefix);
+  let undone = false;
+  try {
+    await write.setTtl(555);
+    await write.addRule('during-0', 55);
+    // The watcher wrote the change to the (isolated) master: a job waits for each follower.
+    const redis = createRedisConnection(federation.redisUrl, { role: 'client' });
+    const queues = createFollowerQueues({ connection: redis, prefix: federation.prefix });
+    try {
+      await eventually(
+        () => Promise.all(FOLLOWERS.map(async (cluster) => (await queues.counts(cluster)).waiting)),
+        (waiting) => waiting.every((n) => n > 0),
+        DEADLINE_MS,
+        'the watcher enqueued the change for every follower',
+      );
+    } finally {
+      await queues.close();
+      redis.disconnect();
+    }
+    await topology.killMaster(federation.prefix, async () => {
+      await undo();
+      undone = true;
+    });
+  } finally {
+    if (!undone) await undo();
+  }
+  await replicator.start();
+  await federated(federation, state);
+  // The convergence came from the store-loss detection (the periodic resync is 5 min away).
+  expect((await storeLossLines(federation)).length).toBeGreaterThan(lossesBefore);
+}
