@@ -304,10 +304,13 @@ describe('watcher (AMKO behaviour)', () => {
         reason: 'AMKO in cluster cluster2 is also a leader, conflicting state',
       };
       await statusIs([VALID, CLIENTS_FETCHED, dualLeader]);
-      expect((await view.registry.readMembers())?.members).toEqual([
-        { cluster: 'cluster2', state: 'invalid', reason: dualLeader.reason },
-        { cluster: 'cluster3', state: 'invalid', reason: dualLeader.reason },
-      ]);
+      // The status can be written before the registry is published: poll the registry too.
+      await eventually(async () =>
+        expect((await view.registry.readMembers())?.members).toEqual([
+          { cluster: 'cluster2', state: 'invalid', reason: dualLeader.reason },
+          { cluster: 'cluster3', state: 'invalid', reason: dualLeader.reason },
+        ]),
+      );
 
       // A change now is recorded but goes to nobody.
       await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig());
