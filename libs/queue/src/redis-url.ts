@@ -147,7 +147,7 @@ function parseClusterUrl(url: string, tls: boolean): RedisTarget {
   const slash = rest.indexOf('/');
   const authority = slash >= 0 ? rest.slice(0, slash) : rest;
   const path = slash >= 0 ? rest.slice(slash + 1).replace(/\/$/, '') : '';
-  if (path !== '' && path !== '0') fail(url, `Redis Cluster has only database 0; remove "/${path}"`);
+  if (path !== '' && path !== '0') fail(url, `Redis Cluster has only database 0; remove /${path} after the nodes`);
   if (authority === '') fail(url, 'no seed node; list at least one host:port of the cluster');
   const nodes = authority.split(',').map((part) => parseHostPort(url, part.trim(), DEFAULT_PORT));
   return {
