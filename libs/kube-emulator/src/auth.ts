@@ -47,6 +47,11 @@ export class Authenticator {
     this.#anonymous = anonymous && first ? this.#byToken.get(first.token) : undefined;
   }
 
+  /** Accepts one more token from now on (the token controller's ServiceAccount tokens). */
+  add(spec: TokenSpec & { readonly user: string }): void {
+    this.#byToken.set(spec.token, { user: spec.user, rules: spec.rules });
+  }
+
   /** The identity behind an `Authorization` header, or undefined (401). */
   authenticate(header: string | undefined): Identity | undefined {
     if (!header) return this.#anonymous;

@@ -1,5 +1,5 @@
 /**
- * The built-in kinds the emulator serves: Namespace, Secret, ConfigMap (core v1), Lease
+ * The built-in kinds the emulator serves: Namespace, Secret, ConfigMap, ServiceAccount (core v1), Lease
  * (coordination.k8s.io/v1) and CustomResourceDefinition (apiextensions.k8s.io/v1), with their
  * kind-specific rules (Namespace defaults, Secret `stringData`, CRD validation and status).
  */
@@ -150,6 +150,16 @@ export function builtinResourceTypes(): ResourceType[] {
         selectableFields: { type: (o) => String(o['type'] ?? '') },
         normalize: normalizeSecret,
       },
+    }),
+    builtin({
+      group: '',
+      version: 'v1',
+      kind: 'ServiceAccount',
+      plural: 'serviceaccounts',
+      namespaced: true,
+      shortNames: ['sa'],
+      printerColumns: [age],
+      rules: {},
     }),
     builtin({
       group: 'apiextensions.k8s.io',

@@ -20,6 +20,7 @@ import { RequestLog } from './request-log.ts';
 import { createRequestHandler } from './server.ts';
 import { Store } from './store.ts';
 import { tlsMaterial } from './tls.ts';
+import { startTokenController } from './token-controller.ts';
 import { OpenWatches } from './watch.ts';
 
 export interface EmulatedClusterOptions {
@@ -160,9 +161,11 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
       });
     },
   };
+  const auth = new Authenticator(tokenSpecs, (options.anonymousAdmin ?? options.http === true) ? 'first-token-user' : undefined);
+  const stopTokenController = startTokenController(api, auth, tls?.caPem);
   const handler = createRequestHandler({
     api,
-    auth: new Authenticator(tokenSpecs, (options.anonymousAdmin ?? options.http === true) ? 'first-token-user' : undefined),
+    auth,
     faults,
     requestLog,
     openWatches,
@@ -210,6 +213,7 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
     },
     async close() {
       closed = true;
+      stopTokenController();
       if (outageTimer) clearTimeout(outageTimer);
       await cluster.stop();
     },

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { findOnPath, REPO_ROOT } from '@amko-fed/testing';
-import { assertToolsInstalled, find, renderChart, run } from './chart-tools.ts';
+import { assertToolsInstalled, find, renderChart, run } from './chart/chart-tools.ts';
 
 assertToolsInstalled();
 const promtool = await findOnPath('promtool');
@@ -21,10 +21,10 @@ interface Groups { groups: { name: string; rules: Rule[] }[] }
 const rendered = find(renderChart([], ['--set', 'monitoring.prometheusRule.enabled=true']), 'PrometheusRule', 'amko-federation') as unknown as { spec: Groups };
 const rules = rendered.spec.groups.flatMap((g) => g.rules);
 
-function workdir(groups: Groups): string {
+function workdir(groups: unknown): string {
   const dir = mkdtempSync(join(REPO_ROOT, 'tmp', 'promtool-'));
   writeFileSync(join(dir, 'rules.yaml'), stringify(groups));
-  copyFileSync(join(import.meta.dirname, 'alerts.test.yaml'), join(dir, 'alerts.test.yaml'));
+  copyFileSync(join(import.meta.dirname, 'chart', 'alerts.test.yaml'), join(dir, 'alerts.test.yaml'));
   return dir;
 }
 
@@ -68,7 +68,7 @@ describe('the chart PrometheusRule', () => {
     });
 
     it('passes promtool test rules, with a test for every alert', () => {
-      const tests = parse(readFileSync(join(import.meta.dirname, 'alerts.test.yaml'), 'utf8')) as { tests: { alert_rule_test: { alertname: string }[] }[] };
+      const tests = parse(readFileSync(join(import.meta.dirname, 'chart', 'alerts.test.yaml'), 'utf8')) as { tests: { alert_rule_test: { alertname: string }[] }[] };
       const tested = new Set(tests.tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
       expect(rules.map((r) => r.alert).filter((a) => !tested.has(a))).toEqual([]);
       // The unit tests check when each alert fires and its labels; the annotations are checked above.

@@ -8,13 +8,13 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig as loadReplicatorConfig } from '../../../apps/replicator/src/config.ts';
-import { loadConfig as loadWatcherConfig } from '../../../apps/watcher/src/config.ts';
+import { loadConfig as loadReplicatorConfig } from '../../apps/replicator/src/config.ts';
+import { loadConfig as loadWatcherConfig } from '../../apps/watcher/src/config.ts';
 import {
   assertToolsInstalled, CHART_DIR, environmentOf, find, helm, podSpec, renderChart,
   type Container, type Manifest,
-} from './chart-tools.ts';
-import { schemaErrors } from './validate-k8s.ts';
+} from './chart/chart-tools.ts';
+import { schemaErrors } from './chart/validate-k8s.ts';
 
 assertToolsInstalled();
 
@@ -133,7 +133,7 @@ describe('deploy/charts/amko-federation', () => {
       { file: 'log-level.yaml', field: "at '/logLevel'" },
     ];
     it.each(cases)('helm template refuses $file naming the field', ({ file, field }) => {
-      const result = helm(['template', 'amko-federation', CHART_DIR, '-n', 'avi-system', '-f', join(import.meta.dirname, 'bad-values', file)]);
+      const result = helm(['template', 'amko-federation', CHART_DIR, '-n', 'avi-system', '-f', join(import.meta.dirname, 'chart', 'bad-values', file)]);
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain("values don't meet the specifications of the schema");
       expect(result.stderr).toContain(field);

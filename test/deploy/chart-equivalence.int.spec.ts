@@ -10,12 +10,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@amko-fed/testing';
-import { loadConfig as loadReplicatorConfig } from '../../../apps/replicator/src/config.ts';
-import { loadConfig as loadWatcherConfig } from '../../../apps/watcher/src/config.ts';
+import { loadConfig as loadReplicatorConfig } from '../../apps/replicator/src/config.ts';
+import { loadConfig as loadWatcherConfig } from '../../apps/watcher/src/config.ts';
 import {
   assertToolsInstalled, environmentOf, KUBECTL_135, parseManifests, podSpec, renderChart, run,
   type Container, type Manifest, type PodSpec, type Probe,
-} from './chart-tools.ts';
+} from './chart/chart-tools.ts';
 
 assertToolsInstalled();
 
