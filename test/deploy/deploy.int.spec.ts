@@ -1,27 +1,23 @@
 /**
- * deploy/ stays true to the code: the kustomizations build with the real kubectl, and every
- * setting the manifests give the workloads is accepted by that workload's loadConfig.
+ * deploy/ stays true to the code: the kustomizations build with the real kubectl, every setting the
+ * manifests give the workloads is accepted by that workload's loadConfig, and the pods can start on
+ * a kubelet that checks runAsNonRoot (numeric image USER) and on OpenShift's restricted-v2 (no fixed
+ * UID). test/deploy/production-start.int.spec.ts starts them from the production dependency set.
  */
-import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { findOnPath, REPO_ROOT } from '@amko-fed/testing';
 import { loadConfig as loadReplicatorConfig } from '../../apps/replicator/src/config.ts';
 import { loadConfig as loadWatcherConfig } from '../../apps/watcher/src/config.ts';
+import { imageSettings, parseDockerfile } from './dockerfile.ts';
+import { podSpecOf, render, type Container, type Manifest } from './manifests.ts';
 
-const kubectl = await findOnPath('kubectl');
-
-interface EnvVar { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } }
-interface Container { name: string; args?: string[]; env?: EnvVar[]; resources?: { limits?: { memory?: string } } }
-interface Manifest { kind: string; metadata: { name: string }; spec?: { template?: { spec?: { containers?: Container[] } } } }
-
-function build(overlay: string): Manifest[] {
-  const result = spawnSync(kubectl ?? 'kubectl', ['kustomize', join(REPO_ROOT, 'deploy', overlay)], { encoding: 'utf8', timeout: 60_000 });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  return parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest);
-}
+const found = await findOnPath('kubectl');
+if (!found) throw new Error('kubectl is missing: scripts/ensure-tools.sh installs it');
+const kubectl = found;
+const WORKLOADS = ['amko-federation-watcher', 'amko-federation-replicator'] as const;
 
 /** What the kubelet would put in the environment (Secret and field references get sample values). */
 function environmentOf(container: Container): Record<string, string> {
@@ -29,18 +25,24 @@ function environmentOf(container: Container): Record<string, string> {
   return Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? sample[e.valueFrom?.secretKeyRef?.key ?? e.valueFrom?.fieldRef?.fieldPath ?? ''] ?? '']));
 }
 
-describe('deploy/', () => {
-  describe.skipIf(!kubectl)('when the bundled-redis overlay is built', () => {
-    const manifests = kubectl ? build('overlays/bundled-redis') : [];
-    const container = (deployment: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === deployment)?.spec?.template?.spec?.containers?.[0];
+const readBoardPassword = (file: string): string => {
+  expect(file).toBe('/etc/amko-federation/board/password');
+  return 'board-secret\n';
+};
 
-    it('holds both workloads, their RBAC and the Redis', () => {
+describe('deploy/', () => {
+  describe('when the bundled-redis overlay is built', () => {
+    const manifests = render(kubectl, 'overlays/bundled-redis');
+    const container = (deployment: string): Container => podSpecOf(manifests, deployment).containers[0] as Container;
+
+    it('holds both workloads, their RBAC, the replicator\'s disruption budget and the Redis', () => {
       // generated Secret and ConfigMap names carry kustomize's hash suffix (bundled-redis.int.spec)
       const unhashed = (m: Manifest) => (m.kind === 'Secret' || m.kind === 'ConfigMap' ? m.metadata.name.replace(/-[a-z0-9]{10}$/, '') : m.metadata.name);
       expect(manifests.map((m) => `${m.kind}/${unhashed(m)}`).sort()).toEqual([
-        'ConfigMap/amko-federation-redis-config',
         'ClusterRole/amko-federation-watcher', 'ClusterRoleBinding/amko-federation-watcher',
+        'ConfigMap/amko-federation-redis-config',
         'Deployment/amko-federation-replicator', 'Deployment/amko-federation-watcher',
+        'PodDisruptionBudget/amko-federation-replicator',
         'Role/amko-federation-watcher', 'RoleBinding/amko-federation-watcher',
         'Secret/amko-federation-board', 'Secret/amko-federation-redis',
         'Service/amko-federation-redis', 'Service/amko-federation-replicator',
@@ -50,32 +52,67 @@ describe('deploy/', () => {
 
     it('gives the watcher settings its loadConfig accepts', () => {
       const watcher = container('amko-federation-watcher');
-      expect(watcher?.args).toEqual(['apps/watcher/src/main.ts']);
-      const config = loadWatcherConfig(environmentOf(watcher as Container), { hostname: 'h', pid: 1, stdoutIsTTY: false });
+      expect(watcher.args).toEqual(['apps/watcher/src/main.ts']);
+      const config = loadWatcherConfig(environmentOf(watcher), { hostname: 'h', pid: 1, stdoutIsTTY: false });
       expect(config).toMatchObject({ resyncIntervalMs: 300_000, memberCheckIntervalMs: 30_000 });
     });
 
     it('gives the replicator settings its loadConfig accepts, with board credentials from the mounted Secret', () => {
       const replicator = container('amko-federation-replicator');
-      expect(replicator?.args).toEqual(['apps/replicator/src/main.ts']);
-      const read = (file: string): string => {
-        expect(file).toBe('/etc/amko-federation/board/password');
-        return 'board-secret\n';
-      };
-      const config = loadReplicatorConfig(environmentOf(replicator as Container), read);
+      expect(replicator.args).toEqual(['apps/replicator/src/main.ts']);
+      const config = loadReplicatorConfig(environmentOf(replicator), readBoardPassword);
       expect(config.board.basic?.username).toBe('admin');
       expect(config.board.basic?.password).toMatch(/^board-secret\s*$/);
     });
   });
 
-  it.skipIf(!kubectl)('builds the base on its own', () => {
-    const result = spawnSync(kubectl ?? 'kubectl', ['kustomize', join(REPO_ROOT, 'deploy', 'base')], { encoding: 'utf8' });
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('name: amko-federation-watcher');
+  describe('when the base is built on its own', () => {
+    const manifests = render(kubectl, 'base');
+    const deployment = (name: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === name);
+
+    it('holds both workloads', () => {
+      expect(WORKLOADS.map((name) => deployment(name)?.metadata.name)).toEqual([...WORKLOADS]);
+    });
+
+    it('runs the pods as non-root without a fixed UID, so the image\'s numeric USER or OpenShift\'s arbitrary one applies', async () => {
+      const image = imageSettings(parseDockerfile(await readFile(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8')));
+      // runAsNonRoot is verifiable only with a numeric USER (imageSettings refuses a name), and it must not be root
+      expect(image.user.uid).toBeGreaterThan(0);
+      for (const name of WORKLOADS) {
+        const pod = podSpecOf(manifests, name);
+        expect(pod.securityContext?.runAsNonRoot, name).toBe(true);
+        expect(pod.securityContext?.runAsUser, name).toBeUndefined();
+        expect(pod.securityContext?.runAsGroup, name).toBeUndefined();
+        for (const c of pod.containers) {
+          expect(c.securityContext, `${name}/${c.name}`).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        }
+        // nothing writable is mounted: the processes write no file (production-start runs them from an unwritable /app)
+        expect(pod.volumes?.filter((v) => v.secret === undefined) ?? [], name).toEqual([]);
+      }
+    });
+
+    it('keeps the board read-only unless write access is opted into', () => {
+      const replicator = podSpecOf(manifests, 'amko-federation-replicator').containers[0] as Container;
+      expect(replicator.env?.find((e) => e.name === 'BOARD_READ_ONLY')).toEqual({ name: 'BOARD_READ_ONLY', value: 'true' });
+      expect(loadReplicatorConfig(environmentOf(replicator), readBoardPassword).boardReadOnly).toBe(true);
+    });
+
+    it('runs two replicators on different nodes, one always available during disruptions', () => {
+      const replicator = deployment('amko-federation-replicator');
+      expect(replicator?.spec?.replicas).toBe(2);
+      const labels = replicator?.spec?.template?.metadata?.labels ?? {};
+      expect(replicator?.spec?.template?.spec?.topologySpreadConstraints).toEqual([
+        expect.objectContaining({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } }),
+      ]);
+      const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === 'amko-federation-replicator');
+      expect(pdb?.spec?.minAvailable).toBe(1);
+      const selector = pdb?.spec?.selector?.matchLabels ?? {};
+      expect(Object.keys(selector).length).toBeGreaterThan(0);
+      expect(labels).toMatchObject(selector);
+    });
   });
 
   it('grants members exactly what the replicator and the watcher use there', async () => {
-    const { readFile } = await import('node:fs/promises');
     const docs = parseAllDocuments(await readFile(join(REPO_ROOT, 'deploy', 'member-rbac', 'member-rbac.yaml'), 'utf8')).map((d) => d.toJS() as Manifest & { rules?: { resources: string[]; verbs: string[] }[] });
     const role = docs.find((d) => d.kind === 'Role');
     expect(role?.rules).toEqual([

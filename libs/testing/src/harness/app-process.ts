@@ -13,7 +13,7 @@ export interface AppProcessOptions {
   readonly name: string;
   /** Absolute path of the entry point, e.g. `<repo>/apps/replicator/src/main.ts`. */
   readonly entry: string;
-  /** The child's whole environment besides PATH and HOME (nothing else is inherited). */
+  /** The child's whole environment; PATH and HOME are inherited unless given here (nothing else is). */
   readonly env: Readonly<Record<string, string>>;
   /** Where stdout and stderr are appended. */
   readonly logFile: string;
@@ -25,6 +25,8 @@ export interface AppProcessOptions {
   readonly readyTimeoutMs?: number;
   /** @defaultValue process.execPath (the Node running the tests) */
   readonly nodePath?: string;
+  /** Run the child as this user and group id (needs root), e.g. an OpenShift-style arbitrary UID in group 0. @defaultValue this process's */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 export interface AppExit {
@@ -108,12 +110,13 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
     const fd = openSync(options.logFile, 'a');
     try {
       const env: Record<string, string> = { ...options.env };
-      if (process.env['PATH'] !== undefined) env['PATH'] = process.env['PATH'];
-      if (process.env['HOME'] !== undefined) env['HOME'] = process.env['HOME'];
+      if (process.env['PATH'] !== undefined) env['PATH'] ??= process.env['PATH'];
+      if (process.env['HOME'] !== undefined) env['HOME'] ??= process.env['HOME'];
       const started = spawn(options.nodePath ?? process.execPath, [options.entry], {
         cwd: options.cwd ?? process.cwd(),
         env,
         stdio: ['ignore', fd, fd],
+        ...(options.user === undefined ? {} : { uid: options.user.uid, gid: options.user.gid }),
       });
       child = started;
       live.add(started);
