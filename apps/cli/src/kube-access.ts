@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
+import { clusterClientForContext, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { CliError, EXIT_USAGE } from './cli-error.ts';
 
 export interface KubeSelection {
@@ -24,6 +24,8 @@ export interface KubeAccess {
   readonly context: string;
   readonly contexts: readonly string[];
   client(context?: string): ClusterClient;
+  /** The KubeConfig of one context alone (for calls ClusterClient does not offer). */
+  kubeConfig(context?: string): KubeConfig;
 }
 
 export function openKubeAccess(selection: KubeSelection, env: KubeEnvironment, timeoutMs = 10_000): KubeAccess {
@@ -71,6 +73,10 @@ export function openKubeAccess(selection: KubeSelection, env: KubeEnvironment, t
         clients.set(name, client);
       }
       return client;
+    },
+    kubeConfig(name = context) {
+      known(name);
+      return kubeConfigForContext(text, name);
     },
   };
 }

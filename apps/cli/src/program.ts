@@ -142,6 +142,24 @@ export function buildProgram(env: CliEnvironment, io: CliIo): Command {
       printLeadership(io, 'Demoted', await demote(kube(), opts));
     });
 
+  program
+    .command('member-kubeconfig')
+    .description("Create the member ServiceAccount's token Secret in --context (a member cluster), wait for its token and print a kubeconfig entry to merge into gslb-config-secret (key gslb-members). The token goes to stdout only.")
+    .option('--namespace <ns>', 'namespace of the member ServiceAccount', 'avi-system')
+    .option('--service-account <name>', 'the member ServiceAccount (deploy/member-rbac, the chart option member.rbac.create)', 'amko-federation-member')
+    .option('--name <name>', 'context/cluster/user name in the printed entry (default: the --context name, as AMKOCluster spec.clusters lists it)')
+    .option('--server <url>', "API server URL as the leader's pods reach it (default: the kubeconfig's)")
+    .option('--wait <ms>', 'how long to wait for the token controller', '30000')
+    .action(async (opts: { namespace: string; serviceAccount: string; name?: string; server?: string; wait: string }) => {
+      const [{ memberKubeconfig }, kube] = await Promise.all([import('./commands/member-kubeconfig.ts'), loadKube()]);
+      const waitMs = Number(opts.wait);
+      if (!Number.isInteger(waitMs) || waitMs < 0) throw new CliError(`--wait "${opts.wait}" must be a number of milliseconds`, EXIT_USAGE);
+      const access = kube();
+      const result = await memberKubeconfig(access.context, access.kubeConfig(), { ...opts, waitMs });
+      io.err(`${result.created ? 'Created' : 'Found'} token Secret ${result.secret} in ${result.context}; merge this entry into gslb-config-secret (key gslb-members):`);
+      io.out(result.kubeconfig.trimEnd());
+    });
+
   return program;
 }
 
