@@ -1,0 +1,42 @@
+/**
+ * The store contracts (federation log, results, member registry with its pub/sub watch, follower
+ * queues with BullMQ workers) against a real Redis Cluster of 3 masters and 3 replicas, through a
+ * `redis-cluster://` URL and the one connection factory: every Lua script, MULTI, XREAD, HSCAN and
+ * subscription of the adapters works when the keys live on one master of several.
+ */
+import { startRedisCluster, type TestRedisCluster } from '@amko-fed/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { redisSubjects } from '../test/redis-subject.ts';
+import { createRedisConnection, type RedisConnection } from './connection.ts';
+import type { StoresSubject, SubjectOptions } from './testing/contract-subject.ts';
+import { federationLogContract } from './testing/federation-log.contract.ts';
+import { followerQueuesContract } from './testing/follower-queues.contract.ts';
+import { memberRegistryContract } from './testing/member-registry.contract.ts';
+import { resultsStoreContract } from './testing/results-store.contract.ts';
+
+let cluster: TestRedisCluster | undefined;
+const connections: RedisConnection[] = [];
+let subjects: ((options?: SubjectOptions) => Promise<StoresSubject>) | undefined;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ password: 'contract-cluster-pw' });
+  const client = createRedisConnection(cluster.url, { role: 'client' });
+  const worker = createRedisConnection(cluster.url, { role: 'worker' });
+  connections.push(client, worker);
+  subjects = redisSubjects(client, worker, '{contract-cluster}');
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+  await cluster?.stop();
+}, 120_000);
+
+const onCluster = (options?: SubjectOptions): Promise<StoresSubject> => {
+  if (subjects === undefined) throw new Error('the Redis Cluster did not start');
+  return subjects(options);
+};
+
+federationLogContract('Redis Cluster', onCluster);
+resultsStoreContract('Redis Cluster', onCluster);
+memberRegistryContract('Redis Cluster', onCluster);
+followerQueuesContract('Redis Cluster (BullMQ)', onCluster);
