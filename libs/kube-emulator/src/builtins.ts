@@ -1,7 +1,8 @@
 /**
  * The built-in kinds the emulator serves: Namespace, Secret, ConfigMap, ServiceAccount (core v1), Lease
  * (coordination.k8s.io/v1) and CustomResourceDefinition (apiextensions.k8s.io/v1), with their
- * kind-specific rules (Namespace defaults, Secret `stringData`, CRD validation and status).
+ * kind-specific rules (Namespace defaults, Secret `stringData`, CRD validation and status); and,
+ * stored as given, Service, Deployment, StatefulSet, PodDisruptionBudget, NetworkPolicy and RBAC.
  */
 import { badRequest, forbiddenCause, invalid, invalidCause, normalizeCrd, validateCrd, type PrinterColumn } from './pure/index.ts';
 import { deepEqual, isJsonObject, type KubeObject } from './object.ts';
@@ -161,6 +162,17 @@ export function builtinResourceTypes(): ResourceType[] {
       printerColumns: [age],
       rules: {},
     }),
+    // Stored as given, without schemas or controllers: enough for `helm install` of the chart
+    // (deploy/charts) and for manifests that name them; nothing runs them.
+    builtin({ group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], printerColumns: [age], rules: { } }),
+    builtin({ group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], statusSubresource: true, printerColumns: [age], rules: { generation: true, } }),
+    builtin({ group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, shortNames: ['sts'], statusSubresource: true, printerColumns: [age], rules: { generation: true, } }),
+    builtin({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, shortNames: ['pdb'], statusSubresource: true, printerColumns: [age], rules: { generation: true, } }),
+    builtin({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, shortNames: ['netpol'], printerColumns: [age], rules: { generation: true, } }),
+    builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true, shortNames: [], printerColumns: [age], rules: { } }),
+    builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, shortNames: [], printerColumns: [age], rules: { } }),
+    builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, shortNames: [], printerColumns: [age], rules: { } }),
+    builtin({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, shortNames: [], printerColumns: [age], rules: { } }),
     builtin({
       group: 'apiextensions.k8s.io',
       version: 'v1',

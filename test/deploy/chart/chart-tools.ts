@@ -2,7 +2,7 @@
  * What the chart tests share: the Helm and kubectl binaries scripts/ensure-helm.sh unpacks into
  * .tools/bin, rendering the chart, and reading rendered manifests.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -38,8 +38,28 @@ export function assertToolsInstalled(): void {
   }
 }
 
-export function helm(args: readonly string[]): RunResult {
-  return run(HELM, args, { ...process.env, HELM_CACHE_HOME: join(REPO_ROOT, 'tmp', 'helm', 'cache'), HELM_CONFIG_HOME: join(REPO_ROOT, 'tmp', 'helm', 'config'), HELM_DATA_HOME: join(REPO_ROOT, 'tmp', 'helm', 'data') });
+/** Runs a program without blocking the event loop (an in-process emulator must keep answering it). */
+export function runAsync(program: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (err) => resolve({ status: null, stdout, stderr: stderr + String(err) }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const helmHome = (): NodeJS.ProcessEnv => ({ HELM_CACHE_HOME: join(REPO_ROOT, 'tmp', 'helm', 'cache'), HELM_CONFIG_HOME: join(REPO_ROOT, 'tmp', 'helm', 'config'), HELM_DATA_HOME: join(REPO_ROOT, 'tmp', 'helm', 'data') });
+
+/** Helm against a cluster served by this process. */
+export function helmAsync(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return runAsync(HELM, args, { ...process.env, ...env, ...helmHome() });
+}
+
+export function helm(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunResult {
+  return run(HELM, args, { ...process.env, ...env, ...helmHome() });
 }
 
 export function parseManifests(text: string): Manifest[] {
