@@ -1,7 +1,7 @@
 /**
  * Validates rendered objects against the Kubernetes OpenAPI schemas with kubernetes-models (the
  * generated models of the Kubernetes API, and of prometheus-operator for the monitoring kinds):
- * types, required fields, enums and formats. Why this validator: docs/adr/0011-chart-schema-validation.md.
+ * types, required fields, enums and formats. Why this validator: docs/adr/0013-helm-chart-validation-and-one-source-of-truth.md.
  */
 import type { Manifest } from './chart-tools.ts';
 
