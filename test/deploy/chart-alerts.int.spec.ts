@@ -4,10 +4,10 @@
  * `promtool test rules` over alerts.test.yaml (each alert fires when it must and stays quiet when
  * it must not). Every alert has a runbook line, and every metric it names is one the workloads export.
  */
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findOnPath, REPO_ROOT } from '@amko-fed/testing';
 import { assertToolsInstalled, find, renderChart, run } from './chart/chart-tools.ts';
 
@@ -21,8 +21,14 @@ interface Groups { groups: { name: string; rules: Rule[] }[] }
 const rendered = find(renderChart([], ['--set', 'monitoring.prometheusRule.enabled=true']), 'PrometheusRule', 'amko-federation') as unknown as { spec: Groups };
 const rules = rendered.spec.groups.flatMap((g) => g.rules);
 
+const workdirs: string[] = [];
+afterAll(() => {
+  for (const dir of workdirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function workdir(groups: unknown): string {
   const dir = mkdtempSync(join(REPO_ROOT, 'tmp', 'promtool-'));
+  workdirs.push(dir);
   writeFileSync(join(dir, 'rules.yaml'), stringify(groups));
   copyFileSync(join(import.meta.dirname, 'chart', 'alerts.test.yaml'), join(dir, 'alerts.test.yaml'));
   return dir;

@@ -4,7 +4,7 @@
  * generated board and Redis passwords are created once and kept by an upgrade (`lookup`), and an
  * uninstall keeps them (helm.sh/resource-policy: keep).
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
@@ -15,16 +15,18 @@ assertToolsInstalled();
 
 let cluster: EmulatedCluster;
 let env: NodeJS.ProcessEnv = {};
+let dir = '';
 
 beforeAll(async () => {
   cluster = await startEmulatedCluster({ name: 'avi-site' });
-  const dir = await mkdtemp(join(REPO_ROOT, 'tmp', 'helm-install-'));
+  dir = await mkdtemp(join(REPO_ROOT, 'tmp', 'helm-install-'));
   await writeFile(join(dir, 'kubeconfig'), cluster.kubeconfig({ currentContext: 'avi-site' }), { mode: 0o600 });
   env = { KUBECONFIG: join(dir, 'kubeconfig') };
 });
 
 afterAll(async () => {
   await cluster?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const secretData = (name: string): Record<string, string> =>
