@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig as loadReplicatorConfig } from '../../apps/replicator/src/config.ts';
 import { loadConfig as loadWatcherConfig } from '../../apps/watcher/src/config.ts';
 import {
-  assertToolsInstalled, CHART_DIR, environmentOf, find, helm, podSpec, renderChart,
+  assertToolsInstalled, CHART_DIR, environmentOf, find, helm, HELM3, parseManifests, podSpec, renderChart,
   type Container, type Manifest,
 } from './chart/chart-tools.ts';
 import { schemaErrors } from './chart/validate-k8s.ts';
@@ -121,6 +121,19 @@ describe('deploy/charts/amko-federation', () => {
     });
   });
 
+  describe.each(VALUE_SETS)('when Helm 3 renders it with $name', ({ files }) => {
+    it('passes helm3 lint --strict and renders the same objects as Helm 4', () => {
+      const args = [CHART_DIR, '--namespace', 'avi-system', ...files.flatMap((f) => ['-f', f])];
+      const lint = helm(['lint', '--strict', ...args], {}, HELM3);
+      expect(lint.stdout + lint.stderr).toContain('1 chart(s) linted, 0 chart(s) failed');
+      const rendered = helm(['template', 'amko-federation', ...args], {}, HELM3);
+      expect(rendered.status, rendered.stderr).toBe(0);
+      // Generated passwords differ between renders; everything else is the same.
+      const comparable = (text: string) => parseManifests(text).map((m) => (m.kind === 'Secret' ? { ...m, data: Object.keys((m as { data?: object }).data ?? {}) } : m));
+      expect(comparable(rendered.stdout)).toEqual(comparable(helm(['template', 'amko-federation', ...args]).stdout));
+    });
+  });
+
   describe('when a value is wrong', () => {
     const cases: readonly { file: string; field: string }[] = [
       { file: 'resync-interval.yaml', field: "at '/watcher/resyncInterval'" },
@@ -132,6 +145,22 @@ describe('deploy/charts/amko-federation', () => {
       { file: 'sentinel-no-hosts.yaml', field: "at '/redis/external/sentinel/hosts'" },
       { file: 'log-level.yaml', field: "at '/logLevel'" },
     ];
+    const helm3Cases: readonly { file: string; field: string }[] = [
+      { file: 'resync-interval.yaml', field: '- watcher.resyncInterval: Does not match pattern' },
+      { file: 'federated-kinds.yaml', field: '- federatedKinds.1: federatedKinds.1 must be one of the following' },
+      { file: 'external-redis-empty.yaml', field: '- redis.external: Must validate at least one schema' },
+      { file: 'replicas-text.yaml', field: '- replicator.replicas: Invalid type. Expected: integer, given: string' },
+      { file: 'misspelt.yaml', field: '- watcher: Additional property resyncIntervall is not allowed' },
+      { file: 'key-prefix.yaml', field: '- keyPrefix: Does not match pattern' },
+      { file: 'sentinel-no-hosts.yaml', field: '- redis.external.sentinel.hosts: Array must have at least 1 items' },
+      { file: 'log-level.yaml', field: '- logLevel: logLevel must be one of the following' },
+    ];
+    it.each(helm3Cases)('helm3 template refuses $file naming the field', ({ file, field }) => {
+      const result = helm(['template', 'amko-federation', CHART_DIR, '-n', 'avi-system', '-f', join(import.meta.dirname, 'chart', 'bad-values', file)], {}, HELM3);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(field);
+    });
+
     it.each(cases)('helm template refuses $file naming the field', ({ file, field }) => {
       const result = helm(['template', 'amko-federation', CHART_DIR, '-n', 'avi-system', '-f', join(import.meta.dirname, 'chart', 'bad-values', file)]);
       expect(result.status).not.toBe(0);

@@ -10,6 +10,8 @@ import { REPO_ROOT } from '@amko-fed/testing';
 
 export const CHART_DIR = join(REPO_ROOT, 'deploy', 'charts', 'amko-federation');
 export const HELM = join(REPO_ROOT, '.tools', 'bin', 'helm');
+/** Helm 3 (v3.17.2): the chart must work with both. */
+export const HELM3 = join(REPO_ROOT, '.tools', 'bin', 'helm3');
 export const KUBECTL_135 = join(REPO_ROOT, '.tools', 'bin', 'kubectl-1.35');
 
 export interface Manifest {
@@ -33,7 +35,7 @@ export function run(program: string, args: readonly string[], env: NodeJS.Proces
 
 /** Throws with stderr when the tools are missing: `npm test` installs them first (pretest). */
 export function assertToolsInstalled(): void {
-  for (const tool of [HELM, KUBECTL_135]) {
+  for (const tool of [HELM, HELM3, KUBECTL_135]) {
     if (!existsSync(tool)) throw new Error(`${tool} is missing: run bash scripts/ensure-helm.sh (npm test runs it first)`);
   }
 }
@@ -58,8 +60,8 @@ export function helmAsync(args: readonly string[], env: NodeJS.ProcessEnv): Prom
   return runAsync(HELM, args, { ...process.env, ...env, ...helmHome() });
 }
 
-export function helm(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunResult {
-  return run(HELM, args, { ...process.env, ...env, ...helmHome() });
+export function helm(args: readonly string[], env: NodeJS.ProcessEnv = {}, binary = HELM): RunResult {
+  return run(binary, args, { ...process.env, ...env, ...helmHome() });
 }
 
 export function parseManifests(text: string): Manifest[] {
