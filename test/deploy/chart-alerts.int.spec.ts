@@ -65,6 +65,21 @@ describe('the chart PrometheusRule', () => {
     });
   });
 
+  describe('when the Grafana dashboard is rendered', () => {
+    it('is a ConfigMap the sidecar picks up, whose panels query only exported metrics', () => {
+      const configMap = find(renderChart([], ['--set', 'monitoring.grafanaDashboard.enabled=true']), 'ConfigMap', 'amko-federation-dashboard') as unknown as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+      expect(configMap.metadata.labels['grafana_dashboard']).toBe('1');
+      const dashboard = JSON.parse(configMap.data['amko-federation.json'] ?? '') as { title: string; panels: { title: string; targets: { expr: string }[] }[] };
+      expect(dashboard.title).toBe('amko-federation');
+      const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+      const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(amko_fed_[a-z_]+?)(?:_bucket)?\b(?=[{[(\s])/g)].map((m) => m[1] as string)));
+      expect([...used].filter((name) => !exportedMetrics().has(name))).toEqual([]);
+      for (const wanted of ['amko_fed_replicator_event_to_applied_seconds', 'amko_fed_replicator_applies_total', 'amko_fed_replicator_queue_depth', 'amko_fed_replicator_retries_total', 'amko_fed_watcher_member_valid']) {
+        expect(used, wanted).toContain(wanted);
+      }
+    });
+  });
+
   describe('when checked with promtool', () => {
     it('passes promtool check rules', () => {
       const dir = workdir(rendered.spec);
