@@ -2,16 +2,19 @@
  * `npm start`: runs the sandbox until Ctrl-C. Options: --clusters NAMES (comma-separated kubeconfig
  * context names, the first the leader; default cluster1,cluster2,cluster3), --work-dir DIR (default tmp/sandbox in the
  * repository), --log-format json|pretty (default pretty on a terminal), --log-level LEVEL,
- * --quiet (do not show the workloads' logs here; they are always in <work-dir>/logs).
+ * --quiet (do not show the workloads' logs here; they are always in <work-dir>/logs),
+ * --ready-timeout DURATION (how long each workload may take to become ready; default 180s, or
+ * SANDBOX_READY_TIMEOUT). A slow start prints what it still waits for every 10 s.
  */
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@amko-fed/testing';
 import { ClusterListError, DEFAULT_SANDBOX_CLUSTERS, parseClusterList, shellQuote } from './cluster-list.ts';
+import { parseSeconds } from './duration.ts';
 import { tailFile, type LogTail } from './log-tail.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
 
-const usage = 'usage: npm start -- [--clusters LEADER,FOLLOWER,...] [--work-dir DIR] [--log-format json|pretty] [--log-level info|debug|...] [--quiet]';
+const usage = 'usage: npm start -- [--clusters LEADER,FOLLOWER,...] [--work-dir DIR] [--log-format json|pretty] [--log-level info|debug|...] [--quiet] [--ready-timeout DURATION]';
 let args;
 try {
   args = parseArgs({
@@ -21,6 +24,7 @@ try {
       'log-format': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       quiet: { type: 'boolean', default: false },
+      'ready-timeout': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -38,6 +42,13 @@ if (logFormat !== 'json' && logFormat !== 'pretty') {
   process.exit(2);
 }
 
+const readyTimeoutText = args['ready-timeout'] ?? process.env['SANDBOX_READY_TIMEOUT'] ?? '180s';
+const readyTimeoutMs = parseSeconds(readyTimeoutText);
+if (readyTimeoutMs === undefined) {
+  console.error(`error: --ready-timeout (or SANDBOX_READY_TIMEOUT) must be a duration such as 180s or 5m, not "${readyTimeoutText}"\n${usage}`);
+  process.exit(2);
+}
+
 let clusters: readonly string[] = DEFAULT_SANDBOX_CLUSTERS;
 try {
   if (args.clusters !== undefined) clusters = parseClusterList(args.clusters);
@@ -51,7 +62,10 @@ const started = Date.now();
 console.log(`Starting the amko-federation sandbox: ${clusters.length} emulated clusters, Redis, a watcher and a replicator per cluster…`);
 let sandbox: Sandbox;
 try {
-  sandbox = await startSandbox({ clusters, workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'] || undefined, logFormat, logLevel: args['log-level'] });
+  sandbox = await startSandbox({
+    clusters, workDir: args['work-dir'], redisUrl: process.env['REDIS_URL'] || undefined, logFormat, logLevel: args['log-level'], readyTimeoutMs,
+    onSlowReady: (p) => console.log(`  still waiting for ${p.name} to be ready (${Math.round(p.waitedMs / 1000)} s of ${Math.round(p.timeoutMs / 1000)} s): ${p.waitingFor}`),
+  });
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);
   process.exit(1);
@@ -85,13 +99,16 @@ Try (after: source ${relative(process.cwd(), sandbox.envFile) || sandbox.envFile
 
 Press Ctrl-C to stop.`);
 
-let stopping = false;
+// One Ctrl-C arrives here twice: from the terminal (the whole foreground process group) and
+// forwarded by `npm start`. Copies within a second are that one Ctrl-C; a later one means "now".
+let stoppingSince: number | undefined;
 const shutdown = (signal: NodeJS.Signals): void => {
-  if (stopping) {
+  if (stoppingSince !== undefined) {
+    if (Date.now() - stoppingSince < 1_000) return;
     console.error(`${signal} again: exiting now`);
     process.exit(130);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   console.log('\nStopping the sandbox…');
   void (async () => {
     await sandbox.stop();

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubeconfigYaml, startEmulatedCluster, type EmulatedCluster } from '@amko-fed/kube-emulator';
-import { amkoPath, createKubeRest, findOnPath, REPO_ROOT, startTestRedis, type KubeRest, type TestRedis } from '@amko-fed/testing';
+import { amkoPath, createKubeRest, findOnPath, REPO_ROOT, startTestRedis, type KubeRest, type ReadyProgress, type TestRedis } from '@amko-fed/testing';
 import { DEFAULT_SANDBOX_CLUSTERS, siteSlug } from './cluster-list.ts';
 import { amkoClusterObject, globalDeploymentPolicyObject, gslbConfigObject, gslbConfigSecret } from './sample-objects.ts';
 import { createSite, type Site } from './site.ts';
@@ -32,6 +32,10 @@ export interface SandboxOptions {
   readonly repoRoot?: string;
   /** Kubeconfig context names, the leader first (any context name; see cluster-list.ts). @defaultValue cluster1, cluster2, cluster3 */
   readonly clusters?: readonly string[];
+  /** How long each workload may take to become ready. @defaultValue DEFAULT_READY_TIMEOUT_MS (180 s) */
+  readonly readyTimeoutMs?: number;
+  /** Told every 10 s what a slow workload still waits for (the sandbox prints it). */
+  readonly onSlowReady?: (progress: ReadyProgress) => void;
 }
 
 export interface Sandbox {
@@ -109,6 +113,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       sites.push(await createSite({
         cluster, slug, repoRoot, workDir, redisUrl, membersKubeconfigFile, localKubeconfigFile, board,
         logFormat: options.logFormat, logLevel: options.logLevel ?? 'info', env: options.env ?? {},
+        ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+        ...(options.onSlowReady === undefined ? {} : { onSlowReady: options.onSlowReady }),
       }));
     }
     await Promise.all(sites.map((s) => s.start()));

@@ -6,7 +6,13 @@
  */
 import { join } from 'node:path';
 import type { EmulatedCluster } from '@amko-fed/kube-emulator';
-import { createAppProcess, freePort, workloadRuntimeEnv, type AppProcess } from '@amko-fed/testing';
+import { createAppProcess, freePort, workloadRuntimeEnv, type AppProcess, type ReadyProgress } from '@amko-fed/testing';
+
+/**
+ * Generous: at load average 11–14 on 2 cores a workload took more than 30 s to become ready. A slow
+ * start is reported as it happens (onSlowReady), so a long limit does not hide a stuck one.
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 180_000;
 
 export interface SiteOptions {
   readonly cluster: EmulatedCluster;
@@ -22,6 +28,10 @@ export interface SiteOptions {
   readonly board: { readonly username: string; readonly password: string };
   /** Extra environment for both workloads (e.g. a shorter RESYNC_INTERVAL in tests). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How long a workload may take to become ready. @defaultValue 180000 */
+  readonly readyTimeoutMs?: number;
+  /** Told every 10 s what a slow workload's readiness still waits for. */
+  readonly onSlowReady?: (progress: ReadyProgress) => void;
 }
 
 export interface Site {
@@ -54,7 +64,16 @@ export async function createSite(options: SiteOptions): Promise<Site> {
     LOG_LEVEL: options.logLevel,
     LOG_FORMAT: options.logFormat,
   };
+  // Each workload in its own process group: a terminal's Ctrl-C reaches only the sandbox, which then
+  // sends one SIGTERM, so the workloads drain instead of taking the terminal's SIGINT as the first
+  // signal and the sandbox's SIGTERM as a second one ("Second signal, exiting now").
+  const lifecycle = {
+    detached: true,
+    readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    ...(options.onSlowReady === undefined ? {} : { onSlowReady: options.onSlowReady }),
+  };
   const watcher = createAppProcess({
+    ...lifecycle,
     name: `${name}/watcher`,
     entry: join(options.repoRoot, 'apps', 'watcher', 'src', 'main.ts'),
     env: {
@@ -73,6 +92,7 @@ export async function createSite(options: SiteOptions): Promise<Site> {
     cwd: options.repoRoot,
   });
   const replicator = createAppProcess({
+    ...lifecycle,
     name: `${name}/replicator`,
     entry: join(options.repoRoot, 'apps', 'replicator', 'src', 'main.ts'),
     env: {
@@ -91,7 +111,8 @@ export async function createSite(options: SiteOptions): Promise<Site> {
   });
 
   const stopWorkloads = async (): Promise<void> => {
-    await Promise.all([watcher.stop(5_000), replicator.stop(5_000)]);
+    // Long enough for a drain on a busy machine (the replicator waits for its active jobs).
+    await Promise.all([watcher.stop(30_000), replicator.stop(30_000)]);
   };
   const startWorkloads = async (): Promise<void> => {
     await Promise.all([replicator.start(), watcher.start()]);

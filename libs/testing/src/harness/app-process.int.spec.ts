@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../eventually.ts';
 import { freePort } from '../redis.ts';
-import { createAppProcess, type AppExit, type AppProcess } from './app-process.ts';
+import { createAppProcess, type AppExit, type AppProcess, type AppProcessOptions, type ReadyProgress } from './app-process.ts';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'ready-server.ts');
 
@@ -17,11 +17,20 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function fixture(): Promise<AppProcess> {
-  dir = await mkdtemp(join(tmpdir(), 'amko-fed-app-process-'));
+async function fixture(extra: Partial<AppProcessOptions> = {}, env: Record<string, string> = {}): Promise<AppProcess> {
+  dir ??= await mkdtemp(join(tmpdir(), 'amko-fed-app-process-'));
   const port = await freePort();
-  app = createAppProcess({ name: 'fixture', entry: FIXTURE, env: { HTTP_PORT: String(port) }, logFile: join(dir, 'fixture.log'), url: `http://127.0.0.1:${port}` });
+  app = createAppProcess({ name: 'fixture', entry: FIXTURE, env: { HTTP_PORT: String(port), ...env }, logFile: join(dir, 'fixture.log'), url: `http://127.0.0.1:${port}`, ...extra });
   return app;
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('createAppProcess', () => {
@@ -55,6 +64,40 @@ describe('createAppProcess', () => {
       expect(child.running).toBe(true);
       await child.waitReady();
       expect(child.exits).toEqual([]);
+    });
+  });
+
+  describe('when the child is slow to become ready', () => {
+    it('reports what readiness still waits for, then returns once ready', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'amko-fed-app-process-'));
+      const readyFile = join(dir, 'ready');
+      const reports: ReadyProgress[] = [];
+      const child = await fixture({ slowAfterMs: 100, readyTimeoutMs: 120_000, onSlowReady: (p) => reports.push(p) }, { READY_FILE: readyFile });
+      const starting = child.start();
+      // first reports may come before the child listens ("no HTTP answer yet (ECONNREFUSED)")
+      const report = await eventually(() => reports.find((r) => r.waitingFor.startsWith('/readyz')), (r) => r !== undefined, 60_000, 'a slow-readiness report from /readyz');
+      expect(report).toMatchObject({ name: 'fixture', timeoutMs: 120_000, waitingFor: '/readyz 503: redis (connect ECONNREFUSED)' });
+      expect(reports.every((r) => /^(\/readyz 503: redis \(connect ECONNREFUSED\)|no HTTP answer yet \(ECONNREFUSED\))$/.test(r.waitingFor))).toBe(true);
+      await writeFile(readyFile, '');
+      await starting;
+      expect(child.running).toBe(true);
+    });
+
+    it('names the last failing check when the wait gives up', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'amko-fed-app-process-'));
+      const child = await fixture({ readyTimeoutMs: 300 }, { READY_FILE: join(dir, 'never') });
+      await expect(child.start()).rejects.toThrow(/within 300 ms \(last: (\/readyz 503: redis \(connect ECONNREFUSED\)|no HTTP answer yet \(\w+\)|no check yet)\)/);
+    });
+  });
+
+  describe('when started detached', () => {
+    it('runs the child in its own process group', async () => {
+      const child = await fixture({ detached: true });
+      await child.start();
+      const pid = child.pid as number;
+      expect(groupExists(pid)).toBe(true);
+      await child.stop();
+      expect(groupExists(pid)).toBe(false);
     });
   });
 });

@@ -23,10 +23,30 @@ export interface AppProcessOptions {
   readonly cwd?: string;
   /** @defaultValue 30000 */
   readonly readyTimeoutMs?: number;
+  /**
+   * Called while a readiness wait is slow (first after `slowAfterMs`, then every `slowAfterMs`) with
+   * what it waits for: the failing `/readyz` checks, or that the HTTP server does not answer yet.
+   */
+  readonly onSlowReady?: (progress: ReadyProgress) => void;
+  /** @defaultValue 10000 */
+  readonly slowAfterMs?: number;
+  /**
+   * Start the child in its own process group, so that a terminal's Ctrl-C (SIGINT to the foreground
+   * group) reaches only the parent, which then stops the child with one signal. @defaultValue false
+   */
+  readonly detached?: boolean;
   /** @defaultValue process.execPath (the Node running the tests) */
   readonly nodePath?: string;
   /** Run the child as this user and group id (needs root), e.g. an OpenShift-style arbitrary UID in group 0. @defaultValue this process's */
   readonly user?: { readonly uid: number; readonly gid: number };
+}
+
+export interface ReadyProgress {
+  readonly name: string;
+  readonly waitedMs: number;
+  readonly timeoutMs: number;
+  /** What is missing, e.g. `/readyz 503: redis (connect ECONNREFUSED)` or `no HTTP answer yet (ECONNREFUSED)`. */
+  readonly waitingFor: string;
 }
 
 export interface AppExit {
@@ -87,14 +107,28 @@ function installExitHook(): void {
   });
 }
 
-async function ready(url: string): Promise<boolean> {
+/** `undefined` when ready, else what is missing. */
+async function readiness(url: string): Promise<string | undefined> {
   try {
     const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
+    const body = await response.text();
+    if (response.status === 200) return undefined;
+    return `/readyz ${response.status}: ${describeChecks(body)}`;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    return `no HTTP answer yet (${cause})`;
   }
+}
+
+function describeChecks(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { checks?: { name: string; ok: boolean; detail?: string }[] };
+    const failing = (parsed.checks ?? []).filter((c) => !c.ok).map((c) => (c.detail ? `${c.name} (${c.detail})` : c.name));
+    if (failing.length > 0) return failing.join(', ');
+  } catch {
+    // not the ops server's JSON
+  }
+  return body.slice(0, 200);
 }
 
 export function createAppProcess(options: AppProcessOptions): AppProcess {
@@ -116,6 +150,7 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
         cwd: options.cwd ?? process.cwd(),
         env,
         stdio: ['ignore', fd, fd],
+        detached: options.detached ?? false,
         ...(options.user === undefined ? {} : { uid: options.user.uid, gid: options.user.gid }),
       });
       child = started;
@@ -136,17 +171,27 @@ export function createAppProcess(options: AppProcessOptions): AppProcess {
   }
 
   async function waitReady(timeoutMs = options.readyTimeoutMs ?? 30_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
+    const began = Date.now();
+    const until = began + timeoutMs;
+    const slowAfterMs = options.slowAfterMs ?? 10_000;
+    let nextReport = began + slowAfterMs;
     const watching = child;
+    let waitingFor = 'no check yet';
     while (Date.now() < until) {
       if (watching !== undefined && watching.exitCode !== null) break;
       if (watching !== undefined && watching.signalCode !== null) break;
-      if (await ready(options.url)) return;
+      const missing = await readiness(options.url);
+      if (missing === undefined) return;
+      waitingFor = missing;
+      if (options.onSlowReady !== undefined && Date.now() >= nextReport) {
+        nextReport = Date.now() + slowAfterMs;
+        options.onSlowReady({ name: options.name, waitedMs: Date.now() - began, timeoutMs, waitingFor });
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
     const state = child === undefined ? `exited (${JSON.stringify(exits.at(-1))})` : 'still running';
-    throw new Error(`${options.name} was not ready at ${options.url}/readyz within ${timeoutMs} ms; it is ${state}. Last log lines:\n${tail}`);
+    throw new Error(`${options.name} was not ready at ${options.url}/readyz within ${timeoutMs} ms (last: ${waitingFor}); it is ${state}. Last log lines:\n${tail}`);
   }
 
   async function signalAndWait(signal: NodeJS.Signals, timeoutMs?: number): Promise<AppExit | undefined> {

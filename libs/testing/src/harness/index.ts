@@ -13,5 +13,5 @@ export {
   type AppName,
   type ReplicaSettings,
 } from './federation.ts';
-export { createAppProcess, type AppProcess, type AppProcessOptions, type AppExit, type AppStartOptions } from './app-process.ts';
+export { createAppProcess, type AppProcess, type AppProcessOptions, type AppExit, type AppStartOptions, type ReadyProgress } from './app-process.ts';
 export { createKubeRest, amkoPath, KubeRequestError, type KubeRest, type KubeResponse } from './kube-rest.ts';
