@@ -27,3 +27,4 @@ export * from './sync-state.ts';
 export * from './errors/index.ts';
 export * from './recovery/index.ts';
 export * from './records/index.ts';
+export * from './history/index.ts';

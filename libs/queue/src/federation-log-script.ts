@@ -10,6 +10,12 @@
  * ARGV[9] time (ISO)     ARGV[10] source     ARGV[11] stream MAXLEN (approximate)
  * ARGV[12] projection entry JSON without "seq" (an object literal starting with "{")
  * ARGV[13] expected incarnation ("" = unguarded)   ARGV[14] lowest seq the counter may hold
+ * KEYS[5] the object's history list   KEYS[6] history index (sorted set objectKey → newest ms)
+ * ARGV[15] history entry JSON without "seq", "change" and "ms" (an object literal starting with
+ *          "{"; for an upsert it ends with the object, for a delete the script adds the object the
+ *          projection held)
+ * ARGV[16] time (ms)   ARGV[17] versions kept per object   ARGV[18] entries older than this (ms)
+ *          are dropped, the newest one always kept
  *
  * Returns { appended (1|0), seq }, or { -1, 0 } when guarded and the incarnation is missing or
  * different (Redis lost its data), { -2, counter } when guarded and the counter is below ARGV[14]
@@ -47,12 +53,32 @@ if ARGV[1] == 'ifChanged' then
     return {0, 0}
   end
 end
+local previous = redis.call('HGET', KEYS[3], objectKey)
+local previousState = previous and string.match(previous, '^{"seq":%d+,"state":"(%a+)"')
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*',
   'seq', seq, 'op', op, 'objectKey', objectKey, 'kind', ARGV[4],
   'resourceVersion', ARGV[5], 'generation', ARGV[6], 'contentHash', ARGV[7],
   'object', ARGV[8], 'time', ARGV[9], 'source', ARGV[10])
 redis.call('HSET', KEYS[3], objectKey, '{"seq":' .. string.format('%d', seq) .. ',' .. string.sub(ARGV[12], 2))
+local change = 'deleted'
+local body = string.sub(ARGV[15], 2)
+if op == 'upsert' then
+  if previousState == 'present' then change = 'updated' else change = 'created' end
+elseif previousState == 'present' then
+  -- The last content the log held: the projection entry ends with ,"object":{…}}
+  local at = string.find(previous, ',"object":', 1, true)
+  if at then body = string.sub(ARGV[15], 2, -2) .. string.sub(previous, at) end
+end
+redis.call('LPUSH', KEYS[5], '{"seq":' .. string.format('%d', seq) .. ',"change":"' .. change .. '","ms":' .. ARGV[16] .. ',' .. body)
+redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[17]) - 1)
+while redis.call('LLEN', KEYS[5]) > 1 do
+  local oldest = redis.call('LINDEX', KEYS[5], -1)
+  local ms = tonumber(string.match(oldest, '"ms":(%d+)') or '0')
+  if ms >= tonumber(ARGV[18]) then break end
+  redis.call('RPOP', KEYS[5])
+end
+redis.call('ZADD', KEYS[6], ARGV[16], objectKey)
 return {1, seq}
 `);
 
@@ -76,4 +102,51 @@ if counter < tonumber(ARGV[3]) then
 end
 redis.call('SET', KEYS[1], ARGV[2])
 return {ARGV[2], counter, 1}
+`);
+
+/**
+ * Age retention of objects that stopped changing. KEYS[1] history index, KEYS[2] projection,
+ * KEYS[3..] the history lists of the objects ARGV[2..] (same order); ARGV[1] cutoff (ms).
+ * For each object whose newest entry is still older than the cutoff: an existing object keeps only
+ * its newest entry (the state in effect), a deleted one (tombstone or no entry) loses its history.
+ * Returns { objects whose history was removed, entries dropped }.
+ */
+export const pruneHistoryScript = defineLuaScript(`
+local removed = 0
+local dropped = 0
+local cutoff = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local objectKey = ARGV[i]
+  local list = KEYS[i + 1]
+  local score = redis.call('ZSCORE', KEYS[1], objectKey)
+  if score and tonumber(score) < cutoff then
+    local entry = redis.call('HGET', KEYS[2], objectKey)
+    local length = redis.call('LLEN', list)
+    if entry and string.match(entry, '^{"seq":%d+,"state":"present"') then
+      if length > 1 then
+        redis.call('LTRIM', list, 0, 0)
+        dropped = dropped + length - 1
+      end
+    else
+      redis.call('DEL', list)
+      redis.call('ZREM', KEYS[1], objectKey)
+      removed = removed + 1
+      dropped = dropped + length
+    end
+  end
+end
+return {removed, dropped}
+`);
+
+/**
+ * KEYS[1] projection; ARGV[1] objectKey, ARGV[2] seq. Removes the entry when it is still the
+ * tombstone with that seq (a newer change keeps it). Returns 1 when removed.
+ */
+export const pruneTombstoneScript = defineLuaScript(`
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry and string.match(entry, '^{"seq":(%d+),"state":"absent"') == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
 `);

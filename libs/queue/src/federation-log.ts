@@ -6,9 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppendEventInputSchema,
+  assertHistoryRetention,
+  DEFAULT_HISTORY_RETENTION,
   describeIssues,
   type AppendEventInput,
   type FederationEvent,
+  type HistoryEntry,
+  type HistoryRetention,
   type ObjectKey,
   type ProjectionState,
 } from '@amko-fed/domain';
@@ -16,7 +20,8 @@ import type { RedisConnection } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts';
 import { parseEvent, parseProjectionEntry } from './federation-log-codec.ts';
-import { appendEventScript, claimIncarnationScript } from './federation-log-script.ts';
+import { appendEventScript, claimIncarnationScript, pruneHistoryScript, pruneTombstoneScript } from './federation-log-script.ts';
+import { historyBody, parseHistoryEntry } from './history-codec.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys, type FederationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
 
@@ -29,6 +34,15 @@ export interface FederationLogOptions {
   readonly maxEvents?: number;
   /** Time source for event/tombstone times. @defaultValue `() => new Date()` */
   readonly clock?: () => Date;
+  /** How much history is kept per object. @defaultValue DEFAULT_HISTORY_RETENTION (50 versions, 30 days) */
+  readonly history?: HistoryRetention;
+}
+
+export interface PruneHistoryResult {
+  /** Objects whose whole history went (deleted longer ago than the retention age). */
+  readonly removedObjects: number;
+  /** History entries dropped in all. */
+  readonly droppedEntries: number;
 }
 
 export interface AppendResult {
@@ -108,7 +122,24 @@ export interface FederationLog {
   readEvents(options: ReadEventsOptions): Promise<ReadEventsResult>;
   /** The last assigned seq (0 before the first event). */
   latestSeq(): Promise<number>;
-  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection' | 'incarnation'>;
+  /**
+   * The retained history of one object, newest first (empty when none is kept). Every append
+   * writes an entry, trimmed to the retention's versions and age (the newest entry always stays).
+   */
+  readHistory(objectKey: ObjectKey): Promise<HistoryEntry[]>;
+  /** Every object with retained history, sorted. */
+  listHistory(): Promise<ObjectKey[]>;
+  /**
+   * Applies the age retention to objects that stopped changing: an existing object keeps only its
+   * newest entry once that is older than the age, a deleted one loses its history.
+   */
+  pruneHistory(): Promise<PruneHistoryResult>;
+  /**
+   * Removes a tombstone when the projection still holds it at `seq` (returns true); a newer change
+   * keeps the entry. Call it once every follower has applied the deletion (`isTombstoneApplied`).
+   */
+  pruneTombstone(objectKey: ObjectKey, seq: number): Promise<boolean>;
+  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection' | 'incarnation' | 'historyIndex'>;
 }
 
 const DEFAULT_MAX_EVENTS = 100_000;
@@ -119,6 +150,8 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new RangeError('maxEvents must be a positive integer');
   const clock = options.clock ?? (() => new Date());
+  const retention = options.history ?? DEFAULT_HISTORY_RETENTION;
+  assertHistoryRetention(retention);
 
   async function append(mode: 'always' | 'ifChanged', raw: AppendEventInput, guard: StoreGuard | undefined): Promise<AppendResult> {
     const parsed = AppendEventInputSchema.safeParse(raw);
@@ -126,7 +159,8 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
       throw new InvalidRecordError('event input', describeIssues(parsed.error), { cause: parsed.error });
     }
     const input = parsed.data;
-    const time = clock().toISOString();
+    const now = clock();
+    const time = now.toISOString();
     const objectJson = input.object === undefined ? '' : JSON.stringify(input.object);
     const generation = input.generation === undefined ? {} : { generation: input.generation };
     // The entry without "seq"; the script prepends it. The object is spliced in verbatim.
@@ -143,7 +177,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
     const reply = await redisOperation(mode === 'always' ? 'appendEvent' : 'appendIfChanged', () =>
       appendEventScript.run(
         redis,
-        [keys.seq, keys.events, keys.projection, keys.incarnation],
+        [keys.seq, keys.events, keys.projection, keys.incarnation, keys.historyOf(input.objectKey), keys.historyIndex],
         [
           mode,
           input.op,
@@ -159,6 +193,10 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
           entryBody,
           guard?.incarnation ?? '',
           guard?.minSeq ?? 0,
+          historyBody(input, time, objectJson),
+          now.getTime(),
+          retention.maxVersions,
+          now.getTime() - retention.maxAgeMs,
         ],
       ),
     );
@@ -189,7 +227,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
   }
 
   return {
-    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation },
+    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation, historyIndex: keys.historyIndex },
     appendEvent: async (input, guard) => (await append('always', input, guard)).seq,
     appendIfChanged: (input, guard) => append('ifChanged', input, guard),
     async storeState() {
@@ -225,6 +263,34 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
     async latestSeq() {
       const raw = await redisOperation('latestSeq', () => redis.get(keys.seq));
       return raw === null ? 0 : Number(raw);
+    },
+    async readHistory(objectKey) {
+      const raw = await redisOperation('readHistory', () => redis.lrange(keys.historyOf(objectKey), 0, -1));
+      return raw.map((entry) => parseHistoryEntry(objectKey, entry));
+    },
+    async listHistory() {
+      const members = await redisOperation('listHistory', () => redis.zrange(keys.historyIndex, 0, -1));
+      return (members as ObjectKey[]).sort();
+    },
+    async pruneHistory() {
+      const cutoff = clock().getTime() - retention.maxAgeMs;
+      const stale = await redisOperation('pruneHistory', () => redis.zrangebyscore(keys.historyIndex, '-inf', `(${cutoff}`));
+      let removedObjects = 0;
+      let droppedEntries = 0;
+      for (let i = 0; i < stale.length; i += 100) {
+        const batch = stale.slice(i, i + 100);
+        const reply = await redisOperation('pruneHistory', () =>
+          pruneHistoryScript.run(redis, [keys.historyIndex, keys.projection, ...batch.map((key) => keys.historyOf(key))], [cutoff, ...batch]),
+        );
+        if (!Array.isArray(reply) || reply.length !== 2) throw new InvalidRecordError('pruneHistory reply', ['expected [removed, dropped]']);
+        removedObjects += Number(reply[0]);
+        droppedEntries += Number(reply[1]);
+      }
+      return { removedObjects, droppedEntries };
+    },
+    async pruneTombstone(objectKey, seq) {
+      const reply = await redisOperation('pruneTombstone', () => pruneTombstoneScript.run(redis, [keys.projection], [objectKey, String(seq)]));
+      return Number(reply) === 1;
     },
   };
 }

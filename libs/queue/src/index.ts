@@ -69,6 +69,7 @@ export {
   type ProjectionListing,
   type ReadEventsOptions,
   type ReadEventsResult,
+  type PruneHistoryResult,
 } from './federation-log.ts';
 
 export {

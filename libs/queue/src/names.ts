@@ -90,6 +90,10 @@ export interface FederationKeys {
   resultsOf(cluster: string): string;
   /** Stream: every recorded result (and `cleared` markers), capped. */
   readonly resultsStream: string;
+  /** List per object (`…:history:<objectKey>`): its history entries as JSON, newest first. */
+  historyOf(objectKey: string): string;
+  /** Sorted set: objectKey → time (ms) of its newest history entry. */
+  readonly historyIndex: string;
 }
 
 /** Key builders for one deployment prefix (validated). */
@@ -109,5 +113,8 @@ export function federationKeys(prefix: string = DEFAULT_KEY_PREFIX): FederationK
       return `${base}results:cluster:${encodeClusterName(cluster)}`;
     },
     resultsStream: `${base}results:stream`,
+    // Object keys hold no braces (kubernetes names cannot), so they never move the hash tag.
+    historyOf: (objectKey: string) => `${base}history:${objectKey}`,
+    historyIndex: `${base}history:index`,
   };
 }

@@ -49,6 +49,26 @@ redis.call('SREM', KEYS[2], ARGV[1])
 return redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'type', 'cleared', 'cluster', ARGV[1])
 `);
 
+/**
+ * KEYS: results hashes of every cluster with results. ARGV[1] objectKey, ARGV[2] highest seq.
+ * Removes the object's result from each hash where it is about that seq or an older one.
+ * Returns how many were removed.
+ */
+const forgetScript = defineLuaScript(`
+local removed = 0
+for i = 1, #KEYS do
+  local raw = redis.call('HGET', KEYS[i], ARGV[1])
+  if raw then
+    local ok, record = pcall(cjson.decode, raw)
+    if ok and type(record) == 'table' and type(record.seq) == 'number' and record.seq <= tonumber(ARGV[2]) then
+      redis.call('HDEL', KEYS[i], ARGV[1])
+      removed = removed + 1
+    end
+  end
+end
+return removed
+`);
+
 export interface ResultsStoreOptions {
   /** A `client` connection; owned by the caller. `followResults` duplicates it for XREAD BLOCK. */
   readonly redis: RedisConnection;
@@ -113,6 +133,12 @@ export interface ResultsStore {
   ): ResultsFollower;
   /** Drops every result of a cluster (a member left) and streams a `cleared` marker. */
   clearResults(cluster: string): Promise<void>;
+  /**
+   * Drops every cluster's result for one object that is about `upToSeq` or an older seq (a newer
+   * result stays); returns how many were dropped. Called after the object's tombstone was pruned:
+   * those results are superseded by the object's absence.
+   */
+  forgetResults(objectKey: ObjectKey, upToSeq: number): Promise<number>;
 }
 
 function parseRecord(what: string, raw: string): ResultRecord {
@@ -264,6 +290,15 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
       await redisOperation('clearResults', () =>
         clearScript.run(redis, [keys.resultsOf(cluster), keys.resultClusters, keys.resultsStream], [cluster, maxLen]),
       );
+    },
+
+    async forgetResults(objectKey, upToSeq) {
+      const clusters = await redisOperation('forgetResults', () => redis.smembers(keys.resultClusters));
+      if (clusters.length === 0) return 0;
+      const removed = await redisOperation('forgetResults', () =>
+        forgetScript.run(redis, clusters.map((cluster) => keys.resultsOf(cluster)), [objectKey, String(upToSeq)]),
+      );
+      return Number(removed);
     },
   };
 }

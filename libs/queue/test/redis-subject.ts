@@ -48,7 +48,7 @@ export function redisSubjects(redis: RedisConnection, workerConnection: RedisCon
       return worker;
     };
     return {
-      log: createFederationLog({ redis, prefix, ...clock, ...(options.maxEvents ? { maxEvents: options.maxEvents } : {}) }),
+      log: createFederationLog({ redis, prefix, ...clock, ...(options.maxEvents ? { maxEvents: options.maxEvents } : {}), ...(options.history ? { history: options.history } : {}) }),
       results: createResultsStore({ redis, prefix }),
       registry: createMemberRegistry({ redis, prefix, ...clock }),
       queues,

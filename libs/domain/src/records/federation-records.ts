@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isFederatedKind, type FederatedKind } from '../kinds.ts';
 import { parseObjectKey } from '../object-key.ts';
+import { ChangeOriginSchema } from './history-records.ts';
 import { ObjectKeySchema } from './object-key-schema.ts';
 
 export const EventOp = { upsert: 'upsert', delete: 'delete' } as const;
@@ -37,7 +38,7 @@ const eventFields = {
 };
 
 export const AppendEventInputSchema = z
-  .object({ ...eventFields, source: SourceSchema })
+  .object({ ...eventFields, source: SourceSchema, ...ChangeOriginSchema.shape })
   .superRefine((input, ctx) => {
     if (parseObjectKey(input.objectKey)?.kind !== input.kind) {
       ctx.addIssue({ code: 'custom', path: ['kind'], message: 'must equal the kind in objectKey' });

@@ -41,3 +41,12 @@ export {
   type ResultRecordInput,
   type ResultStreamEntry,
 } from './result-records.ts';
+export {
+  HistoryChange,
+  ChangeOriginSchema,
+  HistoryEntrySchema,
+  DEFAULT_HISTORY_RETENTION,
+  assertHistoryRetention,
+  type HistoryEntry,
+  type HistoryRetention,
+} from './history-records.ts';

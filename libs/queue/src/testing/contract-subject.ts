@@ -1,5 +1,5 @@
 /** What the store contracts run against: one data set's four stores, a worker to drive jobs, data loss. */
-import type { ReplicationJob } from '@amko-fed/domain';
+import type { HistoryRetention, ReplicationJob } from '@amko-fed/domain';
 import type { FederationLog } from '../federation-log.ts';
 import type { FollowerQueues } from '../follower-queues.ts';
 import type { MemberRegistry } from '../member-registry.ts';
@@ -38,6 +38,7 @@ export interface StoresSubject {
 export interface SubjectOptions {
   readonly clock?: () => Date;
   readonly maxEvents?: number;
+  readonly history?: HistoryRetention;
 }
 
 /** A new, empty data set per call. */

@@ -8,6 +8,7 @@ import { InvalidRecordError } from '../errors/invalid-record-error.ts';
 import { StoreChange, StoreChangedError } from '../errors/store-changed-error.ts';
 import type { FederationLog } from '../federation-log.ts';
 import type { MakeStores, StoresSubject } from './contract-subject.ts';
+import { historyContract } from './history.contract.ts';
 
 const gc = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const gdp = 'GlobalDeploymentPolicy/avi-system/gdp-1' as ObjectKey;
@@ -22,6 +23,7 @@ function remove(objectKey: ObjectKey): AppendEventInput {
 }
 
 export function federationLogContract(label: string, makeStores: MakeStores): void {
+  historyContract(label, makeStores);
   describe(`FederationLog contract: ${label}`, () => {
     const open: StoresSubject[] = [];
     afterEach(async () => {

@@ -6,9 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppendEventInputSchema,
+  assertHistoryRetention,
+  DEFAULT_HISTORY_RETENTION,
   describeIssues,
   type AppendEventInput,
   type FederationEvent,
+  type HistoryChange,
+  type HistoryEntry,
+  type HistoryRetention,
   type ObjectKey,
   type ProjectionState,
 } from '@amko-fed/domain';
@@ -27,6 +32,8 @@ export interface InMemoryFederationLogOptions {
   readonly prefix?: string;
   /** Shared with the results store of the same data set. */
   readonly streamIds?: StreamIds;
+  /** @defaultValue DEFAULT_HISTORY_RETENTION */
+  readonly history?: HistoryRetention;
 }
 
 export interface InMemoryFederationLog extends FederationLog {
@@ -50,6 +57,28 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
   let incarnation: string | undefined;
   let events: FederationEvent[] = [];
   const projection = new Map<ObjectKey, ProjectionState>();
+  const retention = options.history ?? DEFAULT_HISTORY_RETENTION;
+  assertHistoryRetention(retention);
+  /** Per object, newest first, with the time in ms. */
+  const history = new Map<ObjectKey, { entry: HistoryEntry; ms: number }[]>();
+
+  function record(input: ReturnType<typeof AppendEventInputSchema.parse>, previous: ProjectionState | undefined, seq: number, now: Date): void {
+    const change: HistoryChange = input.op === 'delete' ? 'deleted' : previous?.state === 'present' ? 'updated' : 'created';
+    const object = input.op === 'upsert' ? input.object : previous?.state === 'present' ? previous.object : undefined;
+    const entry: HistoryEntry = {
+      seq, change, objectKey: input.objectKey, time: now.toISOString(), resourceVersion: input.resourceVersion,
+      ...(input.contentHash === undefined || input.contentHash === '' ? {} : { contentHash: input.contentHash }),
+      managers: [...(input.managers ?? [])],
+      ...(input.leader === undefined ? {} : { leader: input.leader }),
+      ...(input.epoch === undefined ? {} : { epoch: input.epoch }),
+      ...(object === undefined ? {} : { object: copy(object) }),
+    };
+    const ms = now.getTime();
+    const cutoff = ms - retention.maxAgeMs;
+    const kept = [{ entry, ms }, ...(history.get(input.objectKey) ?? [])].slice(0, retention.maxVersions);
+    while (kept.length > 1 && (kept.at(-1)?.ms ?? 0) < cutoff) kept.pop();
+    history.set(input.objectKey, kept);
+  }
 
   function check(guard: StoreGuard | undefined): void {
     if (guard === undefined || guard.incarnation === '') return;
@@ -71,7 +100,9 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
       }
     }
     seq += 1;
-    const time = clock().toISOString();
+    const now = clock();
+    const time = now.toISOString();
+    record(input, projection.get(input.objectKey), seq, now);
     const object = copy(input.object);
     events.push({
       id: ids.next(), seq, op: input.op, objectKey: input.objectKey, kind: input.kind, resourceVersion: input.resourceVersion,
@@ -95,7 +126,7 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
   }
 
   return {
-    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation },
+    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation, historyIndex: keys.historyIndex },
     appendEvent: async (input, guard) => append('always', input, guard).seq,
     appendIfChanged: async (input, guard) => append('ifChanged', input, guard),
     storeState: async () => ({ incarnation, seq }),
@@ -117,6 +148,31 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
       return { events: page, lastId: page.at(-1)?.id ?? fromId };
     },
     latestSeq: async () => seq,
+    readHistory: async (objectKey) => (history.get(objectKey) ?? []).map(({ entry }) => copy(entry)),
+    listHistory: async () => [...history.keys()].sort(),
+    async pruneHistory() {
+      const cutoff = clock().getTime() - retention.maxAgeMs;
+      let removedObjects = 0;
+      let droppedEntries = 0;
+      for (const [objectKey, entries] of [...history]) {
+        if ((entries[0]?.ms ?? 0) >= cutoff) continue;
+        if (projection.get(objectKey)?.state === 'present') {
+          droppedEntries += entries.length - 1;
+          history.set(objectKey, entries.slice(0, 1));
+        } else {
+          droppedEntries += entries.length;
+          removedObjects += 1;
+          history.delete(objectKey);
+        }
+      }
+      return { removedObjects, droppedEntries };
+    },
+    async pruneTombstone(objectKey, tombstoneSeq) {
+      const entry = projection.get(objectKey);
+      if (entry?.state !== 'absent' || entry.seq !== tombstoneSeq) return false;
+      projection.delete(objectKey);
+      return true;
+    },
     projected: (objectKey) => copy(projection.get(objectKey)),
     events: () => events.map(copy),
     loseData() {
@@ -124,6 +180,7 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
       incarnation = undefined;
       events = [];
       projection.clear();
+      history.clear();
     },
   };
 }

@@ -136,6 +136,17 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
       };
     },
 
+    async forgetResults(objectKey, upToSeq) {
+      let removed = 0;
+      for (const results of byCluster.values()) {
+        const record = results.get(objectKey);
+        if (record !== undefined && record.seq <= upToSeq) {
+          results.delete(objectKey);
+          removed += 1;
+        }
+      }
+      return removed;
+    },
     async clearResults(cluster) {
       assertClusterName(cluster);
       byCluster.delete(cluster);

@@ -3,6 +3,7 @@
  * log's projection for `onlyIfProjected`, stream ids come from one sequence, and `loseData()`
  * empties everything at once like a Redis FLUSHALL.
  */
+import type { HistoryRetention } from '@amko-fed/domain';
 import { createInMemoryFederationLog, type InMemoryFederationLog } from './in-memory-federation-log.ts';
 import { createInMemoryFollowerQueues, type InMemoryFollowerQueues } from './in-memory-follower-queues.ts';
 import { createInMemoryMemberRegistry, type InMemoryMemberRegistry } from './in-memory-member-registry.ts';
@@ -14,6 +15,8 @@ export interface InMemoryStoresOptions {
   readonly clock?: () => Date;
   /** Events the log keeps. @defaultValue 100000 */
   readonly maxEvents?: number;
+  /** History the log keeps. @defaultValue DEFAULT_HISTORY_RETENTION */
+  readonly history?: HistoryRetention;
   /** Attempts per job before it fails for good. @defaultValue 15 */
   readonly attempts?: number;
 }
@@ -33,6 +36,7 @@ export function createInMemoryStores(options: InMemoryStoresOptions = {}): InMem
     streamIds,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
+    ...(options.history !== undefined ? { history: options.history } : {}),
   });
   const results = createInMemoryResultsStore({ streamIds, projected: (objectKey) => log.projected(objectKey) });
   const registry = createInMemoryMemberRegistry(options.clock ? { clock: options.clock } : {});
