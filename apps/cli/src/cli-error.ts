@@ -15,6 +15,12 @@ export class CliError extends AmkoFedError {
   }
 }
 
-/** Exit codes: 1 = the operation failed, 2 = the input is wrong (kubectl/getopt convention). */
+/**
+ * Exit codes: 1 = the operation failed, 2 = the input is wrong (kubectl/getopt convention);
+ * `status` also: 3 = not in sync yet (something pending, nothing failed), 4 = something failed
+ * (an object, a member, or an AMKOCluster condition that is not AMKO's success string).
+ */
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_PENDING = 3;
+export const EXIT_FAILED_STATE = 4;

@@ -189,10 +189,10 @@ describe('amko-fed status and replay', () => {
       await results.recordResult({ cluster: 'cluster2', objectKey: 'GSLBConfig/avi-system/gc-1', outcome: 'updated', seq, attempts: 1, at: '2026-11-22T10:00:00.000Z' });
 
       const text = await run(['--context', 'cluster1', 'status', '--redis-url', redisUrl, '--key-prefix', prefix]);
-      expect(text.code).toBe(0);
+      expect(text.code).toBe(3); // cluster1's AMKOCluster has no conditions yet: pending (status.int.spec has every exit code)
       expect(text.out).toMatch(/cluster2\s+valid\s+GSLBConfig\/avi-system\/gc-1\s+in sync\s+2026-11-22T10:00:00.000Z/);
-      expect(text.out).toMatch(/cluster3\s+invalid\s+GSLBConfig\/avi-system\/gc-1\s+pending/);
-      expect(text.out).toContain('Not everything is in sync.');
+      expect(text.out).toMatch(/cluster3\s+invalid\s+GSLBConfig\/avi-system\/gc-1\s+unknown\s+-\s+member invalid: version mismatch/);
+      expect(text.out).toContain('Not in sync: ');
 
       const json = await run(['status', '--json', '--redis-url', redisUrl, '--key-prefix', prefix]);
       const view = JSON.parse(json.out) as { leader: string; inSync: boolean; followers: { cluster: string; membershipReason?: string }[] };

@@ -37,8 +37,14 @@ function printLeadership(io: CliIo, verb: string, report: LeadershipReport): voi
   io.out(report.applied ? `${verb} ${report.cluster}.` : `Dry run: nothing was changed on ${report.cluster}.`);
 }
 
-export function buildProgram(env: CliEnvironment, io: CliIo): Command {
+/** What a command reports besides success (status: 3 pending, 4 failed). */
+export interface CliOutcome {
+  exitCode: number;
+}
+
+export function buildProgram(env: CliEnvironment, io: CliIo, outcome: CliOutcome = { exitCode: 0 }, version = 'unknown'): Command {
   const program = new Command('amko-fed')
+    .version(version, '-V, --version', 'print the amko-fed version')
     .description('Operate amko-federation: federation status, replay, and AMKO disaster recovery (backup, restore, promote, demote).')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context of the cluster to act on (default: the current context)')
@@ -67,17 +73,15 @@ export function buildProgram(env: CliEnvironment, io: CliIo): Command {
   redisOptions(
     program
       .command('status')
-      .description('Show per follower and per object: in sync, pending or failed with the reason, last applied time; member validity; the AMKOCluster status of --context.')
-      .option('--json', 'print JSON instead of a table'),
-  ).action(async (opts: { json?: boolean; redisUrl?: string; keyPrefix: string }) => {
-    const [{ status }, { renderStatusView }, kube] = await Promise.all([import('./commands/status.ts'), import('./status-view.ts'), loadKube()]);
-    const result = await status({ redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix }, kube);
-    if (opts.json) {
-      io.out(JSON.stringify({ ...result.view, conditions: result.conditions ?? null, conditionsError: result.conditionsError ?? null }, null, 2));
-      return;
-    }
-    if (result.conditionsError) io.err(`warning: AMKOCluster status unavailable: ${result.conditionsError}`);
-    io.out(renderStatusView(result.view, result.conditions));
+      .description('Show per follower and per object: in sync, pending or failed with the reason, last applied time; member validity; the AMKOCluster status of --context. Exit 0 only when every valid follower is in sync and every condition is success; 3 pending, 4 failed (README).')
+      .option('--json', 'print JSON instead of a table')
+      .option('--wait', 'wait until in sync (exit 0), or until --timeout (exit 3 or 4)', false)
+      .option('--timeout <duration>', 'how long --wait waits: 30s, 5m, 1h', '5m'),
+  ).action(async (opts: { json?: boolean; wait: boolean; timeout: string; redisUrl?: string; keyPrefix: string }) => {
+    const [{ runStatus }, { parseDuration }, kube] = await Promise.all([import('./commands/status-run.ts'), import('./duration.ts'), loadKube()]);
+    const timeoutMs = parseDuration(opts.timeout);
+    if (timeoutMs === undefined) throw new CliError(`--timeout "${opts.timeout}" is not a duration such as 30s, 5m or 1h`, EXIT_USAGE);
+    outcome.exitCode = await runStatus({ json: opts.json ?? false, redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix, waitMs: opts.wait ? timeoutMs : undefined }, kube, io);
   });
 
   redisOptions(
@@ -165,10 +169,12 @@ export function buildProgram(env: CliEnvironment, io: CliIo): Command {
 
 /** Runs the CLI; returns the exit code (never throws). */
 export async function runCli(argv: readonly string[], env: CliEnvironment, io: CliIo): Promise<number> {
-  const program = buildProgram(env, io);
+  const outcome: CliOutcome = { exitCode: 0 };
+  const { cliVersion } = await import('./version.ts');
+  const program = buildProgram(env, io, outcome, cliVersion());
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return outcome.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;

@@ -10,9 +10,12 @@ import type { ProjectionListing } from '@amko-fed/queue';
 export const ObjectSyncState = { InSync: SyncState.inSync, Pending: SyncState.pending, Failed: SyncState.failed } as const;
 export type ObjectSyncState = SyncState;
 
+/** A follower that is not a valid member: what it holds is not known (its results are old). */
+export const UNKNOWN_STATE = 'unknown' as const;
+
 export interface ObjectRow {
   readonly objectKey: string;
-  readonly state: ObjectSyncState;
+  readonly state: ObjectSyncState | typeof UNKNOWN_STATE;
   /** The last successful apply (or no-op check) time. */
   readonly lastApplied: string | undefined;
   readonly reason: string | undefined;
@@ -62,14 +65,17 @@ export function buildStatusView(
   const sorted = [...projection].sort((a, b) => a.objectKey.localeCompare(b.objectKey));
   const followers: FollowerView[] = (members?.members ?? []).map((member) => {
     const results = resultsByCluster.get(member.cluster) ?? new Map<string, ResultRecord>();
-    const objects = sorted.flatMap((listing) => rowFor(listing, results.get(listing.objectKey)) ?? []);
+    const rows = sorted.flatMap((listing) => rowFor(listing, results.get(listing.objectKey)) ?? []);
+    const objects = member.state === 'valid'
+      ? rows
+      : rows.map((row): ObjectRow => ({ ...row, state: UNKNOWN_STATE, reason: `member ${member.state}: ${member.reason ?? 'no reason given'}` }));
     return { cluster: member.cluster, membership: member.state, membershipReason: member.reason, objects };
   });
   const inSync = members !== undefined && followers.every((f) => f.membership === 'valid' && f.objects.every((o) => o.state === ObjectSyncState.InSync));
   return { leader: members?.leader, publishedAt: members?.at, followers, inSync };
 }
 
-/** A plain-text table, one line per (follower, object). */
+/** A plain-text table, one line per (follower, object); the verdict lines follow it (status-verdict.ts). */
 export function renderStatusView(view: StatusView, conditions: readonly { type?: string; status?: string; reason?: string }[] | undefined): string {
   const lines: string[] = [];
   lines.push(`Leader: ${view.leader ?? 'unknown (no watcher has published members yet)'}${view.publishedAt ? `   (members checked ${view.publishedAt})` : ''}`);
@@ -79,13 +85,12 @@ export function renderStatusView(view: StatusView, conditions: readonly { type?:
   }
   const rows: string[][] = [['FOLLOWER', 'MEMBER', 'OBJECT', 'STATE', 'LAST APPLIED', 'REASON']];
   for (const f of view.followers) {
-    if (f.objects.length === 0) rows.push([f.cluster, f.membership, '-', f.membership === 'valid' ? 'in sync' : '-', '-', f.membershipReason ?? '']);
+    if (f.objects.length === 0) rows.push([f.cluster, f.membership, '-', f.membership === 'valid' ? 'in sync' : UNKNOWN_STATE, '-', f.membershipReason ?? '']);
     for (const o of f.objects) {
-      rows.push([f.cluster, f.membership, o.objectKey, o.state, o.lastApplied ?? '-', o.reason ?? (f.membership === 'valid' ? '' : f.membershipReason ?? '')]);
+      rows.push([f.cluster, f.membership, o.objectKey, o.state, o.lastApplied ?? '-', o.reason ?? '']);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) lines.push(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
-  lines.push(view.inSync ? 'All followers are in sync.' : 'Not everything is in sync.');
   return lines.join('\n');
 }
