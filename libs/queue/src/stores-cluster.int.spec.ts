@@ -5,9 +5,10 @@
  * subscription of the adapters works when the keys live on one master of several.
  */
 import { startRedisCluster, type TestRedisCluster } from '@amko-fed/testing';
-import { afterAll, beforeAll } from 'vitest';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisSubjects } from '../test/redis-subject.ts';
-import { createRedisConnection, type RedisConnection } from './connection.ts';
+import { checkEvictionPolicy, checkRedisReady, createRedisConnection, duplicateForBlocking, type RedisConnection } from './connection.ts';
 import type { StoresSubject, SubjectOptions } from './testing/contract-subject.ts';
 import { federationLogContract } from './testing/federation-log.contract.ts';
 import { followerQueuesContract } from './testing/follower-queues.contract.ts';
@@ -17,10 +18,11 @@ import { resultsStoreContract } from './testing/results-store.contract.ts';
 let cluster: TestRedisCluster | undefined;
 const connections: RedisConnection[] = [];
 let subjects: ((options?: SubjectOptions) => Promise<StoresSubject>) | undefined;
+let client: RedisConnection | undefined;
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ password: 'contract-cluster-pw' });
-  const client = createRedisConnection(cluster.url, { role: 'client' });
+  client = createRedisConnection(cluster.url, { role: 'client' });
   const worker = createRedisConnection(cluster.url, { role: 'worker' });
   connections.push(client, worker);
   subjects = redisSubjects(client, worker, '{contract-cluster}');
@@ -40,3 +42,31 @@ federationLogContract('Redis Cluster', onCluster);
 resultsStoreContract('Redis Cluster', onCluster);
 memberRegistryContract('Redis Cluster', onCluster);
 followerQueuesContract('Redis Cluster (BullMQ)', onCluster);
+
+describe('redis connection on a Redis Cluster', () => {
+  describe('when given a redis-cluster:// URL', () => {
+    it('is a Cluster client that is ready and whose blocking duplicate never gives up on a command', async () => {
+      const connection = client as RedisConnection;
+      expect(connection).toBeInstanceOf(Cluster);
+      expect(await checkRedisReady(connection)).toEqual({ ready: true });
+      const blocking = duplicateForBlocking(connection, 'amko-fed-test-blocking');
+      connections.push(blocking);
+      expect(blocking).toBeInstanceOf(Cluster);
+      expect((blocking as Cluster).options.redisOptions?.maxRetriesPerRequest).toBeNull();
+    });
+  });
+
+  describe('when one master of several evicts keys', () => {
+    it('warns, although the others are set to noeviction', async () => {
+      const connection = client as Cluster;
+      expect(await checkEvictionPolicy(connection)).toEqual({ policy: 'noeviction', warning: undefined });
+      const [, second] = connection.nodes('master');
+      await second?.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      try {
+        expect((await checkEvictionPolicy(connection)).policy).toBe('allkeys-lru');
+      } finally {
+        await second?.config('SET', 'maxmemory-policy', 'noeviction');
+      }
+    });
+  });
+});
