@@ -49,7 +49,7 @@ export async function createWatcherAdapters(config: WatcherConfig, rootLogger: L
   });
   const prefix = config.keyPrefix;
   const queues = createFollowerQueues({ connection: redis, prefix, onError: (err, cluster) => logger.warn({ err, cluster }, 'Follower queue error') });
-  const log = createFederationLog({ redis, prefix, clock });
+  const log = createFederationLog({ redis, prefix, clock, history: config.history });
   const registry = createMemberRegistry({ redis, prefix, clock });
   // The results store follows a stream with blocking reads on a duplicate of its connection; that
   // one keeps ioredis' offline queue, so a read issued while (re)connecting waits instead of failing.

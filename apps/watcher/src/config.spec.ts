@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         logFormat: 'json',
         httpPort: 8081,
         httpHost: '0.0.0.0',
+        history: { maxVersions: 50, maxAgeMs: 720 * 3_600_000 },
       });
     });
 
@@ -109,6 +110,10 @@ describe('loadConfig', () => {
       [{ ...minimal, LOG_FORMAT: 'xml' }, 'LOG_FORMAT: must be json or pretty'],
       [{ ...minimal, KEY_PREFIX: 'no-hash-tag' }, 'KEY_PREFIX: '],
       [{ ...minimal, POD_NAMESPACE: ' ' }, 'POD_NAMESPACE: must not be empty'],
+      [{ ...minimal, HISTORY_MAX_VERSIONS: '0' }, 'HISTORY_MAX_VERSIONS: "0" is not a whole number from 1 to 10000'],
+      [{ ...minimal, HISTORY_MAX_VERSIONS: 'all' }, 'HISTORY_MAX_VERSIONS: "all" is not a whole number from 1 to 10000'],
+      [{ ...minimal, HISTORY_MAX_AGE: '30d' }, 'HISTORY_MAX_AGE: "30d" is not a duration; use e.g. 24h or 720h (30 days)'],
+      [{ ...minimal, HISTORY_MAX_AGE: '10s' }, 'HISTORY_MAX_AGE: must be at least 1m'],
     ])('names the variable and the fix for %j', (env, expected) => {
       expect(problemsOf(env).some((p) => p.startsWith(expected))).toBe(true);
     });
@@ -118,6 +123,10 @@ describe('loadConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^REDIS_URL: is not a usable Redis URL/);
       expect(problems.join()).not.toContain('hunter2');
+    });
+
+    it('reads the history retention', () => {
+      expect(loadConfig({ ...minimal, HISTORY_MAX_VERSIONS: '7', HISTORY_MAX_AGE: '24h' }, defaults).history).toEqual({ maxVersions: 7, maxAgeMs: 86_400_000 });
     });
 
     it('lists every bad variable at once', () => {

@@ -3,9 +3,9 @@
  * A bad value fails with a ConfigError naming the variable and the fix (main.ts exits with code 2).
  */
 import { hostname } from 'node:os';
-import { ALL_FEDERATED_KINDS, DEFAULT_FEDERATED_KINDS, FEDERATED_KINDS, resolveFederatedKind, type FederatedKind } from '@amko-fed/domain';
+import { ALL_FEDERATED_KINDS, DEFAULT_FEDERATED_KINDS, FEDERATED_KINDS, resolveFederatedKind, type FederatedKind, type HistoryRetention } from '@amko-fed/domain';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisTarget, REDIS_URL_FORMS, redisUrlProblem } from '@amko-fed/queue';
-import { durationMs, logLevel, port, readEnv } from '@amko-fed/service';
+import { durationMs, integerInRange, logLevel, port, readEnv } from '@amko-fed/service';
 import { z } from 'zod';
 
 export const LogFormat = { json: 'json', pretty: 'pretty' } as const;
@@ -36,6 +36,8 @@ export interface WatcherConfig {
   readonly logFormat: LogFormat;
   readonly httpPort: number;
   readonly httpHost: string;
+  /** Configuration history kept per object (HISTORY_MAX_VERSIONS, HISTORY_MAX_AGE). */
+  readonly history: HistoryRetention;
 }
 
 /** Facts about the process that only matter for defaults (passed in so that this stays testable). */
@@ -109,6 +111,10 @@ function envSchema(defaults: ConfigDefaults) {
       .prefault(defaults.stdoutIsTTY ? 'pretty' : 'json'),
     HTTP_PORT: port.prefault('8081'),
     HTTP_HOST: nonEmpty('use e.g. 0.0.0.0 or 127.0.0.1').prefault('0.0.0.0'),
+    HISTORY_MAX_VERSIONS: integerInRange(1, 10_000).prefault('50'),
+    HISTORY_MAX_AGE: durationMs('use e.g. 24h or 720h (30 days)')
+      .refine((ms) => ms >= 60_000, { error: () => 'must be at least 1m; use e.g. 24h or 720h (30 days)' })
+      .prefault('720h'),
   });
 }
 
@@ -136,5 +142,6 @@ export function loadConfig(
     logFormat: e.LOG_FORMAT,
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
+    history: { maxVersions: e.HISTORY_MAX_VERSIONS, maxAgeMs: e.HISTORY_MAX_AGE },
   };
 }

@@ -36,6 +36,8 @@ export interface KeySyncDeps {
   readonly logger: Logger;
   /** The followers jobs go to right now. */
   validFollowers(): readonly string[];
+  /** The leader cluster's context name, recorded in the history (undefined when not known). */
+  leaderName?(): string | undefined;
   /** The guard of every append (undefined: unguarded). */
   guard(): StoreGuard | undefined;
   /** An append found Redis holding another data set. */
@@ -60,6 +62,8 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
       if (ref === undefined) return;
       const known = index.get(key);
       const guard = deps.guard();
+      const leader = deps.leaderName?.();
+      const origin = leader === undefined ? {} : { leader };
       let appended = false;
       let seq: number;
       try {
@@ -74,6 +78,8 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
               contentHash: current.contentHash,
               object: current.object,
               source: options.source,
+              managers: [...current.managers],
+              ...origin,
             },
             guard,
           );
@@ -87,6 +93,7 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
             resourceVersion: options.deletedResourceVersion ?? known?.resourceVersion ?? '',
             ...(known?.contentHash === undefined ? {} : { contentHash: known.contentHash }),
             source: options.source,
+            ...origin,
           };
           const result = await log.appendIfChanged(input, guard);
           ({ appended, seq } = result);

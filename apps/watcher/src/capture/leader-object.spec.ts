@@ -36,7 +36,17 @@ describe('toLeaderObject', () => {
           metadata: { ...KEPT_METADATA, annotations: { [AMKO_UUID_ANNOTATION]: '3e328a5c-a717-11ed-a422-0a580a80025b' } },
           spec: { gslbLeader: { controllerIP: '10.0.0.1' }, refreshInterval: 60 },
         },
+        managers: expect.any(Array),
       });
+    });
+
+    it('names the field managers of the newest change, for the history', () => {
+      const managedFields = [
+        { manager: 'helm', operation: 'Update', time: '2026-12-01T00:00:00Z' },
+        { manager: 'kubectl-edit', operation: 'Update', time: '2026-12-02T00:00:00Z' },
+      ];
+      const raw = gc() as { metadata: Record<string, unknown> };
+      expect(toLeaderObject('GSLBConfig', { ...raw, metadata: { ...raw.metadata, managedFields } })?.managers).toEqual(['kubectl-edit']);
     });
   });
 

@@ -9,6 +9,7 @@ import {
   FEDERATED_KINDS,
   hashFederatedContent,
   isNeverCopiedKey,
+  managersOfChange,
   parseKubeObject,
   toObjectKey,
   type FederatedKind,
@@ -23,6 +24,8 @@ export interface LeaderObject {
   readonly contentHash: string;
   /** The trimmed object stored in the projection. */
   readonly object: Record<string, unknown>;
+  /** Field managers of the newest change (from managedFields), for the history. */
+  readonly managers: readonly string[];
 }
 
 /** Reads a watched object; undefined when it lacks the metadata every object has. */
@@ -51,6 +54,7 @@ export function toLeaderObject(kind: FederatedKind, raw: unknown): LeaderObject 
     resourceVersion,
     generation,
     contentHash: hashFederatedContent(object, info),
+    managers: managersOfChange(object.metadata.managedFields),
     object: { apiVersion: apiVersionOf(info), kind: info.kind, metadata, ...(spec === undefined ? {} : { spec }) },
   };
 }

@@ -22,6 +22,8 @@ export interface IndexEntry {
 export interface ProjectionIndex {
   get(key: ObjectKey): IndexEntry | undefined;
   set(key: ObjectKey, entry: IndexEntry): void;
+  /** Forgets a pruned tombstone; false (nothing changed) when the key is no longer recorded at `seq` as absent. */
+  forget(key: ObjectKey, seq: number): boolean;
   /** Recorded keys of the given kinds (all states). */
   keys(kinds: readonly FederatedKind[]): ObjectKey[];
   /** Every recorded key with its entry. */
@@ -89,6 +91,14 @@ export function createLeaderView(): LeaderView {
   return {
     get: (key) => view.get(key)?.recorded,
     set: record,
+    forget(key, seq) {
+      const entry = view.get(key);
+      if (entry?.recorded?.state !== 'absent' || entry.recorded.seq !== seq) return false;
+      entry.recorded = undefined;
+      recordedCount -= 1;
+      tidy(key, entry);
+      return true;
+    },
     keys: (kinds) => {
       const keys: ObjectKey[] = [];
       for (const [key, entry] of view) {

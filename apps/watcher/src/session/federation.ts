@@ -18,6 +18,7 @@ import { createDispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { createResync, type PendingReconcile, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
+import { createRetention } from '../retention/retention.ts';
 import { federationSteps } from '../status/federation-steps.ts';
 import { createResultsCache } from '../status/results-cache.ts';
 
@@ -41,6 +42,10 @@ export interface FederationDeps {
   onStoreLost(): void;
   /** @defaultValue () => Date.now() */
   now?(): number;
+  /** The leader cluster's context name (AMKOCluster spec.clusterContext), recorded in the history. */
+  leaderName?(): string | undefined;
+  /** Least time between two pruning passes (tombstones, results, history). @defaultValue RETENTION_INTERVAL_MS */
+  readonly retentionIntervalMs?: number;
 }
 
 export interface Federation {
@@ -72,6 +77,7 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     guard: () => guard.current(),
+    ...(deps.leaderName === undefined ? {} : { leaderName: deps.leaderName }),
     storeChanged: () => void checkStore(),
   });
   let stopped = false;
@@ -95,6 +101,16 @@ export function createFederation(deps: FederationDeps): Federation {
     onHealthChange: deps.onStatusChange,
   });
   const results = createResultsCache({ store: deps.results, logger: deps.logger, onChange: deps.onStatusChange });
+  const retention = createRetention({
+    log: deps.log,
+    results: deps.results,
+    index,
+    cache: results,
+    logger: deps.logger,
+    validFollowers: deps.validFollowers,
+    now,
+    ...(deps.retentionIntervalMs === undefined ? {} : { intervalMs: deps.retentionIntervalMs }),
+  });
   const resync: Resync = createResync({
     capture,
     index,
@@ -159,6 +175,7 @@ export function createFederation(deps: FederationDeps): Federation {
   async function tick(): Promise<void> {
     await checkStore();
     if (!stopped) await retryFailed();
+    if (!stopped) await retention.pruneIfDue();
   }
 
   function scheduleTick(): void {

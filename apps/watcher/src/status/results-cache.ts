@@ -15,6 +15,8 @@ export interface ResultsCache {
   reset(): Promise<void>;
   get(cluster: string, key: ObjectKey): ResultSummary | undefined;
   /** Every cached latest result that is a failure. */
+  /** Drops every cluster's cached result for `key` at `upToSeq` or older (its tombstone was pruned). */
+  forget(key: ObjectKey, upToSeq: number): void;
   failures(): IterableIterator<{ readonly cluster: string; readonly key: ObjectKey; readonly result: ResultSummary }>;
 }
 
@@ -97,6 +99,12 @@ export function createResultsCache(options: {
   }
 
   return {
+    forget(key, upToSeq) {
+      for (const results of byCluster.values()) {
+        const result = results.get(key);
+        if (result !== undefined && result.seq <= upToSeq) results.delete(key);
+      }
+    },
     start: follow,
     async stop() {
       stopped = true;

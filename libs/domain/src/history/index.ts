@@ -1,3 +1,3 @@
 // History: pure rules over the configuration history (managers of a change, tombstone pruning).
 export { managersOfChange } from './managers-of-change.ts';
-export { isTombstoneApplied } from './tombstone-pruning.ts';
+export { isTombstoneApplied, type AppliedResult } from './tombstone-pruning.ts';

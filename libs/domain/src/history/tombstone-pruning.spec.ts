@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResultOutcome } from '../records/result-records.ts';
+import { isFailedOutcome, type ResultOutcome } from '../records/result-records.ts';
 import { isTombstoneApplied } from './tombstone-pruning.ts';
 
 type Row = [label: string, followers: string[], results: Record<string, { seq: number; outcome: ResultOutcome }>, expected: boolean];
@@ -15,7 +15,11 @@ describe('isTombstoneApplied', () => {
       ['a follower failed the deletion', ['a'], { a: { seq: 10, outcome: 'failed' } }, false],
       ['a follower was fenced', ['a'], { a: { seq: 10, outcome: 'fenced' } }, false],
     ])('%s', (_label, followers, results, expected) => {
-      expect(isTombstoneApplied(10, followers, (cluster) => results[cluster])).toBe(expected);
+      const resultOf = (cluster: string) => {
+        const result = results[cluster];
+        return result === undefined ? undefined : { seq: result.seq, failed: isFailedOutcome(result.outcome) };
+      };
+      expect(isTombstoneApplied(10, followers, resultOf)).toBe(expected);
     });
   });
 });
