@@ -6,13 +6,21 @@
  * that serves a key's slot with SIGKILL (a crash, not a `CLUSTER FAILOVER`) and waits until a
  * replica serves the slot and the cluster is `ok` again.
  */
-import { cutReplication, infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestTls, cutReplication, infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, useTlsFor, type RedisProcess } from './redis-process.ts';
 
 export interface RedisClusterOptions {
   /** `requirepass` and `masterauth` of every node. @defaultValue none */
   readonly password?: string;
   /** `cluster-node-timeout` in ms: how long a master may be unreachable before it fails over. @defaultValue 1500 */
   readonly nodeTimeoutMs?: number;
+  /**
+   * Every node speaks TLS only (clients, cluster bus, replication) with a certificate for 127.0.0.1
+   * from a fresh test CA (`caFile`); the URL is `rediss-cluster://`. @defaultValue false
+   */
+  readonly tls?: boolean;
 }
 
 export interface ClusterNode {
@@ -34,8 +42,10 @@ export interface Failover {
 }
 
 export interface TestRedisCluster extends AsyncDisposable {
-  /** `redis-cluster://[:password@]127.0.0.1:p1,…` (every node as a seed). */
+  /** `redis-cluster://[:password@]127.0.0.1:p1,…` (every node as a seed; `rediss-cluster://` with `tls`). */
   readonly url: string;
+  /** The CA that signed the nodes' certificate (with `tls`). */
+  readonly caFile: string | undefined;
   readonly ports: readonly number[];
   /** The slot of `key` (CLUSTER KEYSLOT). */
   slotOf(key: string): Promise<number>;
@@ -87,25 +97,35 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const { password } = options;
   const nodeTimeout = options.nodeTimeoutMs ?? 1_500;
   const processes: RedisProcess[] = [];
+  let tlsDir: string | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(processes.map((p) => p.dispose().catch(() => undefined)));
+    if (tlsDir !== undefined) await rm(tlsDir, { recursive: true, force: true });
   };
   try {
+    tlsDir = options.tls ? await mkdtemp(join(tmpdir(), 'amko-fed-redis-tls-')) : undefined;
+    const tls = tlsDir !== undefined ? await createTestTls(tlsDir) : undefined;
     for (let i = 0; i < 6; i += 1) {
       processes.push(
         await startOnFreePort(
-          (port) =>
-            startRedisProcess({
+          (port) => {
+            if (tls !== undefined) useTlsFor(port, tls.caFile);
+            return startRedisProcess({
               label: 'redis-cluster-node',
               port,
               ...(password !== undefined ? { password } : {}),
               args: (dir) => [
-                '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'notice', '--logfile', 'redis.log',
+                ...(tls !== undefined
+                  ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile,
+                      '--tls-auth-clients', 'no', '--tls-cluster', 'yes', '--tls-replication', 'yes']
+                  : ['--port', String(port)]),
+                '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'notice', '--logfile', 'redis.log',
                 '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0',
                 '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeout),
                 ...(password !== undefined ? ['--requirepass', password, '--masterauth', password] : []),
               ],
-            }),
+            });
+          },
           true,
         ),
       );
@@ -143,8 +163,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       return master;
     };
     const cluster: TestRedisCluster = {
-      url: `redis-cluster://${password !== undefined ? `:${encodeURIComponent(password)}@` : ''}${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+      url: `${tls !== undefined ? 'rediss' : 'redis'}-cluster://${password !== undefined ? `:${encodeURIComponent(password)}@` : ''}${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
       ports,
+      caFile: tls?.caFile,
       slotOf,
       nodes,
       masterOf,

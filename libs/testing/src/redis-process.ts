@@ -5,7 +5,7 @@
  * so none outlives a crashed run.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,13 +63,22 @@ export async function freeRedisPort(options: { busPort?: boolean } = {}): Promis
   throw new Error('found no free loopback port for redis-server');
 }
 
+/** Ports that speak only TLS, with the CA file redis-cli trusts for them (see `createTestTls`). */
+const tlsPorts = new Map<number, string>();
+
+/** From now on redis-cli talks TLS to `port`, trusting `caFile`. */
+export function useTlsFor(port: number, caFile: string): void {
+  tlsPorts.set(port, caFile);
+}
+
 /** Runs `redis-cli -p port args…` (password through REDISCLI_AUTH, never on the command line); resolves stdout. */
 export async function redisCli(port: number, args: readonly string[], password?: string, timeoutMs = 30_000): Promise<string> {
   const cli = await requireBinary('redis-cli');
+  const ca = tlsPorts.get(port);
   return new Promise((resolve, reject) => {
     execFile(
       cli,
-      ['-h', '127.0.0.1', '-p', String(port), ...args],
+      ['-h', '127.0.0.1', '-p', String(port), ...(ca !== undefined ? ['--tls', '--cacert', ca] : []), ...args],
       { timeout: timeoutMs, env: { ...process.env, ...(password !== undefined ? { REDISCLI_AUTH: password } : {}) } },
       (error, stdout, stderr) => (error ? reject(new Error(`redis-cli -p ${port} ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout)),
     );
@@ -194,4 +203,25 @@ export async function cutReplication(masterPort: number, replicaPorts: readonly 
   return async () => {
     for (const port of replicaPorts) await redisCli(port, ['CONFIG', 'SET', 'masterauth', password], password).catch(() => undefined);
   };
+}
+
+/** A CA and a server certificate for 127.0.0.1 (files in `dir`), made with openssl. */
+export interface TestTls {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+export async function createTestTls(dir: string): Promise<TestTls> {
+  const openssl = await findOnPath('openssl');
+  if (openssl === undefined) throw new Error('openssl is not on PATH; install the Debian package openssl');
+  const run = (args: readonly string[]): Promise<void> =>
+    new Promise((resolve, reject) =>
+      execFile(openssl, args, { cwd: dir, timeout: 60_000 }, (error, _out, stderr) => (error ? reject(new Error(`openssl ${args[0] ?? ''} failed: ${stderr}`)) : resolve())),
+    );
+  await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=amko-fed test CA']);
+  await run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  await writeFile(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext']);
+  return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key') };
 }
