@@ -15,6 +15,7 @@ need redis-cli redis-tools     # `redis-cli --cluster create` for the Redis Clus
 need kubectl kubectl           # the emulator's kubectl suite and the sandbox test
 need chromium chromium         # the air-gapped bull-board test (headless)
 need promtool prometheus       # the chart's PrometheusRule: promtool check rules / test rules (test/deploy)
+need openssl openssl           # a test CA and certificates for the TLS Redis Cluster test (libs/queue connection-tls)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
