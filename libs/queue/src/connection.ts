@@ -103,18 +103,17 @@ export function clusterOptionsFor(url: string, options: RedisConnectionOptions):
   };
 }
 
+function newCluster(url: string, options: RedisConnectionOptions): Cluster {
+  const { nodes, options: clusterOptions } = clusterOptionsFor(url, options);
+  return new Cluster(nodes, clusterOptions);
+}
+
 /**
  * A new ioredis connection for any supported URL (the one place the workloads and the CLI create
  * Redis connections); the caller owns it and must `quit()` it.
  */
 export function createRedisConnection(url: string, options: RedisConnectionOptions): RedisConnection {
-  const connection: RedisConnection =
-    parseRedisTarget(url).topology === 'cluster'
-      ? (() => {
-          const { nodes, options: clusterOptions } = clusterOptionsFor(url, options);
-          return new Cluster(nodes, clusterOptions);
-        })()
-      : new Redis(redisOptionsFor(url, options));
+  const connection = parseRedisTarget(url).topology === 'cluster' ? newCluster(url, options) : new Redis(redisOptionsFor(url, options));
   const { onError } = options;
   if (onError) connection.on('error', onError);
   return connection;
