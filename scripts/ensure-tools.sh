@@ -14,6 +14,10 @@ need redis-server redis-server # integration tests: a private Redis per run, Red
 need redis-cli redis-tools     # `redis-cli --cluster create` for the Redis Cluster tests
 need kubectl kubectl           # the emulator's kubectl suite and the sandbox test
 need chromium chromium         # the air-gapped bull-board test (headless)
+need buildah buildah           # scripts/build-image.sh: deploy/Dockerfile without a Docker daemon (test/deploy/image.int.spec)
+need podman podman             # runs the built image as an arbitrary UID (test/deploy/image.int.spec)
+need runc runc                 # podman's runtime here: crun refuses hybrid cgroup hierarchies
+need debootstrap debootstrap   # the local node:24-slim stand-in where Docker Hub is out of reach
 need promtool prometheus       # the chart's PrometheusRule: promtool check rules / test rules (test/deploy)
 need openssl openssl           # a test CA and certificates for the TLS Redis Cluster test (libs/queue connection-tls)
 

@@ -47,6 +47,7 @@ export function parseDockerfile(text: string): Stage[] {
       continue;
     }
     const stage = stages.at(-1);
+    if (!stage && keyword === 'ARG') continue; // a build argument of FROM lines
     if (!stage) throw new Error(`Dockerfile instruction before FROM: ${line}`);
     stage.instructions.push({ keyword, text: rest });
   }

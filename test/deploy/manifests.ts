@@ -73,8 +73,12 @@ export interface PodSources {
 }
 
 export interface ContainerRun {
-  /** The environment the kubelet gives the container, with mount paths mapped into `mountRoot`. */
+  /** The environment the kubelet gives the container, with mount paths mapped into `mountRoot` (for a process on this machine). */
   readonly env: Record<string, string>;
+  /** The same environment as the pod sees it (for a container, with `mounts` mounted). */
+  readonly podEnv: Record<string, string>;
+  /** The written volume directories (`source`) and where the pod mounts them (`target`). */
+  readonly mounts: readonly { readonly source: string; readonly target: string }[];
   readonly args: readonly string[];
   /** The readiness probe's path, e.g. /readyz. */
   readonly readinessPath: string;
@@ -103,14 +107,15 @@ export async function containerRun(pod: PodSpec, sources: PodSources, mountRoot:
     }
   }
   const mapped = (value: string): string => (mounts.some((m) => value === m.mountPath || value.startsWith(`${m.mountPath}/`)) ? join(mountRoot, value) : value);
-  const env: Record<string, string> = {};
+  const podEnv: Record<string, string> = {};
   for (const e of container.env ?? []) {
-    if (e.value !== undefined) env[e.name] = mapped(e.value);
-    else if (e.valueFrom?.secretKeyRef) env[e.name] = lookup(sources.secrets, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
-    else if (e.valueFrom?.fieldRef) env[e.name] = lookup(sources.fields, e.valueFrom.fieldRef.fieldPath);
+    if (e.value !== undefined) podEnv[e.name] = e.value;
+    else if (e.valueFrom?.secretKeyRef) podEnv[e.name] = lookup(sources.secrets, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    else if (e.valueFrom?.fieldRef) podEnv[e.name] = lookup(sources.fields, e.valueFrom.fieldRef.fieldPath);
     else throw new Error(`env ${e.name} of ${container.name} has neither value nor a known valueFrom`);
   }
+  const env = Object.fromEntries(Object.entries(podEnv).map(([name, value]) => [name, mapped(value)]));
   const readinessPath = container.readinessProbe?.httpGet?.path;
   if (!readinessPath) throw new Error(`${container.name} has no HTTP readiness probe`);
-  return { env, args: container.args ?? [], readinessPath };
+  return { env, podEnv, mounts: mounts.map((m) => ({ source: join(mountRoot, m.mountPath), target: m.mountPath })), args: container.args ?? [], readinessPath };
 }

@@ -7,14 +7,14 @@
  * image's USER, with LOG_FORMAT=pretty, and as OpenShift's restricted-v2 runs it (an arbitrary
  * UID in group 0). A module that only the dev install provides fails here (pino-pretty did).
  */
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppProcess, findOnPath, freePort, isolatedPrefix, REPO_ROOT, startFederation, type AppProcess, type Federation } from '@amko-fed/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectionOf, eventually, GC, gslbConfigBody, specOn } from '../e2e/support.ts';
 import { buildAppFromDockerfile, type BuiltApp } from './dockerfile.ts';
 import { containerRun, podSpecOf, render, type PodSpec } from './manifests.ts';
+import { federates, podSources, serviceAccountKubeconfig } from './pod-fixture.ts';
 
 /** An OpenShift-style UID (restricted-v2 assigns one from the namespace's range) in the root group. */
 const OPENSHIFT_USER = { uid: 1000870000, gid: 0 } as const;
@@ -59,19 +59,8 @@ async function startPods(label: string, user: { uid: number; gid: number }, extr
   const dir = join(workDir, label);
   await mkdir(dir, { recursive: true });
   // what the kubelet mounts: the Secrets of deploy/base, and (the watcher's in-cluster identity) a kubeconfig for the leader
-  const sources = {
-    secrets: {
-      'amko-federation-redis/url': federation.redisUrl,
-      'amko-federation-board/username': 'admin',
-      'amko-federation-board/password': 'board-secret',
-      'gslb-config-secret/gslb-members': federation.membersKubeconfig,
-    },
-    fields: { 'metadata.namespace': 'avi-system', 'metadata.name': 'amko-federation-watcher-7c9d8-x2x4p' },
-  };
-  const serviceAccount = join(dir, 'serviceaccount');
-  await mkdir(serviceAccount, { recursive: true });
-  await copyFile(federation.localKubeconfigFile, join(serviceAccount, 'kubeconfig'));
-  await chmod(join(serviceAccount, 'kubeconfig'), 0o644);
+  const sources = podSources(federation);
+  const localKubeconfig = await serviceAccountKubeconfig(federation, join(dir, 'serviceaccount'));
   const image = Object.fromEntries(Object.entries(app.image.env).map(([k, v]) => [k, app.appPath(v)]));
   const processes: AppProcess[] = [];
   const started = async (name: 'watcher' | 'replicator'): Promise<AppProcess> => {
@@ -84,7 +73,7 @@ async function startPods(label: string, user: { uid: number; gid: number }, extr
       ...run.env,
       // the test's own: a loopback port of its choosing, its key prefix, the leader's API server
       HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), KEY_PREFIX: federation.prefix,
-      ...(name === 'watcher' ? { LOCAL_KUBECONFIG: join(serviceAccount, 'kubeconfig'), LOCAL_CONTEXT: federation.leader.name } : {}),
+      ...(name === 'watcher' ? { LOCAL_KUBECONFIG: localKubeconfig, LOCAL_CONTEXT: federation.leader.name } : {}),
       ...extra,
     };
     const [entry = ''] = run.args;
@@ -110,12 +99,6 @@ async function startPods(label: string, user: { uid: number; gid: number }, extr
   }
 }
 
-async function federates(started: Started): Promise<void> {
-  await started.federation.kube('leader').create(collectionOf(GC), gslbConfigBody(37));
-  const follower = started.federation.followers[0]?.name ?? '';
-  await eventually(() => specOn(started.federation, follower, GC), (spec) => spec?.['refreshInterval'] === 37);
-}
-
 const linesOf = async (p: AppProcess): Promise<string[]> => (await p.logs()).split('\n').filter((l) => l.trim() !== '');
 
 describe('the production image\'s /app (npm ci --omit=dev, as deploy/Dockerfile builds it)', () => {
@@ -125,7 +108,7 @@ describe('the production image\'s /app (npm ci --omit=dev, as deploy/Dockerfile 
       try {
         expect(app.image.user.uid).toBeGreaterThan(0);
         expect(await uidsOf(started.watcher.pid)).toEqual(Array(4).fill(app.image.user.uid));
-        await federates(started);
+        await federates(started.federation);
         for (const p of [started.watcher, started.replicator]) {
           const lines = await linesOf(p);
           expect(lines.length).toBeGreaterThan(0);
@@ -146,11 +129,11 @@ describe('the production image\'s /app (npm ci --omit=dev, as deploy/Dockerfile 
     it('start, become ready and log human-readable lines', async () => {
       const started = await startPods('pretty', app.image.user, { LOG_FORMAT: 'pretty' });
       try {
-        await federates(started);
+        await federates(started.federation);
         const watcher = await linesOf(started.watcher);
-        expect(watcher.some((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \(amko-fed-watcher\): /.test(l))).toBe(true);
-        expect((await linesOf(started.replicator)).some((l) => /^\[[\d:.]+\] INFO \(replicator\): /.test(l))).toBe(true);
-        expect([...watcher, ...(await linesOf(started.replicator))].filter((l) => l.startsWith('{'))).toEqual([]);
+        const replicator = await linesOf(started.replicator);
+        for (const lines of [watcher, replicator]) expect(lines.some((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \([^)]+\): /.test(l))).toBe(true);
+        expect([...watcher, ...replicator].filter((l) => l.startsWith('{'))).toEqual([]);
       } finally {
         await started.stop();
       }
@@ -162,7 +145,7 @@ describe('the production image\'s /app (npm ci --omit=dev, as deploy/Dockerfile 
       const started = await startPods('openshift', OPENSHIFT_USER);
       try {
         expect(await uidsOf(started.replicator.pid)).toEqual(Array(4).fill(OPENSHIFT_USER.uid));
-        await federates(started);
+        await federates(started.federation);
         const entries = await readdir(join(app.root, '.node-compile-cache'));
         expect(entries.filter((e) => e.endsWith(`-${OPENSHIFT_USER.uid}`))).toEqual([]); // no cache for it, and no failure either
         for (const p of [started.watcher, started.replicator]) {
