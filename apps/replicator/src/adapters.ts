@@ -27,6 +27,7 @@ import {
   type MemberRegistry,
   type ResultsStore,
 } from '@amko-fed/queue';
+import { createKubeRequestsCounter, type KubeRequestsCounter } from '@amko-fed/service';
 import type { Logger } from 'pino';
 import { createBoard, type Board } from './board/board.ts';
 import { createClusterClients, type ClusterClients } from './clusters/cluster-clients.ts';
@@ -59,6 +60,8 @@ export interface ReplicatorAdapters {
   readonly clusters: ClusterClients;
   readonly redis: RedisHealth;
   readonly board: Board;
+  /** Counts the followers' Kubernetes API requests (exported by the replicator's registry). */
+  readonly kubeRequests?: KubeRequestsCounter;
   /** Starts the BullMQ worker of one follower queue (over the shared `worker` connection). */
   startWorker(spec: FollowerWorkerSpec): FollowerWorker;
   /** Starts connecting (ioredis goes on reconnecting by itself until `close()`). */
@@ -108,13 +111,18 @@ export function createReplicatorAdapters(config: ReplicatorConfig, logger: Logge
     defaultJobOptions: followerJobOptions({ attempts: config.retryAttempts, backoffBaseMs: config.retryBaseMs }),
     onError: connectionErrorLogger(logger, 'queues'),
   });
-  const clusters = createClusterClients({ source: config.gslbConfig, timeoutMs: config.kubeRequestTimeoutMs, maxConnections: config.concurrency + 1, logger });
+  const kubeRequests = createKubeRequestsCounter();
+  const clusters = createClusterClients({
+    source: config.gslbConfig, timeoutMs: config.kubeRequestTimeoutMs, maxConnections: config.concurrency + 1, logger,
+    onRequest: (r) => kubeRequests.inc({ cluster: r.cluster, verb: r.verb, code: r.code }),
+  });
   const board = createBoard({ readOnly: config.boardReadOnly, queues: stores.queues });
 
   return {
     stores,
     clusters,
     board,
+    kubeRequests,
     redis: {
       target,
       async problem() {

@@ -4,7 +4,7 @@
  * is not a start failure (start() waits for it); exit code 1 is left for what waiting cannot fix,
  * such as an HTTP port already in use.
  */
-import { ConfigError, createLogger, installShutdown } from '@amko-fed/service';
+import { ConfigError, createLogger, installShutdown, packageVersion } from '@amko-fed/service';
 import { createReplicatorAdapters } from './adapters.ts';
 import { loadConfig } from './config.ts';
 import { createReplicator } from './replicator.ts';
@@ -18,8 +18,11 @@ try {
   process.exit(2);
 }
 
-const logger = createLogger({ name: 'replicator', level: config.logLevel, pretty: config.logFormat === 'pretty' });
-const replicator = createReplicator({ config, logger, adapters: createReplicatorAdapters(config, logger) });
+// One logger name convention: amko-fed-<workload> (was "replicator").
+const logger = createLogger({ name: 'amko-fed-replicator', level: config.logLevel, pretty: config.logFormat === 'pretty' });
+const version = packageVersion(new URL('../package.json', import.meta.url));
+logger.info({ version, node: process.versions.node }, 'Starting the replicator');
+const replicator = createReplicator({ config, logger, adapters: createReplicatorAdapters(config, logger), version });
 installShutdown(logger, () => replicator.stop(), config.shutdownTimeoutMs + 10_000);
 
 try {

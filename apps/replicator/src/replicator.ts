@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import type { MembersDocument } from '@amko-fed/domain';
-import type { ReadinessCheck } from '@amko-fed/service';
+import { registerBuildInfo, registerRedisUp, type ReadinessCheck } from '@amko-fed/service';
 import type { Logger } from 'pino';
 import type { ReplicatorAdapters } from './adapters.ts';
 import { createFollowerCatchUp } from './catch-up/follower-catch-up.ts';
@@ -38,6 +38,8 @@ export interface ReplicatorDeps {
   readonly random?: () => number;
   /** Name stored on the jobs this process works on. @defaultValue replicator-<hostname>-<pid> */
   readonly workerName?: string;
+  /** Exported as amko_fed_build_info{version}. @defaultValue "unknown" */
+  readonly version?: string;
 }
 
 export interface ReplicatorHealth {
@@ -69,6 +71,9 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const metrics = createReplicatorMetrics({
     queueDepth: { clusters: () => knownFollowers(members), counts: (cluster) => queues.counts(cluster) },
   });
+  registerBuildInfo(metrics.registry, { component: 'replicator', version: deps.version ?? 'unknown' });
+  registerRedisUp(metrics.registry, async () => (await adapters.redis.problem()) === undefined);
+  if (adapters.kubeRequests !== undefined) metrics.registry.registerMetric(adapters.kubeRequests);
   const catchUp = createFollowerCatchUp({
     probe: (cluster) => fence.refresh(cluster, clusters.clientFor(cluster)),
     promote: (cluster) => queues.promoteDelayed(cluster),

@@ -16,6 +16,7 @@ import {
   createResultsStore,
   redactRedisUrl,
 } from '@amko-fed/queue';
+import { createKubeRequestsCounter } from '@amko-fed/service';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { WatcherConfig } from './config.ts';
@@ -27,7 +28,9 @@ export async function createWatcherAdapters(config: WatcherConfig, rootLogger: L
   const logger = rootLogger.child({ component: 'watcher' });
   const kubeconfigText = config.local.kubeconfigFile === undefined ? undefined : await readFile(config.local.kubeconfigFile, 'utf8');
   const kubeConfig = localKubeConfig({ kubeconfigText, context: config.local.context });
-  const local = createClusterClient({ context: kubeConfig.getCurrentContext(), kubeConfig, timeoutMs: config.kubeTimeoutMs });
+  const kubeRequests = createKubeRequestsCounter();
+  const onRequest = (r: { cluster: string; verb: string; code: string }): void => void kubeRequests.inc({ cluster: r.cluster, verb: r.verb, code: r.code });
+  const local = createClusterClient({ context: kubeConfig.getCurrentContext(), kubeConfig, timeoutMs: config.kubeTimeoutMs, onRequest });
 
   // Fail fast while Redis is away (no offline queue): role, member and status work must not wait
   // behind queued Redis commands; everything that needs Redis retries on its own.
@@ -64,7 +67,8 @@ export async function createWatcherAdapters(config: WatcherConfig, rootLogger: L
       readiness: () => checkRedisReady(redis),
       onRecovered: (listener) => void recovered.push(listener),
     },
-    memberClients: createMemberClients({ timeoutMs: config.kubeTimeoutMs }),
+    memberClients: createMemberClients({ timeoutMs: config.kubeTimeoutMs, onRequest }),
+    kubeRequests,
     membersSource: createMembersKubeconfigSource({ ...config.gslbConfig, local, namespace: config.podNamespace }),
     async close() {
       await queues.close().catch((err: unknown) => logger.warn({ err }, 'Could not close follower queues'));

@@ -5,6 +5,7 @@
  * below watcher.ts sees ioredis or a KubeConfig.
  */
 import type { ClusterClient } from '@amko-fed/kube';
+import type { KubeRequestsCounter } from '@amko-fed/service';
 import type { FederationLog, FollowerQueues, MemberRegistry, RedisReadiness, ResultsStore } from '@amko-fed/queue';
 import type { MemberClients } from './members/member-clients.ts';
 import type { MembersKubeconfigSource } from './members/members-kubeconfig.ts';
@@ -32,6 +33,8 @@ export interface WatcherAdapters {
   readonly storeHealth: StoreHealth;
   readonly memberClients: MemberClients;
   readonly membersSource: MembersKubeconfigSource;
+  /** Counts the Kubernetes API requests of the local and member clients (exported by the watcher's registry). */
+  readonly kubeRequests?: KubeRequestsCounter;
   /** Closes the queues and the Redis connections (after the watcher stopped). */
   close(): Promise<void>;
 }

@@ -179,6 +179,14 @@ describe('watcher (roles and replicas)', () => {
       expect(metrics).toContain('amko_fed_watcher_role{role="leader"} 1');
       expect(metrics).toContain('amko_fed_watcher_role{role="standby"} 0');
       expect(metrics).toMatch(/amko_fed_watcher_resync_duration_seconds_count [1-9]/);
+      // no replicator runs here: gc-1 is pending on both followers
+      expect(metrics).toContain('amko_fed_watcher_follower_objects{cluster="cluster2",state="pending"} 1');
+      expect(metrics).toContain('amko_fed_watcher_follower_objects{cluster="cluster3",state="in_sync"} 0');
+      expect(metrics).toContain('amko_fed_build_info{component="watcher",version="');
+      expect(metrics).toContain('amko_fed_redis_up 1');
+      expect(metrics).toMatch(/amko_fed_kube_requests_total\{cluster="cluster2",verb="list",code="200"\} [1-9]/);
+      expect(metrics).toContain('process_cpu_user_seconds_total');
+      expect(metrics).toContain('nodejs_eventloop_lag_seconds');
     });
   });
 

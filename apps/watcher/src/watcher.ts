@@ -5,7 +5,7 @@
  * server. Tests run it in-process over real or in-memory adapters; main.ts adds the environment,
  * the root logger, the adapters and signals. The adapters are the caller's to close.
  */
-import { createOpsServer } from '@amko-fed/service';
+import { createOpsServer, registerBuildInfo, registerRedisUp } from '@amko-fed/service';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.ts';
 import type { WatcherConfig } from './config.ts';
@@ -23,6 +23,8 @@ export interface WatcherOptions {
   readonly clock?: Clock;
   /** Serve /healthz, /readyz and /metrics. @defaultValue true */
   readonly http?: boolean;
+  /** Exported as amko_fed_build_info{version}. @defaultValue "unknown" */
+  readonly version?: string;
 }
 
 export interface Watcher {
@@ -46,6 +48,9 @@ export function createWatcher(options: WatcherOptions): Watcher {
   const clock = options.clock ?? systemClock;
   const logger = options.logger.child({ component: 'watcher' });
   const metrics = createWatcherMetrics();
+  registerBuildInfo(metrics.registry, { component: 'watcher', version: options.version ?? 'unknown' });
+  registerRedisUp(metrics.registry, async () => (await adapters.storeHealth.readiness()).ready);
+  if (adapters.kubeRequests !== undefined) metrics.registry.registerMetric(adapters.kubeRequests);
   let running: Running | undefined;
   let session: LeaderSession | undefined;
   let address: string | undefined;

@@ -10,7 +10,7 @@ import { clientNode } from './client-node.ts';
 import { kubeConfigForContext } from './kube-config.ts';
 import { httpStatusOf, toKubeError } from './kube-error.ts';
 import { readContextAccess } from './kubeconfig-context.ts';
-import { createKubeTransport, transportOptionsOf, type KubeTransport } from './kube-transport.ts';
+import { createKubeTransport, transportOptionsOf, type KubeRequest, type KubeTransport } from './kube-transport.ts';
 import { fixedCredentials } from './request-credentials.ts';
 import { createResilientInformer, type InformerHandlers, type ResilientInformer } from './resilient-informer.ts';
 import { timeoutOptions } from './request-timeout.ts';
@@ -68,6 +68,19 @@ export interface ClusterClientOptions {
   readonly timeoutMs?: number;
   /** Most connections to the API server at once (the CRUD calls). @defaultValue unlimited */
   readonly maxConnections?: number;
+  /** Told of every request on the AMKO kinds and AMKOCluster status (not Leases, Secrets or watches), for metrics. */
+  readonly onRequest?: KubeRequestObserver;
+}
+
+/** One request sent: its verb (get, list, create, replace, patch, delete, patch-status) and HTTP code, or "error" without an answer. */
+export type KubeRequestObserver = (request: { readonly cluster: string; readonly verb: string; readonly code: string }) => void;
+
+function observing(context: string, observer: KubeRequestObserver | undefined): ((request: KubeRequest, code: string) => void) | undefined {
+  if (observer === undefined) return undefined;
+  return (request, code) => {
+    const verb = request.operation.startsWith('patch status of') ? 'patch-status' : (request.operation.split(' ')[0] ?? 'unknown');
+    observer({ cluster: context, verb, code });
+  };
 }
 
 type ClientNodeApis = ReturnType<typeof clientNode>;
@@ -114,7 +127,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 export function createClusterClient(options: ClusterClientOptions): ClusterClient {
   const { context, kubeConfig } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const transport = createKubeTransport(transportOptionsOf(kubeConfig, timeoutMs, options.maxConnections));
+  const transport = createKubeTransport({ ...transportOptionsOf(kubeConfig, timeoutMs, options.maxConnections), onResponse: observing(context, options.onRequest) });
   return buildClusterClient({ context, timeoutMs, kubeConfig: () => kubeConfig, transport });
 }
 
@@ -123,6 +136,8 @@ export interface ClusterClientForContextOptions {
   readonly timeoutMs?: number;
   /** Most connections to the API server at once (the CRUD calls). @defaultValue unlimited */
   readonly maxConnections?: number;
+  /** Told of every request on the AMKO kinds and AMKOCluster status, for metrics. */
+  readonly onRequest?: KubeRequestObserver;
 }
 
 /**
@@ -136,9 +151,10 @@ export function clusterClientForContext(kubeconfigText: string, context: string,
   const access = readContextAccess(kubeconfigText, context);
   let kc: KubeConfig | undefined;
   const kubeConfig = (): KubeConfig => (kc ??= kubeConfigForContext(kubeconfigText, context));
+  const onResponse = observing(context, options.onRequest);
   const transport = access.kind === 'static'
-    ? createKubeTransport({ server: access.server, credentials: fixedCredentials(access.credentials), timeoutMs, problem: access.problem, maxConnections: options.maxConnections })
-    : createKubeTransport(transportOptionsOf(kubeConfig(), timeoutMs, options.maxConnections));
+    ? createKubeTransport({ server: access.server, credentials: fixedCredentials(access.credentials), timeoutMs, problem: access.problem, maxConnections: options.maxConnections, onResponse })
+    : createKubeTransport({ ...transportOptionsOf(kubeConfig(), timeoutMs, options.maxConnections), onResponse });
   return buildClusterClient({ context, timeoutMs, kubeConfig, transport });
 }
 

@@ -10,6 +10,7 @@ export {
   type ClusterClientForContextOptions,
   type ClusterClientOptions,
   type ClusterInformerOptions,
+  type KubeRequestObserver,
   type ObjectList,
 } from './cluster-client.ts';
 export {

@@ -81,6 +81,8 @@ export interface KubeTransportOptions {
    * when they are sent). @defaultValue unlimited (undici may then open two per parallel request)
    */
   readonly maxConnections?: number | undefined;
+  /** Told of every request sent: the HTTP status code, or "error" when no answer came (for metrics). */
+  readonly onResponse?: ((request: KubeRequest, code: string) => void) | undefined;
 }
 
 export const USER_AGENT = 'amko-federation';
@@ -185,7 +187,13 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     let text: string;
     try {
       const dispatcher = dispatcherFor(current);
-      answer = await dispatcher.request({ origin, path: basePath + request.path, method: request.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      try {
+        answer = await dispatcher.request({ origin, path: basePath + request.path, method: request.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      } catch (err) {
+        options.onResponse?.(request, 'error');
+        throw err;
+      }
+      options.onResponse?.(request, String(answer.statusCode));
       if (answer.statusCode === 404 && request.absentOk) {
         await answer.body.dump();
         return undefined;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { KubeconfigSourceKind, readKubeconfig, UnavailableError, UnknownClusterError, type Kubeconfig, type KubeconfigSource } from '@amko-fed/domain';
-import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
+import { clusterClientForContext, type ClusterClient, type KubeRequestObserver } from '@amko-fed/kube';
 import { readGslbConfig, type GslbConfigSource } from '@amko-fed/service';
 import type { Logger } from 'pino';
 import { collectStrings, createSecretRedactor, type Redactor } from './secret-redactor.ts';
@@ -22,6 +22,8 @@ export interface ClusterClientsOptions {
    */
   readonly maxConnections?: number;
   readonly logger: Logger;
+  /** Told of every Kubernetes API request of the clients (amko_fed_kube_requests_total). */
+  readonly onRequest?: KubeRequestObserver;
 }
 
 export interface ClusterClients {
@@ -109,7 +111,11 @@ export function createClusterClients(options: ClusterClientsOptions): ClusterCli
     let client: ClusterClient;
     try {
       // Static kubeconfig credentials never load client-node (~85 MB of RSS); see libs/kube.
-      client = clusterClientForContext(loaded.text, cluster, { timeoutMs: options.timeoutMs, maxConnections: options.maxConnections });
+      client = clusterClientForContext(loaded.text, cluster, {
+        timeoutMs: options.timeoutMs,
+        ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+        ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+      });
     } catch (err) {
       if (err instanceof Error && CONTEXT_MISSING.test(err.message)) {
         throw new UnknownClusterError(cluster, { cause: err });

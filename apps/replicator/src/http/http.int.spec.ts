@@ -129,9 +129,19 @@ describe('replicator HTTP server', () => {
         'amko_fed_replicator_event_to_applied_seconds_bucket',
         'amko_fed_replicator_queue_depth{cluster="follower1",state="completed"}',
         'amko_fed_replicator_retries_total',
+        'amko_fed_replicator_last_successful_apply_timestamp_seconds{cluster="follower1"}',
+        'amko_fed_replicator_drift_repairs_total{cluster="follower2",reason="replay"}',
+        'amko_fed_build_info{component="replicator",version="',
+        'amko_fed_redis_up 1',
+        'amko_fed_kube_requests_total{cluster="follower1",verb="create",code="201"}',
+        // prom-client's defaults, unprefixed: the same names as the watcher's (issue #14)
+        'process_cpu_user_seconds_total',
+        'nodejs_eventloop_lag_seconds',
       ]) {
         expect(response.text).toContain(name);
       }
+      expect(response.text).not.toContain('amko_fed_replicator_process_');
+      expect(response.text).not.toContain('amko_fed_replicator_nodejs_');
     });
   });
 

@@ -1,16 +1,26 @@
 /**
  * The replicator's Prometheus metrics, in their own prom-client Registry (no global default
- * registry). Queue depth is collected on scrape from BullMQ's counts.
+ * registry). Queue depth is collected on scrape from BullMQ's counts. The names both workloads
+ * share (process_*, nodejs_*, amko_fed_build_info, amko_fed_redis_up, amko_fed_kube_requests_total)
+ * come from @amko-fed/service.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from '@amko-fed/service';
 import type { JobCounts } from '@amko-fed/queue';
 
 export interface ReplicatorMetrics {
   readonly registry: Registry;
   /** One finished attempt: its outcome and how long it took. */
   observeAttempt(cluster: string, outcome: string, seconds: number): void;
-  /** A change reached the follower: seconds since the leader change was captured. */
+  /** A leader change reached the follower (a job enqueued for a watched change): seconds since it was captured. */
   observeEventToApplied(cluster: string, seconds: number): void;
+  /**
+   * The follower was changed by a job a resync or a replay enqueued (drift, an object missing on the
+   * follower, a re-drive): counted here, never in the leader-change latency histogram.
+   */
+  countRepair(cluster: string, reason: string): void;
+  /** An attempt ended with the follower holding the leader's state (created, updated, deleted, noop). */
+  markSuccess(cluster: string, atSeconds: number): void;
   /** An attempt failed and will be retried. */
   countRetry(cluster: string): void;
 }
@@ -29,7 +39,8 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', '
 
 export function createReplicatorMetrics(options: MetricsOptions): ReplicatorMetrics {
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'amko_fed_replicator_' });
+  // Unprefixed since issue #14 (were amko_fed_replicator_process_* / amko_fed_replicator_nodejs_*): the watcher's names.
+  if (options.processMetrics ?? true) registerProcessMetrics(registry);
 
   const applies = new Counter({
     name: 'amko_fed_replicator_applies_total',
@@ -49,6 +60,18 @@ export function createReplicatorMetrics(options: MetricsOptions): ReplicatorMetr
     help: 'Time from the leader change being captured (projection entry time) to the follower being changed.',
     labelNames: ['cluster'] as const,
     buckets: [0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120, 600],
+    registers: [registry],
+  });
+  const repairs = new Counter({
+    name: 'amko_fed_replicator_drift_repairs_total',
+    help: 'Changes made on a follower by jobs a resync (drift, missing or extra object) or a replay enqueued, by follower and reason (resync, replay). Not leader changes: these never enter amko_fed_replicator_event_to_applied_seconds.',
+    labelNames: ['cluster', 'reason'] as const,
+    registers: [registry],
+  });
+  const lastSuccess = new Gauge({
+    name: 'amko_fed_replicator_last_successful_apply_timestamp_seconds',
+    help: 'Unix time of the last attempt that left the follower holding the leader\'s state (created, updated, deleted or noop), per follower and replica (aggregate with max()).',
+    labelNames: ['cluster'] as const,
     registers: [registry],
   });
   const retries = new Counter({
@@ -82,5 +105,7 @@ export function createReplicatorMetrics(options: MetricsOptions): ReplicatorMetr
     },
     observeEventToApplied: (cluster, seconds) => eventToApplied.observe({ cluster }, Math.max(0, seconds)),
     countRetry: (cluster) => retries.inc({ cluster }),
+    countRepair: (cluster, reason) => repairs.inc({ cluster, reason }),
+    markSuccess: (cluster, atSeconds) => lastSuccess.set({ cluster }, atSeconds),
   };
 }

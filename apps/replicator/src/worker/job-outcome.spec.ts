@@ -70,6 +70,38 @@ describe('createJobOutcomes', () => {
       });
     });
 
+    describe('when a resync or a replay enqueued the job (a drift repair)', () => {
+      it.each(['resync', 'replay'])('counts a %s repair and keeps it out of the leader-change latency', async (reason) => {
+        const world = await outcomesWorld();
+        const entry = await world.projected();
+        world.advance(90_000); // the drift was found long after the leader change
+        await world.outcomes.succeeded(world.attempt({ data: { cluster: CLUSTER, objectKey: KEY, seq: entry.seq, reason } }), entry, { outcome: ApplyOutcome.updated, reason: 'spec differs', replans: 0 });
+        expect(await world.metric('amko_fed_replicator_drift_repairs_total', { cluster: CLUSTER, reason })).toBe(1);
+        expect(await world.metric('amko_fed_replicator_event_to_applied_seconds_count', { cluster: CLUSTER })).toBe(0);
+      });
+
+      it('observes a watched leader change (reason event) as latency, not as a repair', async () => {
+        const world = await outcomesWorld();
+        const entry = await world.projected();
+        await world.outcomes.succeeded(world.attempt({ data: { cluster: CLUSTER, objectKey: KEY, seq: entry.seq, reason: 'event' } }), entry, { outcome: ApplyOutcome.updated, reason: 'spec differs', replans: 0 });
+        expect(await world.metric('amko_fed_replicator_event_to_applied_seconds_count', { cluster: CLUSTER })).toBe(1);
+        expect(await world.metric('amko_fed_replicator_drift_repairs_total', { cluster: CLUSTER, reason: 'resync' })).toBe(0);
+      });
+    });
+
+    describe('when an attempt leaves the follower in sync', () => {
+      it('sets the last successful apply time, and a failure leaves it alone', async () => {
+        const world = await outcomesWorld({ maxAttempts: 5 });
+        const entry = await world.projected();
+        await world.outcomes.succeeded(world.attempt(), entry, { outcome: ApplyOutcome.noop, reason: 'equal', replans: 0 });
+        const first = (ENQUEUED_MS + 1_000) / 1000;
+        expect(await world.metric('amko_fed_replicator_last_successful_apply_timestamp_seconds', { cluster: CLUSTER })).toBe(first);
+        world.advance(5_000);
+        await world.outcomes.failed(world.attempt(), entry, 'update', new Error('connect ECONNREFUSED'));
+        expect(await world.metric('amko_fed_replicator_last_successful_apply_timestamp_seconds', { cluster: CLUSTER })).toBe(first);
+      });
+    });
+
     describe('when the leader\'s state was a deletion', () => {
       it('records the outcome without a content hash', async () => {
         const world = await outcomesWorld();

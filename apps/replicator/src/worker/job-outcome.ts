@@ -2,7 +2,7 @@
  * What happens after an attempt: the result record (secret-free), metrics and one log line, in
  * Kubernetes style ("Updated GSLBConfig", "Could not delete GlobalDeploymentPolicy; will retry").
  */
-import type { ObjectKey, ProjectionState, ResultRecordInput } from '@amko-fed/domain';
+import { JobReason, type ObjectKey, type ProjectionState, type ResultRecordInput } from '@amko-fed/domain';
 import type { ResultsStore } from '@amko-fed/queue';
 import type { Job } from 'bullmq';
 import type { Redactor } from '../clusters/secret-redactor.ts';
@@ -80,10 +80,14 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
       await record(attempt, { outcome: result.outcome, seq: entry.seq, ...(entry.state === 'present' ? { contentHash: entry.contentHash } : {}) });
       const now = deps.clock().getTime();
       deps.metrics.observeAttempt(cluster, result.outcome, seconds(attempt.startedMs, now));
+      deps.metrics.markSuccess(cluster, now / 1000);
       if (result.outcome === ApplyOutcome.noop) {
         attempt.logger.debug({ seq: entry.seq, reason: result.reason }, `${attempt.kind} is up to date`);
       } else {
-        deps.metrics.observeEventToApplied(cluster, seconds(eventTimeOf(entry), now));
+        // Metrics only (the apply never branches on it): a resync's or replay's repair is not a leader change's latency.
+        const enqueuedFor = (attempt.job.data as { reason?: unknown }).reason;
+        if (enqueuedFor === JobReason.resync || enqueuedFor === JobReason.replay) deps.metrics.countRepair(cluster, enqueuedFor);
+        else deps.metrics.observeEventToApplied(cluster, seconds(eventTimeOf(entry), now));
         attempt.logger.info({ seq: entry.seq, reason: result.reason, replans: result.replans }, `${VERB[result.outcome]} ${attempt.kind}`);
       }
       return { outcome: result.outcome, seq: entry.seq };
@@ -93,7 +97,9 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
       // Without a projection entry (not even a tombstone) nothing says what the leader has: never
       // delete on a guess. Resyncs write tombstones for objects that only followers hold.
       await record(attempt, { outcome: ApplyOutcome.noop, seq });
-      deps.metrics.observeAttempt(cluster, ApplyOutcome.noop, seconds(attempt.startedMs, deps.clock().getTime()));
+      const now = deps.clock().getTime();
+      deps.metrics.observeAttempt(cluster, ApplyOutcome.noop, seconds(attempt.startedMs, now));
+      deps.metrics.markSuccess(cluster, now / 1000);
       attempt.logger.debug({ seq }, 'Not in the projection; nothing to apply');
       return { outcome: ApplyOutcome.noop, seq };
     },

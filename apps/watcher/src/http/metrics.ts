@@ -1,5 +1,11 @@
-/** The watcher's Prometheus metrics, on a Registry of its own (no global default registry). */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+/**
+ * The watcher's Prometheus metrics, on a Registry of its own (no global default registry). The
+ * names both workloads share (process_*, nodejs_*, amko_fed_build_info, amko_fed_redis_up,
+ * amko_fed_kube_requests_total) come from @amko-fed/service and are registered by createWatcher.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from '@amko-fed/service';
+import type { SyncCounts } from '../status/follower-sync-counts.ts';
 
 export const RoleMetric = {
   standby: 'standby',
@@ -21,11 +27,32 @@ export interface WatcherMetrics {
   readonly failedRetries: Counter<'cluster'>;
   /** Sets the role gauge: 1 for `role`, 0 for every other. */
   setRole(role: RoleMetric): void;
+  /**
+   * Where `amko_fed_watcher_follower_objects` is read from on scrape: the federation while this
+   * replica leads, `undefined` otherwise (the gauge is then empty).
+   */
+  setFollowerObjectsSource(source: (() => ReadonlyMap<string, SyncCounts>) | undefined): void;
 }
+
+/** Label values of the sync states (Prometheus label values without spaces). */
+const STATE_LABEL = { 'in sync': 'in_sync', pending: 'pending', failed: 'failed' } as const;
 
 export function createWatcherMetrics(options: { readonly defaultMetrics?: boolean } = {}): WatcherMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) registerProcessMetrics(registry);
+  let followerObjectsSource: (() => ReadonlyMap<string, SyncCounts>) | undefined;
+  new Gauge({
+    name: 'amko_fed_watcher_follower_objects',
+    help: 'Per valid follower, the leader\'s objects by sync state (in_sync, pending, failed), as amko-fed status counts them; only the leading replica reports.',
+    labelNames: ['cluster', 'state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [cluster, counts] of followerObjectsSource?.() ?? []) {
+        for (const [state, label] of Object.entries(STATE_LABEL)) this.set({ cluster, state: label }, counts[state as keyof SyncCounts]);
+      }
+    },
+  });
   const events = new Counter({
     name: 'amko_fed_watcher_events_total',
     help: 'Events appended to the federation log, by kind and operation (upsert, delete)',
@@ -72,5 +99,10 @@ export function createWatcherMetrics(options: { readonly defaultMetrics?: boolea
     for (const value of Object.values(RoleMetric)) role.set({ role: value }, value === current ? 1 : 0);
   };
   setRole(RoleMetric.standby);
-  return { registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, setRole };
+  return {
+    registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, setRole,
+    setFollowerObjectsSource(source) {
+      followerObjectsSource = source;
+    },
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { memberClientInitFailedMessage, type ClusterFailure, type MemberCluster } from '@amko-fed/domain';
-import { clusterClientForContext, type ClusterClient } from '@amko-fed/kube';
+import { clusterClientForContext, type ClusterClient, type KubeRequestObserver } from '@amko-fed/kube';
 
 export interface MemberClientsResult {
   readonly clients: ReadonlyMap<string, ClusterClient>;
@@ -20,7 +20,7 @@ export interface MemberClients {
   get(cluster: string): ClusterClient | undefined;
 }
 
-export function createMemberClients(options: { readonly timeoutMs: number }): MemberClients {
+export function createMemberClients(options: { readonly timeoutMs: number; readonly onRequest?: KubeRequestObserver }): MemberClients {
   let textHash = '';
   let cache = new Map<string, ClusterClient>();
   let current = new Map<string, ClusterClient>();
@@ -38,7 +38,7 @@ export function createMemberClients(options: { readonly timeoutMs: number }): Me
         let client = cache.get(member.contextName);
         if (client === undefined) {
           try {
-            client = clusterClientForContext(kubeconfigText, member.contextName, { timeoutMs: options.timeoutMs });
+            client = clusterClientForContext(kubeconfigText, member.contextName, { timeoutMs: options.timeoutMs, ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }) });
             cache.set(member.contextName, client);
           } catch (err) {
             failures.push({ cluster: member.name, message: memberClientInitFailedMessage(member.name, err instanceof Error ? err.message : 'invalid kubeconfig') });

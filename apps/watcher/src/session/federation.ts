@@ -20,6 +20,7 @@ import { createResync, type PendingReconcile, type Resync } from '../resync/resy
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { createRetention } from '../retention/retention.ts';
 import { federationSteps } from '../status/federation-steps.ts';
+import { followerSyncCounts } from '../status/follower-sync-counts.ts';
 import { createResultsCache } from '../status/results-cache.ts';
 
 export interface FederationDeps {
@@ -204,10 +205,18 @@ export function createFederation(deps: FederationDeps): Federation {
       await capture.start();
       resyncTimer = setInterval(() => resync.request(), deps.resyncIntervalMs);
       scheduleTick();
+      deps.metrics.setFollowerObjectsSource(() =>
+        followerSyncCounts({
+          validFollowers: deps.validFollowers(),
+          projection: index.entries(),
+          result: (cluster, key) => results.get(cluster, key),
+          pending: (cluster, key) => pending.get(cluster)?.get(key),
+        }));
       logger.info({ kinds: deps.kinds, projected: index.size }, 'Started federation');
     },
     async stop() {
       stopped = true;
+      deps.metrics.setFollowerObjectsSource(undefined);
       clearInterval(resyncTimer);
       clearTimeout(tickTimer);
       const resyncStopped = resync.stop();
