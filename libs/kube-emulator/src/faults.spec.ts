@@ -51,3 +51,15 @@ describe('Faults', () => {
     });
   });
 });
+
+describe('Faults partition', () => {
+  describe('when requests come from a user the cluster is unreachable from', () => {
+    it('drops them before any other fault, and serves other users and anonymous requests', () => {
+      const faults = new Faults();
+      faults.set({ unreachableFrom: ['site:b'], error: { status: 503 } });
+      expect(faults.decide({ ...target, user: 'site:b' })).toEqual({ kind: 'drop' });
+      expect(faults.decide({ ...target, user: 'site:c' }).kind).toBe('error');
+      expect(faults.decide(target).kind).toBe('error');
+    });
+  });
+});

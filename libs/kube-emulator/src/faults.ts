@@ -38,20 +38,29 @@ export interface FaultSettings {
   readonly error?: ErrorFault;
   /** Accept the request and never answer it. */
   readonly hang?: HangFault | boolean;
+  /**
+   * A network partition from some clients: requests authenticated as one of these users get no
+   * answer, their connection is dropped (as if the API server could not be reached from there);
+   * every other client is served as usual. Checked before every other fault.
+   */
+  readonly unreachableFrom?: readonly string[];
 }
 
 export interface FaultTarget {
   readonly verb: Verb;
   readonly resource: string | undefined;
   readonly namespace: string | undefined;
+  /** The authenticated user, when any. */
+  readonly user?: string | undefined;
 }
 
 export type FaultDecision =
   | { readonly kind: 'none'; readonly latencyMs: number }
   | { readonly kind: 'error'; readonly latencyMs: number; readonly status: number; readonly retryAfterSeconds: number }
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'drop' };
 
-const knownKeys = new Set(['latencyMs', 'latencyByVerb', 'error', 'hang']);
+const knownKeys = new Set(['latencyMs', 'latencyByVerb', 'error', 'hang', 'unreachableFrom']);
 
 export class FaultValidationError extends Error {
   readonly code = 'FAULT_SETTINGS_INVALID';
@@ -86,6 +95,10 @@ export class Faults {
     if (error?.probability !== undefined && (error.probability < 0 || error.probability > 1)) {
       throw new FaultValidationError('error.probability must be between 0 and 1');
     }
+    const from = settings.unreachableFrom;
+    if (from !== undefined && (!Array.isArray(from) || !from.every((u) => typeof u === 'string' && u !== ''))) {
+      throw new FaultValidationError('unreachableFrom must be a list of user names');
+    }
     this.#settings = structuredClone(settings);
     this.#errorsLeft = error?.count;
     this.#hangsLeft = typeof settings.hang === 'object' ? settings.hang.count : undefined;
@@ -108,6 +121,7 @@ export class Faults {
   /** Decides what happens to one request (consumes one of the "next N" counts when it applies). */
   decide(target: FaultTarget): FaultDecision {
     const s = this.#settings;
+    if (target.user !== undefined && s.unreachableFrom?.includes(target.user)) return { kind: 'drop' };
     const hang = s.hang === true ? {} : s.hang === false ? undefined : s.hang;
     if (hang && (this.#hangsLeft === undefined || this.#hangsLeft > 0) && matchesTarget(hang, target)) {
       if (this.#hangsLeft !== undefined) this.#hangsLeft--;

@@ -235,8 +235,12 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
   recordOnHeaders(res, entry, started);
   try {
     if (identity || isPublic(path)) {
-      const decision = sc.faults.decide(faultTarget(info, method));
+      const decision = sc.faults.decide({ ...faultTarget(info, method), user: identity?.user });
       if (decision.kind === 'hang') return;
+      if (decision.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
       if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
       if (decision.kind === 'error') throw injectedError(decision.status, decision.retryAfterSeconds);
     }
