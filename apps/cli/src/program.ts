@@ -100,6 +100,25 @@ export function buildProgram(env: CliEnvironment, io: CliIo, outcome: CliOutcome
       : `Re-drove ${result.retried} failed job(s) on ${result.clusters.join(', ') || 'no follower'}.`);
   });
 
+  redisOptions(
+    program
+      .command('history')
+      .argument('<KIND/NAME>', 'the object: gc/NAME, gdp/NAME or ghr/NAME (also gslbconfig, globaldeploymentpolicy, gslbhostrule)')
+      .description('Show the recorded versions of a federated object, newest first: time, change, resourceVersion, field manager.')
+      .option('-n, --namespace <ns>', 'namespace of the object', 'avi-system')
+      .option('--since <duration>', 'only versions at most this old: 30m, 2h')
+      .option('--diff', 'show unified YAML diffs of spec between consecutive versions', false)
+      .option('--json', 'print JSON (the versions with their content)', false),
+  ).action(async (target: string, opts: { namespace: string; since?: string; diff: boolean; json: boolean; redisUrl?: string; keyPrefix: string }) => {
+    const [{ objectKeyOfTarget, readObjectHistory, renderHistory }, { parseDuration }] = await Promise.all([import('./commands/history.ts'), import('./duration.ts')]);
+    const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
+    if (opts.since !== undefined && sinceMs === undefined) throw new CliError(`--since "${opts.since}" is not a duration such as 30m or 2h`, EXIT_USAGE);
+    const key = objectKeyOfTarget(target, opts.namespace);
+    const entries = await readObjectHistory({ redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix }, key, { sinceMs, nowMs: Date.now() });
+    if (opts.json) io.out(JSON.stringify(entries, null, 2));
+    else for (const text of renderHistory(entries, opts.diff)) io.out(text);
+  });
+
   program
     .command('backup')
     .description('Write GSLBConfig and GlobalDeploymentPolicy (avi-system) and GSLBHostRule (all namespaces) of --context as clean YAML files, ready for kubectl apply -f.')
