@@ -20,11 +20,12 @@ import { latency } from './scenarios/latency.ts';
 import { memory } from './scenarios/memory.ts';
 import { outage } from './scenarios/outage.ts';
 import { replicas } from './scenarios/replicas.ts';
+import { retention } from './scenarios/retention.ts';
 import { roundTrips } from './scenarios/round-trips.ts';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.ts';
 import { throughput } from './scenarios/throughput.ts';
 
-const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory];
+const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention];
 
 const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
