@@ -68,8 +68,8 @@ export const retention: Scenario = {
           const i = n % OBJECTS;
           const input = change(i, Math.floor(n / OBJECTS));
           const seq = await log.appendEvent(input);
-          if (input.op === 'delete') tombstones.set(input.objectKey, seq);
-          else tombstones.delete(input.objectKey);
+          if (input.op === 'delete') tombstones.set(keyOf(i), seq);
+          else tombstones.delete(keyOf(i));
           const outcome = input.op === 'delete' ? 'deleted' : 'updated';
           await Promise.all(FOLLOWERS.map(async (cluster) => {
             await results.recordResult({ cluster, objectKey: input.objectKey, outcome, seq, attempts: 1, at: new Date(nowMs).toISOString() });

@@ -6,7 +6,7 @@ import { createLeaderView } from './leader-view.ts';
 
 const gc = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const gdp = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
-const leaderObject = (key: ObjectKey, hash: string): LeaderObject => ({ key, kind: 'GSLBConfig', resourceVersion: '1', generation: 1, contentHash: hash, object: {} });
+const leaderObject = (key: ObjectKey, hash: string): LeaderObject => ({ key, kind: 'GSLBConfig', resourceVersion: '1', generation: 1, contentHash: hash, object: {}, managers: [] });
 
 async function* projection(...listings: ProjectionListing[]): AsyncIterable<ProjectionListing> {
   yield* listings;

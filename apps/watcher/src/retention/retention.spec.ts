@@ -50,7 +50,7 @@ async function subject(): Promise<Subject> {
     stores, cache, index, retention,
     async append(input: AppendEventInput) {
       const seq = await stores.log.appendEvent(input);
-      index.set(input.objectKey, { seq, state: input.op === 'delete' ? 'absent' : 'present', contentHash: input.contentHash, resourceVersion: input.resourceVersion });
+      index.set(input.objectKey as ObjectKey, { seq, state: input.op === 'delete' ? 'absent' : 'present', contentHash: input.contentHash, resourceVersion: input.resourceVersion });
       return seq;
     },
     async applied(cluster: string, key: ObjectKey, seq: number, outcome: 'deleted' | 'failed' = 'deleted') {

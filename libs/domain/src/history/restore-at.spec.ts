@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { ObjectKey } from '../object-key.ts';
 import type { HistoryEntry } from '../records/history-records.ts';
 import { historyStart, planRestoreAt, stateAt } from './restore-at.ts';
 
-const KEY = 'GlobalDeploymentPolicy/avi-system/global-gdp';
-const OTHER = 'GlobalDeploymentPolicy/avi-system/other';
+const KEY = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
+const OTHER = 'GlobalDeploymentPolicy/avi-system/other' as ObjectKey;
 const t = (minute: number) => `2026-12-06T01:${String(minute).padStart(2, '0')}:00.000Z`;
 const ms = (minute: number) => Date.parse(t(minute));
 const obj = (weight: number) => ({ metadata: { name: 'global-gdp', namespace: 'avi-system' }, spec: { weight } });
@@ -40,9 +41,9 @@ describe('stateAt', () => {
 });
 
 describe('planRestoreAt', () => {
-  const histories = new Map([[KEY, lifecycle], [OTHER, [{ ...entry(5, 'created', 40, 9), objectKey: OTHER }]]]);
+  const histories = new Map<string, HistoryEntry[]>([[KEY, lifecycle], [OTHER, [{ ...entry(5, 'created', 40, 9), objectKey: OTHER }]]]);
   describe('when restoring to a time', () => {
-    it.each<[string, Record<string, unknown>, number, string | undefined, boolean, Record<string, string>]>([
+    it.each<[string, Record<string, Record<string, unknown>>, number, string | undefined, boolean, Record<string, string>]>([
       ['a deleted object is re-created with the spec of that time', {}, 25, KEY, false, { [KEY]: 'create' }],
       ['a changed object is updated', { [KEY]: obj(3) }, 15, KEY, false, { [KEY]: 'update' }],
       ['an equal object is unchanged', { [KEY]: obj(2) }, 15, KEY, false, { [KEY]: 'unchanged' }],
@@ -62,7 +63,7 @@ describe('planRestoreAt', () => {
     });
 
     it('reports objects whose retained history starts after the time', () => {
-      const plan = planRestoreAt({ histories: new Map([[KEY, lifecycle.slice(0, 2)]]), current: new Map(), atMs: ms(5) });
+      const plan = planRestoreAt({ histories: new Map<string, HistoryEntry[]>([[KEY, lifecycle.slice(0, 2)]]), current: new Map(), atMs: ms(5) });
       expect(plan).toEqual({ steps: [], unknown: [{ key: KEY, oldest: t(20) }] });
     });
   });
@@ -70,7 +71,7 @@ describe('planRestoreAt', () => {
 
 describe('historyStart', () => {
   it('is the oldest retained time of any object, undefined without history', () => {
-    expect(historyStart(new Map([[KEY, lifecycle.slice(0, 2)], [OTHER, [entry(9, 'created', 5, 1)]]]))).toBe(t(5));
+    expect(historyStart(new Map<string, HistoryEntry[]>([[KEY, lifecycle.slice(0, 2)], [OTHER, [entry(9, 'created', 5, 1)]]]))).toBe(t(5));
     expect(historyStart(new Map())).toBeUndefined();
   });
 });
