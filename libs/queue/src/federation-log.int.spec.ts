@@ -253,10 +253,11 @@ describe('federation log', () => {
   });
 
   describe('when keys are laid out', () => {
-    it('keeps the seq, events and projection under the prefix hash tag', () => {
+    it('keeps the seq, events, projection and history index under the prefix hash tag', () => {
       const log = createFederationLog({ redis, prefix: '{amko-fed}' });
       const keys = federationKeys('{amko-fed}');
-      expect(log.keys).toEqual({ seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation });
+      expect(log.keys).toEqual({ seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation, historyIndex: keys.historyIndex });
+      expect(keys.historyOf('GSLBConfig/avi-system/gc-1')).toBe('{amko-fed}:fed:history:GSLBConfig/avi-system/gc-1');
       expect(Object.values(log.keys).every((k) => k.startsWith('{amko-fed}:'))).toBe(true);
     });
   });
