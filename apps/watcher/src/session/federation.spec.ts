@@ -64,12 +64,26 @@ describe('federation', () => {
   });
 
   describe('when the followers already hold the leader\'s copies', () => {
-    it('enqueues nothing and reports the kind federated', async () => {
+    it('enqueues nothing where a result confirms them, and reports the kind federated', async () => {
       const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
-      for (const follower of ['cluster2', 'cluster3'] as const) await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
+      for (const follower of ['cluster2', 'cluster3'] as const) {
+        await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
+        await site.stores.results.recordResult({ cluster: follower, objectKey: GC_KEY, outcome: 'noop', seq: 1, attempts: 1, at: new Date().toISOString() });
+      }
       const f = await start();
       await until(() => expect(f.resync.completed()).toBe(1));
       expect(waiting('cluster2')).toEqual([]);
+      expect(waiting('cluster3')).toEqual([]);
+      expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
+    });
+
+    it('enqueues one confirming reconcile per follower without a result yet (a new leader), so the status can say in sync', async () => {
+      const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      for (const follower of ['cluster2', 'cluster3'] as const) await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
+      await site.stores.results.recordResult({ cluster: 'cluster3', objectKey: GC_KEY, outcome: 'noop', seq: 1, attempts: 1, at: new Date().toISOString() });
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      expect(waiting('cluster2')).toEqual([`${GC_KEY}@1 (resync)`]);
       expect(waiting('cluster3')).toEqual([]);
       expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
     });

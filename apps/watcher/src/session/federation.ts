@@ -121,9 +121,16 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
+    // Also a present object without any result on this follower (a new leader whose followers
+    // already hold its copies, results lost with Redis): one reconcile confirms it (a no-op there)
+    // and records a result, so amko-fed status can say "in sync" instead of "not applied yet".
+    // Once every pair has a result, a steady-state resync still enqueues nothing.
     lastApplyFailed: (cluster, key) => {
       const entry = index.get(key);
-      return entry !== undefined && syncStateOf(entry, results.get(cluster, key)) === SyncState.failed;
+      if (entry === undefined) return false;
+      const result = results.get(cluster, key);
+      if (result === undefined) return entry.state === 'present';
+      return syncStateOf(entry, result) === SyncState.failed;
     },
     onDivergences: (found) => {
       for (const [cluster, differences] of found) {
