@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@amko-fed/testing';
 import { ClusterListError, DEFAULT_SANDBOX_CLUSTERS, parseClusterList, shellQuote } from './cluster-list.ts';
+import { startControlServer, type ControlServer } from './control-server.ts';
 import { parseSeconds } from './duration.ts';
 import { tailFile, type LogTail } from './log-tail.ts';
 import { startSandbox, type Sandbox } from './sandbox.ts';
@@ -71,6 +72,15 @@ try {
   process.exit(1);
 }
 
+let control: ControlServer;
+try {
+  control = await startControlServer(sandbox);
+} catch (err) {
+  console.error(`error: could not start the control endpoint: ${(err as Error).message}`);
+  await sandbox.stop();
+  process.exit(1);
+}
+
 const tails: LogTail[] = [];
 if (!args.quiet) {
   const width = Math.max(...sandbox.sites.map((s) => `${s.name}/replicator`.length));
@@ -97,6 +107,10 @@ Try (after: source ${relative(process.cwd(), sandbox.envFile) || sandbox.envFile
   kubectl --kubeconfig ${kc} --context ${firstFollower} -n avi-system get gdp global-gdp -o yaml
   npx amko-fed --kubeconfig ${kc} --context ${leaderContext} status --redis-url ${sandbox.redisUrl} --key-prefix '${leader?.keyPrefix}'
 
+Rehearse a disaster from a second terminal${args['work-dir'] === join(REPO_ROOT, 'tmp', 'sandbox') ? '' : ` (add --work-dir ${sandbox.workDir})`}:
+  npm run sandbox -- fail ${leaderContext}      (also: recover CLUSTER, partition A B, heal, status)
+  npm run drill -- leader-site-failure          (also: recover-failed-instance; --step pauses between steps)
+
 Press Ctrl-C to stop.`);
 
 // One Ctrl-C arrives here twice: from the terminal (the whole foreground process group) and
@@ -111,6 +125,7 @@ const shutdown = (signal: NodeJS.Signals): void => {
   stoppingSince = Date.now();
   console.log('\nStopping the sandbox…');
   void (async () => {
+    await control.close();
     await sandbox.stop();
     await Promise.all(tails.map((t) => t.stop()));
     console.log('Sandbox stopped.');
