@@ -115,15 +115,16 @@ describe('npm start (the sandbox)', () => {
     const logFiles = (await readdir(logDir)).filter((f) => f.endsWith('.log')).sort();
     expect(logFiles).toEqual(['cluster1-replicator.log', 'cluster1-watcher.log', 'cluster2-replicator.log', 'cluster2-watcher.log', 'cluster3-replicator.log', 'cluster3-watcher.log']);
     for (const file of logFiles) {
-      const lines = (await readFile(join(logDir, file), 'utf8')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; name: string; version?: string });
+      const raw = (await readFile(join(logDir, file), 'utf8')).split('\n');
+      const lines = raw.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; name: string; version?: string });
       const messages = lines.map((l) => l.msg);
       // one logger name convention (amko-fed-<workload>) and the version logged at start
       const app = file.endsWith('-watcher.log') ? 'watcher' : 'replicator';
       expect(new Set(lines.map((l) => l.name))).toEqual(new Set([`amko-fed-${app}`]));
       expect(lines[0]).toMatchObject({ msg: `Starting the ${app}`, version: '0.1.0' });
       const shutdown = messages.slice(messages.indexOf('Shutting down'));
-      expect({ file, shutdown: shutdown.filter((m) => ['Shutting down', 'Stopped', 'Second signal, exiting now', 'Shutdown took too long, exiting', 'Shutdown failed'].includes(m)) })
-        .toEqual({ file, shutdown: ['Shutting down', 'Stopped'] });
+      expect({ file, shutdown: shutdown.filter((m) => ['Shutting down', 'Stopped', 'Second signal, exiting now', 'Shutdown took too long, exiting', 'Shutdown failed'].includes(m)), last: raw.slice(-8) }) // the raw tail (stderr too) when it fails
+        .toMatchObject({ file, shutdown: ['Shutting down', 'Stopped'] });
     }
     for (const port of [boardPort, redisPort, ...apiPorts]) expect(await portOpen(port)).toBe(false);
   });
