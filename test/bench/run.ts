@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Federation } from '@amko-fed/testing';
 import { met, renderFigures, type ScenarioResult } from './support/figures.ts';
 import { burst } from './scenarios/burst.ts';
+import { cliStart } from './scenarios/cli-start.ts';
 import { latency } from './scenarios/latency.ts';
 import { memory } from './scenarios/memory.ts';
 import { outage } from './scenarios/outage.ts';
@@ -25,7 +26,7 @@ import { roundTrips } from './scenarios/round-trips.ts';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.ts';
 import { throughput } from './scenarios/throughput.ts';
 
-const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention];
+const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart];
 
 const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
