@@ -2,7 +2,8 @@
  * "Who" made a change, as close as the Kubernetes API tells: the field managers of the newest
  * `managedFields` entries (kubectl-edit, kubectl-client-side-apply, helm, amko-fed, …). Entries
  * carry the time of their last write; the managers written at the newest time are the change's.
- * Entries without a time count only when no entry has one.
+ * Entries without a time count only when no entry has one. The API server's times have second
+ * precision, so managers that wrote within the same second as the change are all named.
  */
 export function managersOfChange(managedFields: unknown): string[] {
   if (!Array.isArray(managedFields)) return [];
