@@ -32,7 +32,7 @@ import type { Logger } from 'pino';
 import { createBoard, type Board } from './board/board.ts';
 import { createClusterClients, type ClusterClients } from './clusters/cluster-clients.ts';
 import type { ReplicatorConfig } from './config.ts';
-import { createFollowerWorker, type FollowerWorker, type FollowerWorkerOptions } from './worker/follower-worker.ts';
+import { createFollowerWorker, watchableWorker, type FollowerWorkerOptions, type WatchableFollowerWorker } from './worker/follower-worker.ts';
 
 /** The stores, all over one `client` connection under one prefix. */
 export interface ReplicatorStores<Queues extends FollowerQueues = FollowerQueues> {
@@ -63,7 +63,7 @@ export interface ReplicatorAdapters {
   /** Counts the followers' Kubernetes API requests (exported by the replicator's registry). */
   readonly kubeRequests?: KubeRequestsCounter;
   /** Starts the BullMQ worker of one follower queue (over the shared `worker` connection). */
-  startWorker(spec: FollowerWorkerSpec): FollowerWorker;
+  startWorker(spec: FollowerWorkerSpec): WatchableFollowerWorker;
   /** Starts connecting (ioredis goes on reconnecting by itself until `close()`). */
   connect(): void;
   /** Closes the queues, then the connections (after the workers have closed). */
@@ -135,7 +135,7 @@ export function createReplicatorAdapters(config: ReplicatorConfig, logger: Logge
         return redis.ready ? undefined : `worker connection: ${redis.reason}`;
       },
     },
-    startWorker: (spec) => createFollowerWorker({ ...spec, connection: workerConnection, prefix }),
+    startWorker: (spec) => watchableWorker(createFollowerWorker({ ...spec, connection: workerConnection, prefix })),
     connect() {
       // A failed first connect rejects ("Connection is closed.") but ioredis goes on reconnecting.
       for (const connection of [client, workerConnection]) connection.connect().catch(() => undefined);

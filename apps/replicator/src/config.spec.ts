@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         burstMaxDeferMs: 1_000,
         kubeRequestTimeoutMs: 10_000,
         shutdownTimeoutMs: 20_000,
+        workerStallTimeoutMs: 30_000,
         httpPort: 8082,
         httpHost: '0.0.0.0',
         boardReadOnly: true,

@@ -41,6 +41,8 @@ export interface ReplicatorConfig {
   readonly kubeRequestTimeoutMs: number;
   /** How long shutdown waits for active jobs before closing workers by force. */
   readonly shutdownTimeoutMs: number;
+  /** How long runnable jobs may wait without the follower's worker starting one before it is replaced. */
+  readonly workerStallTimeoutMs: number;
   readonly httpPort: number;
   /** Where the HTTP server listens when credentials are configured (127.0.0.1 otherwise). */
   readonly httpHost: string;
@@ -90,6 +92,7 @@ const envSchema = z.object({
   BURST_MAX_DEFER: durationMs('use e.g. 1s').prefault('1s'),
   KUBE_REQUEST_TIMEOUT: durationMs('use e.g. 10s').prefault('10s'),
   SHUTDOWN_TIMEOUT: durationMs('use e.g. 20s').prefault('20s'),
+  WORKER_STALL_TIMEOUT: durationMs('use e.g. 30s or 1m').prefault('30s'),
   HTTP_PORT: port.prefault('8082'),
   HTTP_HOST: z.string().min(1, 'must not be empty; use e.g. 0.0.0.0').default('0.0.0.0'),
   BOARD_USERNAME: optionalText,
@@ -159,6 +162,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
   if (v.BURST_MAX_DEFER !== undefined && v.BURST_QUIET !== undefined && v.BURST_MAX_DEFER < v.BURST_QUIET) {
     problems.push('BURST_MAX_DEFER: must not be below BURST_QUIET; raise BURST_MAX_DEFER or lower BURST_QUIET');
   }
+  if (v.WORKER_STALL_TIMEOUT !== undefined && v.WORKER_STALL_TIMEOUT < 1_000) {
+    problems.push('WORKER_STALL_TIMEOUT: must be at least 1s (a healthy worker waits up to several seconds for Redis); use e.g. 30s');
+  }
   const board = boardCredentials(v, read, problems);
   const parsed = reading.complete();
   return {
@@ -174,6 +180,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
     burstMaxDeferMs: parsed.BURST_MAX_DEFER,
     kubeRequestTimeoutMs: parsed.KUBE_REQUEST_TIMEOUT,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT,
+    workerStallTimeoutMs: parsed.WORKER_STALL_TIMEOUT,
     httpPort: parsed.HTTP_PORT,
     httpHost: parsed.HTTP_HOST,
     board,

@@ -23,6 +23,8 @@ import { createReadiness } from './readiness.ts';
 import { waitForRedis } from './redis-wait.ts';
 import { createReplay } from './replay/replay.ts';
 import { closeWorker } from './worker/close-worker.ts';
+import type { WatchableFollowerWorker } from './worker/follower-worker.ts';
+import { watchForStalls, type QueueObservation } from './worker/stall-watchdog.ts';
 import { createJobProcessor } from './worker/replicate-job.ts';
 import { knownFollowers } from './workers-by-member/desired-workers.ts';
 import { createMemberWorkers, type RunningWorker } from './workers-by-member/member-workers.ts';
@@ -96,7 +98,33 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   };
 
   function startWorker(cluster: string): RunningWorker {
-    const worker = adapters.startWorker({
+    const watchdog = watchForStalls({
+      cluster,
+      start: () => startFollowerWorker(cluster),
+      observe: () => observeFollowerQueue(cluster),
+      timeoutMs: config.workerStallTimeoutMs,
+      onRestart: () => metrics.countWorkerRestart(cluster),
+      logger,
+    });
+    // A member that (re)joins catches up at once: its jobs delayed by backoff run now.
+    queues.promoteDelayed(cluster).then(
+      (promoted) => promoted > 0 && logger.info({ cluster, promoted }, 'Retrying the delayed jobs of a joining follower now'),
+      (err: unknown) => logger.warn({ cluster, err }, 'Could not promote the delayed jobs of a joining follower'),
+    );
+    return {
+      close: async () => closeWorker({ cluster, worker: await watchdog.stop(), timeoutMs: config.shutdownTimeoutMs, logger }),
+    };
+  }
+
+  async function observeFollowerQueue(cluster: string): Promise<QueueObservation> {
+    const problems = await Promise.all([adapters.redis.problem(), adapters.redis.workerProblem()]);
+    if (problems.some((p) => p !== undefined)) return { runnable: 0, paused: false, storeHealthy: false };
+    const [counts, paused] = await Promise.all([queues.counts(cluster), queues.isPaused(cluster)]);
+    return { runnable: counts.waiting + counts.prioritized, paused, storeHealthy: true };
+  }
+
+  function startFollowerWorker(cluster: string): WatchableFollowerWorker {
+    return adapters.startWorker({
       cluster,
       concurrency: config.concurrency,
       retryBaseMs: config.retryBaseMs,
@@ -107,12 +135,6 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       name: workerName,
       ...(deps.random === undefined ? {} : { random: deps.random }),
     });
-    // A member that (re)joins catches up at once: its jobs delayed by backoff run now.
-    queues.promoteDelayed(cluster).then(
-      (promoted) => promoted > 0 && logger.info({ cluster, promoted }, 'Retrying the delayed jobs of a joining follower now'),
-      (err: unknown) => logger.warn({ cluster, err }, 'Could not promote the delayed jobs of a joining follower'),
-    );
-    return { close: () => closeWorker({ cluster, worker, timeoutMs: config.shutdownTimeoutMs, logger }) };
   }
 
   const memberWorkers = createMemberWorkers({

@@ -23,6 +23,8 @@ export interface ReplicatorMetrics {
   markSuccess(cluster: string, atSeconds: number): void;
   /** An attempt failed and will be retried. */
   countRetry(cluster: string): void;
+  /** The stall watchdog replaced the follower's worker (it had stopped taking jobs). */
+  countWorkerRestart(cluster: string): void;
 }
 
 export interface MetricsOptions {
@@ -80,6 +82,12 @@ export function createReplicatorMetrics(options: MetricsOptions): ReplicatorMetr
     labelNames: ['cluster'] as const,
     registers: [registry],
   });
+  const workerRestarts = new Counter({
+    name: 'amko_fed_replicator_worker_restarts_total',
+    help: 'Follower workers the stall watchdog closed and replaced: runnable jobs waited longer than WORKER_STALL_TIMEOUT without the worker starting one, or its blocking Redis connection had ended.',
+    labelNames: ['cluster'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'amko_fed_replicator_queue_depth',
     help: 'Jobs per follower queue and state, read from Redis on scrape: shared queue state, the same on every replica (aggregate with max(), never sum()).',
@@ -105,6 +113,7 @@ export function createReplicatorMetrics(options: MetricsOptions): ReplicatorMetr
     },
     observeEventToApplied: (cluster, seconds) => eventToApplied.observe({ cluster }, Math.max(0, seconds)),
     countRetry: (cluster) => retries.inc({ cluster }),
+    countWorkerRestart: (cluster) => workerRestarts.inc({ cluster }),
     countRepair: (cluster, reason) => repairs.inc({ cluster, reason }),
     markSuccess: (cluster, atSeconds) => lastSuccess.set({ cluster }, atSeconds),
   };

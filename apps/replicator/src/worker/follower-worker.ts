@@ -21,6 +21,7 @@ import { cappedJitterBackoff, followerQueueName, type RetryAfterCarrier } from '
 import { Worker, type BackoffStrategy } from 'bullmq';
 import type { createRedisConnection } from '@amko-fed/queue';
 import type { JobProcessor } from './replicate-job.ts';
+import type { WatchedWorker } from './stall-watchdog.ts';
 
 export const LOCK_DURATION_MS = 5_000;
 export const STALLED_INTERVAL_MS = 1_000;
@@ -74,6 +75,29 @@ export interface FollowerWorker {
   close(): Promise<void>;
   /** Aborts the active jobs' signals (their processors end with INTERRUPTED and are retried). */
   cancelAllJobs(reason?: string): void;
+}
+
+/** A follower worker the stall watchdog can watch and close by force. */
+export type WatchableFollowerWorker = FollowerWorker & WatchedWorker;
+
+/** Adapts BullMQ's Worker to what the stall watchdog reads (progress events, blocking connection status). */
+export function watchableWorker(worker: Worker): WatchableFollowerWorker {
+  let blocking: { readonly status: string } | undefined;
+  worker.backend.blockingClient?.then(
+    (client) => {
+      blocking = client;
+    },
+    () => undefined,
+  );
+  return {
+    close: () => worker.close(),
+    forceClose: () => worker.close(true),
+    cancelAllJobs: (reason) => worker.cancelAllJobs(reason),
+    onProgress(listener) {
+      for (const event of ['active', 'completed', 'failed'] as const) worker.on(event, listener);
+    },
+    blockingStatus: () => blocking?.status,
+  };
 }
 
 export function createFollowerWorker(options: FollowerWorkerOptions): Worker {
