@@ -163,13 +163,18 @@ describe('watcher (capture)', () => {
   });
 
   describe('when followers already hold copies at start', () => {
-    it('reconciles only the follower whose copy drifted', async () => {
+    // Without any result yet, the follower whose copy matches gets one confirming reconcile too
+    // (a no-op there that records a result, 722eed0); federation.spec shows that a follower with a
+    // result and a matching copy gets nothing.
+    it('reconciles the follower whose copy drifted, and the in-sync one once to record a result', async () => {
       await suite.fixture.client.cluster1.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
       await suite.fixture.client.cluster2.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 60));
       await suite.fixture.client.cluster3.create(FEDERATED_KINDS.GSLBConfig, NS, gslbConfig('gc-1', 15));
       const { recorder } = await start();
-      await eventually(() => expect(recorder.jobs).toHaveLength(1));
-      expect(recorder.jobs).toEqual([{ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', seq: 1, reason: 'resync' }]);
+      await eventually(() => expect(recorder.jobs).toHaveLength(2));
+      const byCluster = (cluster: string) => recorder.of(cluster);
+      expect(byCluster('cluster3')).toEqual([{ cluster: 'cluster3', objectKey: 'GSLBConfig/avi-system/gc-1', seq: 1, reason: 'resync' }]);
+      expect(byCluster('cluster2')).toEqual([{ cluster: 'cluster2', objectKey: 'GSLBConfig/avi-system/gc-1', seq: 1, reason: 'resync' }]);
     });
   });
 
