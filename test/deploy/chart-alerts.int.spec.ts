@@ -34,9 +34,12 @@ function workdir(groups: unknown): string {
   return dir;
 }
 
-/** Every metric name the workloads register (the `name: 'amko_fed_…'` of their metrics modules). */
+/**
+ * Every metric name the workloads register (the `name: 'amko_fed_…'` of their metrics modules and of
+ * the names both share, libs/service/src/workload-metrics.ts).
+ */
 function exportedMetrics(): Set<string> {
-  const files = [join(REPO_ROOT, 'apps/watcher/src/http/metrics.ts'), join(REPO_ROOT, 'apps/replicator/src/metrics/metrics.ts')];
+  const files = ['apps/watcher/src/http/metrics.ts', 'apps/replicator/src/metrics/metrics.ts', 'libs/service/src/workload-metrics.ts'].map((f) => join(REPO_ROOT, f));
   return new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/name: '(amko_fed_[a-z_]+)'/g)].map((m) => m[1] as string)));
 }
 
@@ -44,8 +47,9 @@ describe('the chart PrometheusRule', () => {
   describe('when rendered', () => {
     it('holds the alerts the on-call engineer needs', () => {
       expect(rules.map((r) => r.alert).sort()).toEqual([
-        'AmkoFedDualLeader', 'AmkoFedFollowerNotInSync', 'AmkoFedMemberInvalid', 'AmkoFedNoLeaseHolder', 'AmkoFedRedisDataLost',
-        'AmkoFedRedisUnreachable', 'AmkoFedRetriesExhausted', 'AmkoFedRoleInvalid', 'AmkoFedWatcherDown',
+        'AmkoFedDualLeader', 'AmkoFedFederationFailing', 'AmkoFedFollowerNotInSync', 'AmkoFedFollowerStalled', 'AmkoFedMemberInvalid',
+        'AmkoFedNoLeaseHolder', 'AmkoFedRedisDataLost', 'AmkoFedRedisUnreachable', 'AmkoFedRetriesExhausted', 'AmkoFedRoleInvalid',
+        'AmkoFedWatcherDown',
       ]);
     });
 
@@ -62,6 +66,9 @@ describe('the chart PrometheusRule', () => {
       const used = new Set(rules.flatMap((r) => [...r.expr.matchAll(/\b(amko_fed_[a-z_]+)/g)].map((m) => m[1] as string)));
       expect(used.size).toBeGreaterThanOrEqual(4);
       expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+      for (const wanted of ['amko_fed_redis_up', 'amko_fed_build_info', 'amko_fed_watcher_follower_objects', 'amko_fed_replicator_last_successful_apply_timestamp_seconds']) {
+        expect(used, wanted).toContain(wanted);
+      }
     });
   });
 
@@ -74,7 +81,10 @@ describe('the chart PrometheusRule', () => {
       const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
       const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(amko_fed_[a-z_]+?)(?:_bucket)?\b(?=[{[(\s])/g)].map((m) => m[1] as string)));
       expect([...used].filter((name) => !exportedMetrics().has(name))).toEqual([]);
-      for (const wanted of ['amko_fed_replicator_event_to_applied_seconds', 'amko_fed_replicator_applies_total', 'amko_fed_replicator_queue_depth', 'amko_fed_replicator_retries_total', 'amko_fed_watcher_member_valid']) {
+      for (const wanted of [
+        'amko_fed_replicator_event_to_applied_seconds', 'amko_fed_replicator_applies_total', 'amko_fed_replicator_queue_depth', 'amko_fed_replicator_retries_total', 'amko_fed_watcher_member_valid',
+        'amko_fed_replicator_last_successful_apply_timestamp_seconds', 'amko_fed_watcher_follower_objects', 'amko_fed_redis_up', 'amko_fed_build_info',
+      ]) {
         expect(used, wanted).toContain(wanted);
       }
     });
@@ -88,10 +98,13 @@ describe('the chart PrometheusRule', () => {
       expect(result.status).toBe(0);
     });
 
-    it('passes promtool test rules, with a test for every alert', () => {
-      const tests = parse(readFileSync(join(import.meta.dirname, 'chart', 'alerts.test.yaml'), 'utf8')) as { tests: { alert_rule_test: { alertname: string }[] }[] };
-      const tested = new Set(tests.tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
-      expect(rules.map((r) => r.alert).filter((a) => !tested.has(a))).toEqual([]);
+    it('passes promtool test rules, with a firing and a quiet case for every alert', () => {
+      const tests = parse(readFileSync(join(import.meta.dirname, 'chart', 'alerts.test.yaml'), 'utf8')) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
+      const cases = tests.tests.flatMap((t) => t.alert_rule_test);
+      const fires = new Set(cases.filter((c) => c.exp_alerts.length > 0).map((c) => c.alertname));
+      const quiet = new Set(cases.filter((c) => c.exp_alerts.length === 0).map((c) => c.alertname));
+      expect(rules.map((r) => r.alert).filter((a) => !fires.has(a))).toEqual([]);
+      expect(rules.map((r) => r.alert).filter((a) => !quiet.has(a))).toEqual([]);
       // The unit tests check when each alert fires and its labels; the annotations are checked above.
       const withoutAnnotations = { groups: rendered.spec.groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...rule }) => rule) })) };
       const dir = workdir(withoutAnnotations);

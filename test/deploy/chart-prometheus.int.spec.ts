@@ -2,7 +2,8 @@
  * The chart's alerts in a real Prometheus (Debian package prometheus) scraping a running
  * federation (emulated leader and followers, the real watcher and replicator processes): while
  * every follower is up, no member alert fires; once a follower's API server is down, the watcher
- * marks it invalid and Prometheus fires AmkoFedMemberInvalid for that follower. The rules are the
+ * marks it invalid and Prometheus fires AmkoFedMemberInvalid for that follower. The Redis-up to
+ * component join of AmkoFedRedisUnreachable and the dashboard is checked against the real exports. The rules are the
  * chart's rendering with short `for:` durations; Prometheus scrapes every second and labels the
  * targets with namespace avi-system, as the Prometheus Operator would.
  */
@@ -78,6 +79,17 @@ describe('the chart alerts in a real Prometheus', () => {
         expect((await query('up{namespace="avi-system"}')).map((s) => s.value[1])).toEqual(['1', '1']);
       }, 60_000, 250);
       expect((await alerts()).filter((a) => a.labels['alertname'] === 'AmkoFedMemberInvalid')).toEqual([]);
+    });
+
+    it('joins Redis up to the component as AmkoFedRedisUnreachable and the dashboard do, and sees every follower object in sync', async () => {
+      await eventuallyPasses(async () => {
+        const up = await query('amko_fed_redis_up{namespace="avi-system"} * on (job, instance) group_left (component) amko_fed_build_info{namespace="avi-system"}');
+        expect(up.map((s) => `${s.metric['component']}=${s.value[1]}`).sort()).toEqual(['replicator=1', 'watcher=1']);
+        const objects = await query('amko_fed_watcher_follower_objects{namespace="avi-system", state!="in_sync"}');
+        expect(objects.map((s) => `${s.metric['cluster']}/${s.metric['state']}=${s.value[1]}`).sort()).toEqual(['follower1/failed=0', 'follower1/pending=0', 'follower2/failed=0', 'follower2/pending=0']);
+      }, 60_000, 250);
+      const names = (await alerts()).map((a) => a.labels['alertname']);
+      for (const quiet of ['AmkoFedRedisUnreachable', 'AmkoFedFollowerNotInSync', 'AmkoFedFederationFailing', 'AmkoFedFollowerStalled']) expect(names, quiet).not.toContain(quiet);
     });
   });
 

@@ -1,6 +1,6 @@
 {{/*
-The alerts, over the metrics apps/watcher/src/http/metrics.ts and apps/replicator/src/metrics/metrics.ts
-export. Rendered into the PrometheusRule; test/deploy/chart-alerts.int.spec.ts checks them with promtool.
+The alerts, over the metrics apps/watcher/src/http/metrics.ts, apps/replicator/src/metrics/metrics.ts
+and libs/service/src/workload-metrics.ts (the names both workloads share) export. Rendered into the PrometheusRule; test/deploy/chart-alerts.int.spec.ts checks them with promtool.
 Every selector is scoped to the release namespace (the `namespace` label Prometheus Operator adds).
 */}}
 {{- define "amkofed.alertRules" -}}
@@ -11,16 +11,31 @@ groups:
   - name: amko-federation
     rules:
       - alert: AmkoFedFollowerNotInSync
-        # Waiting, delayed (retrying) or failed jobs on a follower queue the whole time: the follower
-        # does not hold the leader's objects. max(): every replicator reports the same shared queue.
-        expr: max by (namespace, cluster) (amko_fed_replicator_queue_depth{ {{- $ns }}, state=~"waiting|delayed|prioritized|failed"}) > 0
+        # The leader's objects the follower does not hold yet (pending) or whose last apply failed, as
+        # amko-fed status counts them; only the leading watcher reports (max by state: one value even
+        # while a Lease handover leaves two replicas' series for a scrape).
+        expr: sum by (namespace, cluster) (max by (namespace, cluster, state) (amko_fed_watcher_follower_objects{ {{- $ns }}, state!="in_sync"})) > 0
         for: {{ $p.notInSyncFor }}
         labels: { severity: warning }
         annotations:
           summary: 'Follower {{ "{{" }} $labels.cluster {{ "}}" }} not in sync for {{ $p.notInSyncFor }}'
-          description: '{{ "{{" }} $value {{ "}}" }} jobs for follower {{ "{{" }} $labels.cluster {{ "}}" }} have been waiting, retrying or failed for {{ $p.notInSyncFor }}.'
+          description: 'Follower {{ "{{" }} $labels.cluster {{ "}}" }} has had objects pending or failed for {{ $p.notInSyncFor }} (now {{ "{{" }} $value {{ "}}" }}).'
           runbook: 'Run `amko-fed --context <leader> status` for the failing objects and their errors; check the follower API server is reachable from the replicator and that the member kubeconfig is valid; `amko-fed replay --cluster {{ "{{" }} $labels.cluster {{ "}}" }}` once fixed.'
           runbook_url: '{{ $rb }}#amkofedfollowernotinsync'
+      - alert: AmkoFedFollowerStalled
+        # Objects wait for the follower and no apply to it has succeeded for lastApplyStaleAfter. The
+        # last successful apply alone says nothing (it ages whenever the leader does not change), so
+        # it counts only while objects are pending or failed. max(): per replica, and a restarted
+        # replica starts without the series.
+        expr: (time() - max by (namespace, cluster) (amko_fed_replicator_last_successful_apply_timestamp_seconds{ {{- $ns }}}) > {{ include "amkofed.durationSeconds" $p.lastApplyStaleAfter }}) and on (namespace, cluster) (sum by (namespace, cluster) (max by (namespace, cluster, state) (amko_fed_watcher_follower_objects{ {{- $ns }}, state!="in_sync"})) > 0)
+        # a leader change after a quiet spell is pending for a moment while the last apply is old
+        for: 5m
+        labels: { severity: critical }
+        annotations:
+          summary: 'Nothing applied to follower {{ "{{" }} $labels.cluster {{ "}}" }} for {{ $p.lastApplyStaleAfter }} while objects wait'
+          description: 'The last successful apply to follower {{ "{{" }} $labels.cluster {{ "}}" }} was {{ "{{" }} $value | humanizeDuration {{ "}}" }} ago, and objects are pending or failed there.'
+          runbook: 'The follower is stuck, not slow: `amko-fed --context <leader> status` shows the errors; check the follower API server from a replicator pod, its members-kubeconfig entry and the replicator logs (worker restarts, Redis); `amko-fed replay --cluster {{ "{{" }} $labels.cluster {{ "}}" }}` once fixed.'
+          runbook_url: '{{ $rb }}#amkofedfollowerstalled'
       - alert: AmkoFedRetriesExhausted
         # BullMQ's failed state holds jobs that used up their attempts (RETRY_ATTEMPTS).
         expr: max by (namespace, cluster) (amko_fed_replicator_queue_depth{ {{- $ns }}, state="failed"}) > 0
@@ -31,6 +46,17 @@ groups:
           description: '{{ "{{" }} $value {{ "}}" }} jobs for follower {{ "{{" }} $labels.cluster {{ "}}" }} exhausted their retries.'
           runbook: 'Read the failure reasons on the board (/board) or `amko-fed status`; fix the cause (RBAC on the member, schema rejection, a missing CRD), then `amko-fed replay --cluster {{ "{{" }} $labels.cluster {{ "}}" }}`; the watcher also re-enqueues failed objects on its own, up to RESYNC_INTERVAL apart.'
           runbook_url: '{{ $rb }}#amkofedretriesexhausted'
+      - alert: AmkoFedFederationFailing
+        # The last apply of some object on the follower failed: the federation condition of the
+        # AMKOCluster status reports it (same rules as amko-fed status), whether retries remain or not.
+        expr: max by (namespace, cluster) (amko_fed_watcher_follower_objects{ {{- $ns }}, state="failed"}) > 0
+        for: {{ $p.federationFailingFor }}
+        labels: { severity: critical }
+        annotations:
+          summary: 'Federation to follower {{ "{{" }} $labels.cluster {{ "}}" }} failing'
+          description: '{{ "{{" }} $value {{ "}}" }} objects failed their last apply on follower {{ "{{" }} $labels.cluster {{ "}}" }} for {{ $p.federationFailingFor }}.'
+          runbook: '`amko-fed --context <leader> status` and the AMKOCluster federation condition (kubectl -n {{ .Release.Namespace }} get amkocluster -o yaml) name the failing objects and errors; fix the cause (member RBAC, a schema rejection, a missing CRD, an unreachable API server), then `amko-fed replay --cluster {{ "{{" }} $labels.cluster {{ "}}" }}`.'
+          runbook_url: '{{ $rb }}#amkofedfederationfailing'
       - alert: AmkoFedMemberInvalid
         # The federation condition fails: a member failed validation (unreachable, bad kubeconfig,
         # no AMKOCluster, or another leader), so the AMKOCluster status reports it.
@@ -82,14 +108,15 @@ groups:
           runbook: 'kubectl -n {{ .Release.Namespace }} get pods -l app.kubernetes.io/part-of=amko-federation; look at the watcher pods events and logs (a configuration error exits with code 2 naming the variable).'
           runbook_url: '{{ $rb }}#amkofedwatcherdown'
       - alert: AmkoFedRedisUnreachable
-        # The replicators answer scrapes but cannot read any queue from Redis (queue depth is read on
-        # scrape and left out when Redis does not answer), while the watcher knows valid members.
-        expr: (max by (namespace) (amko_fed_watcher_member_valid{ {{- $ns }}}) == 1) unless on (namespace) (count by (namespace) (amko_fed_replicator_queue_depth{ {{- $ns }}}) > 0)
+        # Replicas of a component whose Redis does not answer (amko_fed_redis_up, the readiness
+        # check, read on scrape), per component (amko_fed_build_info{component} of the same scrape
+        # target: joined on job and instance, which every Prometheus sets).
+        expr: count by (namespace, component) ((amko_fed_redis_up{ {{- $ns }}} == 0) * on (job, instance) group_left (component) amko_fed_build_info{ {{- $ns }}}) > 0
         for: {{ $p.redisUnreachableFor }}
         labels: { severity: critical }
         annotations:
-          summary: 'amko-federation cannot reach Redis in {{ "{{" }} $labels.namespace {{ "}}" }}'
-          description: 'No follower queue could be read from Redis for {{ $p.redisUnreachableFor }}; nothing is replicated.'
+          summary: 'The amko-federation {{ "{{" }} $labels.component {{ "}}" }} cannot reach Redis in {{ "{{" }} $labels.namespace {{ "}}" }}'
+          description: '{{ "{{" }} $value {{ "}}" }} {{ "{{" }} $labels.component {{ "}}" }} replicas have not reached Redis for {{ $p.redisUnreachableFor }}; what they do is not replicated.'
           runbook: 'Check the Redis pods or your external Redis/Sentinel, the REDIS_URL Secret and the NetworkPolicy egress; /readyz of both workloads lists the redis check. Data loss is recovered by the watcher on its own (see AmkoFedRedisDataLost).'
           runbook_url: '{{ $rb }}#amkofedredisunreachable'
       - alert: AmkoFedRedisDataLost
@@ -100,4 +127,16 @@ groups:
           description: 'The watcher found Redis without the data it knew ({{ "{{" }} $labels.change {{ "}}" }}) and rebuilt it from the leader.'
           runbook: 'Nothing to do for federation (a full resync follows); find out why Redis restarted empty or rolled back: AOF must be on (appendonly yes) and maxmemory-policy noeviction.'
           runbook_url: '{{ $rb }}#amkofedredisdatalost'
+{{- end -}}
+
+
+{{/* A duration of the chart's form (30s, 5m, 1h; plain digits: milliseconds) in whole seconds, for PromQL arithmetic. */}}
+{{- define "amkofed.durationSeconds" -}}
+{{- $d := toString . -}}
+{{- if hasSuffix "ms" $d }}{{ div (trimSuffix "ms" $d | int64) 1000 }}
+{{- else if hasSuffix "s" $d }}{{ trimSuffix "s" $d | int64 }}
+{{- else if hasSuffix "m" $d }}{{ mul (trimSuffix "m" $d | int64) 60 }}
+{{- else if hasSuffix "h" $d }}{{ mul (trimSuffix "h" $d | int64) 3600 }}
+{{- else }}{{ div ($d | int64) 1000 }}
+{{- end -}}
 {{- end -}}
