@@ -134,14 +134,15 @@ export function buildProgram(env: CliEnvironment, io: CliIo, outcome: CliOutcome
     program
       .command('restore')
       .description('Apply a backup to --context (create or replace), removing --drop-members from GSLBConfig memberClusters and GDP matchClusters/trafficSplit; or with --at, bring the leader\'s federated objects (or --object) back to how they were at a time, from the federation log\'s history.')
-      .option('--from <dir>', 'directory written by "amko-fed backup"')
+      .option('--from <dir>', 'directory written by "amko-fed backup" (or, with --latest, the watcher\'s BACKUP_DIR)')
+      .option('--latest', 'with --from: restore the newest verified scheduled backup in that directory', false)
       .option('--drop-members <clusters>', 'comma-separated member cluster names to remove', splitList, [] as string[])
       .option('--at <time>', 'point-in-time undo: an RFC 3339 time or a duration ago (10m); --context must be the leader')
       .option('--object <KIND/NAME>', 'with --at: only this object (gc/NAME, gdp/NAME, ghr/NAME)')
       .option('-n, --namespace <ns>', 'with --object: its namespace', 'avi-system')
       .option('--prune', 'with --at: also delete objects created after that time', false)
       .option('--dry-run', 'show what would be applied, change nothing', false),
-  ).action(async (opts: { from?: string; dropMembers: string[]; dryRun: boolean; at?: string; object?: string; namespace: string; prune: boolean; redisUrl?: string; keyPrefix: string }) => {
+  ).action(async (opts: { from?: string; latest: boolean; dropMembers: string[]; dryRun: boolean; at?: string; object?: string; namespace: string; prune: boolean; redisUrl?: string; keyPrefix: string }) => {
       if (opts.at !== undefined) {
         if (opts.from !== undefined) throw new CliError('--at and --from exclude each other: restore from the history or from a backup', EXIT_USAGE);
         const [{ restoreAt, renderRestoreAt }, { objectKeyOfTarget }, kube] = await Promise.all([import('./commands/restore-at.ts'), import('./commands/history.ts'), loadKube()]);
@@ -151,8 +152,12 @@ export function buildProgram(env: CliEnvironment, io: CliIo, outcome: CliOutcome
         return;
       }
       if (opts.from === undefined) throw new CliError('restore needs --from DIR (a backup) or --at TIME (the history)', EXIT_USAGE);
-      const from = opts.from;
-      const [{ restore }, kube] = await Promise.all([import('./commands/restore.ts'), loadKube()]);
+      const [{ restore, latestVerifiedBackup }, kube] = await Promise.all([import('./commands/restore.ts'), loadKube()]);
+      let from = opts.from;
+      if (opts.latest) {
+        from = await latestVerifiedBackup(opts.from, (skipped, problem) => io.err(`Skipping ${skipped}: ${problem}`));
+        io.out(`Restoring the newest verified backup ${from}`);
+      }
       const steps = await restore(kube(), { ...opts, from });
       for (const s of steps) {
         io.out(`${opts.dryRun ? '(dry run) would ' : ''}${s.action} ${s.kind} ${s.namespace}/${s.name}${s.removed.length ? ` (removed ${s.removed.join('; ')})` : ''}`);

@@ -5,8 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { apiVersionOf, AVI_SYSTEM_NAMESPACE, backupFileName, FEDERATED_KINDS, toBackupObject } from '@amko-fed/domain';
+import { apiVersionOf, AVI_SYSTEM_NAMESPACE, backupFileName, FEDERATED_KINDS, renderBackupFile, toBackupObject } from '@amko-fed/domain';
 import { CliError } from '../cli-error.ts';
 import type { KubeAccess } from '../kube-access.ts';
 
@@ -42,7 +41,7 @@ export async function backup(kube: KubeAccess, options: BackupOptions): Promise<
       const object = toBackupObject(item, apiVersionOf(info), info.kind);
       const file = join(options.out, backupFileName(info.kind, item.metadata.namespace, item.metadata.name));
       try {
-        await writeFile(file, stringify(object, { lineWidth: 0 }));
+        await writeFile(file, renderBackupFile(object));
       } catch (err) {
         throw new CliError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1, { cause: err });
       }

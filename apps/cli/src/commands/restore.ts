@@ -6,13 +6,14 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import {
-  apiVersionOf,
+  BACKUP_MANIFEST_FILE,
   dropMembers,
   FEDERATED_KINDS,
-  isFederatedKind,
-  parseFederatedObject,
+  newestFirst,
+  parseBackupFile,
+  parseBackupManifest,
+  verifyBackupFiles,
   type BackupObject,
   type FederatedKind,
   type KubeObject,
@@ -41,38 +42,57 @@ interface LoadedObject {
   readonly file: string;
 }
 
+const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+
 export async function loadBackup(dir: string): Promise<LoadedObject[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
   } catch (err) {
-    throw new CliError(`cannot read the backup directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_USAGE, { cause: err });
+    throw new CliError(`cannot read the backup directory ${dir}: ${errnoOf(err)}`, EXIT_USAGE, { cause: err });
   }
   if (names.length === 0) throw new CliError(`the backup directory ${dir} holds no .yaml files`, EXIT_USAGE);
   const loaded: LoadedObject[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const text = await readFile(file, 'utf8');
-    for (const [index, doc] of parseAllDocuments(text).entries()) {
-      const where = `${file}${index > 0 ? ` (document ${index + 1})` : ''}`;
-      if (doc.errors.length > 0) throw new CliError(`${where} is not valid YAML: ${doc.errors[0]?.message.split('\n')[0]}`, EXIT_USAGE);
-      const value: unknown = doc.toJS();
-      if (value === null || value === undefined) continue;
-      const kind = (value as { kind?: unknown }).kind;
-      if (typeof kind !== 'string' || !isFederatedKind(kind)) {
-        throw new CliError(`${where}: kind ${JSON.stringify(kind)} is not one of GSLBConfig, GlobalDeploymentPolicy, GSLBHostRule`, EXIT_USAGE);
-      }
-      const apiVersion = (value as { apiVersion?: unknown }).apiVersion;
-      if (apiVersion !== apiVersionOf(FEDERATED_KINDS[kind])) {
-        throw new CliError(`${where}: apiVersion ${JSON.stringify(apiVersion)} should be ${apiVersionOf(FEDERATED_KINDS[kind])} for ${kind}`, EXIT_USAGE);
-      }
-      const parsed = parseFederatedObject(kind, value);
-      if (!parsed.ok) throw new CliError(`${where}: ${parsed.message}`, EXIT_USAGE);
-      if (!parsed.value.metadata.namespace) throw new CliError(`${where}: metadata.namespace is missing; add the namespace (GSLBConfig and GDP live in avi-system)`, EXIT_USAGE);
-      loaded.push({ kind, object: value as BackupObject, file });
-    }
+    const parsed = parseBackupFile(await readFile(file, 'utf8'), file);
+    if (!parsed.ok) throw new CliError(parsed.message, EXIT_USAGE);
+    for (const { kind, object } of parsed.objects) loaded.push({ kind, object, file });
   }
   return loaded;
+}
+
+/** Why a scheduled backup directory is not verified, or undefined when it is. */
+export async function backupProblem(dir: string): Promise<string | undefined> {
+  let manifestText: string;
+  try {
+    manifestText = await readFile(join(dir, BACKUP_MANIFEST_FILE), 'utf8');
+  } catch (err) {
+    return `no readable ${BACKUP_MANIFEST_FILE} (${errnoOf(err)})`;
+  }
+  const manifest = parseBackupManifest(manifestText);
+  if (!manifest.ok) return manifest.message;
+  const files = new Map<string, string>();
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.yaml'))) files.set(name, await readFile(join(dir, name), 'utf8'));
+  const problems = verifyBackupFiles(manifest.manifest, files);
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
+
+/** The newest scheduled backup under `root` whose manifest and files verify; the others are reported. */
+export async function latestVerifiedBackup(root: string, skipped: (dir: string, problem: string) => void = () => {}): Promise<string> {
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch (err) {
+    throw new CliError(`cannot read the backup directory ${root}: ${errnoOf(err)}`, EXIT_USAGE, { cause: err });
+  }
+  for (const name of newestFirst(names)) {
+    const dir = join(root, name);
+    const problem = await backupProblem(dir);
+    if (problem === undefined) return dir;
+    skipped(dir, problem);
+  }
+  throw new CliError(`${root} holds no verified backup (backup-<time> directories with a valid ${BACKUP_MANIFEST_FILE})`, EXIT_USAGE);
 }
 
 export async function restore(kube: KubeAccess, options: RestoreOptions): Promise<RestoreStep[]> {
