@@ -75,6 +75,8 @@ describe('loadConfig', () => {
       [{ FENCE_CACHE_TTL: '0s' }, /^FENCE_CACHE_TTL: "0s" is not a duration/],
       [{ BURST_QUIET: 'soon' }, /^BURST_QUIET: "soon" is not a duration/],
       [{ BURST_QUIET: '2s' }, /^BURST_MAX_DEFER: must not be below BURST_QUIET/],
+      [{ WORKER_STALL_TIMEOUT: 'never' }, /^WORKER_STALL_TIMEOUT: "never" is not a duration/],
+      [{ WORKER_STALL_TIMEOUT: '500ms' }, /^WORKER_STALL_TIMEOUT: must be at least 1s/],
       [{ HTTP_PORT: '99999' }, /^HTTP_PORT: "99999" is not a whole number from 0 to 65535/],
       [{ BOARD_READ_ONLY: 'maybe' }, /^BOARD_READ_ONLY: must be true or false/],
       [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of/],
