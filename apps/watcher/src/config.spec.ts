@@ -1,6 +1,9 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@amko-fed/service';
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, writableDirectory } from './config.ts';
 
 const defaults = { hostname: 'watcher-0', pid: 42, stdoutIsTTY: false };
 const minimal = { REDIS_URL: 'redis://redis:6379' };
@@ -37,6 +40,7 @@ describe('loadConfig', () => {
         httpPort: 8081,
         httpHost: '0.0.0.0',
         history: { maxVersions: 50, maxAgeMs: 720 * 3_600_000 },
+        backup: undefined,
       });
     });
 
@@ -145,6 +149,51 @@ describe('loadConfig', () => {
       const problems = (error as ConfigError).problems;
       expect(problems.map((p) => p.split(':')[0])).toEqual(['REDIS_URL', 'KEY_PREFIX', 'POD_NAME', 'FEDERATED_KINDS', 'LEASE_DURATION', 'LOG_LEVEL']);
       expect(problems.every((p) => /; |must be/.test(p))).toBe(true);
+    });
+  });
+
+  describe('when scheduled backups are configured', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'amko-fed-config-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('reads BACKUP_INTERVAL, BACKUP_DIR and BACKUP_KEEP (default 7)', () => {
+      expect(loadConfig({ ...minimal, BACKUP_INTERVAL: '6h', BACKUP_DIR: dir }, defaults).backup).toEqual({ intervalMs: 6 * 3_600_000, dir, keep: 7 });
+      expect(loadConfig({ ...minimal, BACKUP_INTERVAL: '1m', BACKUP_DIR: dir, BACKUP_KEEP: '2' }, defaults).backup).toEqual({ intervalMs: 60_000, dir, keep: 2 });
+    });
+
+    it('leaves backups off without BACKUP_INTERVAL, whatever BACKUP_DIR says', () => {
+      expect(loadConfig({ ...minimal, BACKUP_DIR: '/nowhere' }, defaults).backup).toBeUndefined();
+    });
+
+    it.each([
+      [{ BACKUP_INTERVAL: '30s' }, 'BACKUP_INTERVAL: must be at least 1m'],
+      [{ BACKUP_INTERVAL: 'daily' }, 'BACKUP_INTERVAL: "daily" is not a duration'],
+      [{ BACKUP_INTERVAL: '1h' }, 'BACKUP_DIR: is required when BACKUP_INTERVAL is set'],
+      [{ BACKUP_INTERVAL: '1h', BACKUP_DIR: '/nonexistent/amko-fed-backups' }, 'BACKUP_DIR: /nonexistent/amko-fed-backups does not exist'],
+      [{ BACKUP_KEEP: '0' }, 'BACKUP_KEEP: "0" is not a whole number from 1 to 10000'],
+    ])('names the variable and the fix for %j', (env, expected) => {
+      expect(problemsOf({ ...minimal, ...env }).some((p) => p.startsWith(expected))).toBe(true);
+    });
+
+    it('reports a BACKUP_DIR that is a file or not writable', async () => {
+      const file = join(dir, 'a-file');
+      await writeFile(file, '');
+      expect(writableDirectory(file)).toBe(`${file} is not a directory`);
+      const readOnly = join(dir, 'read-only');
+      await mkdir(readOnly);
+      await chmod(readOnly, 0o555);
+      // root may write anyway; the check then rightly passes.
+      expect(writableDirectory(readOnly)).toBe(process.getuid?.() === 0 ? undefined : `${readOnly} is not writable (EACCES)`);
+      expect(writableDirectory(dir)).toBeUndefined();
+    });
+
+    it('reports the directory together with the other bad variables', () => {
+      expect(problemsOf({ BACKUP_INTERVAL: '1h', HTTP_PORT: 'y' }).map((p) => p.split(':')[0])).toEqual(['REDIS_URL', 'HTTP_PORT', 'BACKUP_DIR']);
     });
   });
 });

@@ -2,6 +2,7 @@
  * The watcher's configuration: every environment variable it reads, parsed once at start with zod.
  * A bad value fails with a ConfigError naming the variable and the fix (main.ts exits with code 2).
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ALL_FEDERATED_KINDS, DEFAULT_FEDERATED_KINDS, FEDERATED_KINDS, resolveFederatedKind, type FederatedKind, type HistoryRetention } from '@amko-fed/domain';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, parseRedisTarget, REDIS_URL_FORMS, redisUrlProblem } from '@amko-fed/queue';
@@ -38,6 +39,14 @@ export interface WatcherConfig {
   readonly httpHost: string;
   /** Configuration history kept per object (HISTORY_MAX_VERSIONS, HISTORY_MAX_AGE). */
   readonly history: HistoryRetention;
+  /** Scheduled backups (BACKUP_INTERVAL, BACKUP_DIR, BACKUP_KEEP); undefined when off (the default). */
+  readonly backup: BackupConfig | undefined;
+}
+
+export interface BackupConfig {
+  readonly intervalMs: number;
+  readonly dir: string;
+  readonly keep: number;
 }
 
 /** Facts about the process that only matter for defaults (passed in so that this stays testable). */
@@ -115,15 +124,35 @@ function envSchema(defaults: ConfigDefaults) {
     HISTORY_MAX_AGE: durationMs('use e.g. 24h or 720h (30 days)')
       .refine((ms) => ms >= 60_000, { error: () => 'must be at least 1m; use e.g. 24h or 720h (30 days)' })
       .prefault('720h'),
+    BACKUP_INTERVAL: optionalText.pipe(
+      durationMs('use e.g. 1h or 24h (unset: no scheduled backups)')
+        .refine((ms) => ms >= 60_000, { error: () => 'must be at least 1m; use e.g. 1h or 24h' })
+        .optional(),
+    ),
+    BACKUP_DIR: optionalText,
+    BACKUP_KEEP: integerInRange(1, 10_000).prefault('7'),
   });
 }
+
+/** Is `dir` a directory this process may write? A message saying why not, or undefined. */
+export type DirectoryCheck = (dir: string) => string | undefined;
 
 /** Parses the environment; throws one ConfigError (from @amko-fed/service) naming every bad variable and its fix. */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   defaults: ConfigDefaults = { hostname: hostname(), pid: process.pid, stdoutIsTTY: process.stdout.isTTY === true },
+  checkDirectory: DirectoryCheck = writableDirectory,
 ): WatcherConfig {
-  const e = readEnv(envSchema(defaults), env).complete();
+  const reading = readEnv(envSchema(defaults), env);
+  const { BACKUP_INTERVAL: interval, BACKUP_DIR: dir } = reading.values;
+  if (interval !== undefined && dir === undefined) {
+    reading.problems.push('BACKUP_DIR: is required when BACKUP_INTERVAL is set; set it to the mounted backup volume, e.g. /var/lib/amko-fed/backups');
+  }
+  if (interval !== undefined && dir !== undefined) {
+    const problem = checkDirectory(dir);
+    if (problem !== undefined) reading.problems.push(`BACKUP_DIR: ${problem}; mount a writable volume there (the chart's backup PVC) or unset BACKUP_INTERVAL`);
+  }
+  const e = reading.complete();
   return {
     redisUrl: e.REDIS_URL,
     keyPrefix: e.KEY_PREFIX,
@@ -143,5 +172,18 @@ export function loadConfig(
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST,
     history: { maxVersions: e.HISTORY_MAX_VERSIONS, maxAgeMs: e.HISTORY_MAX_AGE },
+    backup: e.BACKUP_INTERVAL === undefined || e.BACKUP_DIR === undefined ? undefined : { intervalMs: e.BACKUP_INTERVAL, dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
   };
+}
+
+/** The start-time check of BACKUP_DIR: an existing directory with write and search permission. */
+export function writableDirectory(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `${dir} does not exist` : `${dir} is not writable (${code ?? (err as Error).message})`;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { apiVersionOf, AVI_SYSTEM_NAMESPACE, backupFileName, FEDERATED_KINDS, renderBackupFile, toBackupObject } from '@amko-fed/domain';
+import { apiVersionOf, BACKUP_SOURCES, backupFileName, renderBackupFile, toBackupObject } from '@amko-fed/domain';
 import { CliError } from '../cli-error.ts';
 import type { KubeAccess } from '../kube-access.ts';
 
@@ -27,13 +27,8 @@ export async function backup(kube: KubeAccess, options: BackupOptions): Promise<
   } catch (err) {
     throw new CliError(`cannot create the output directory ${options.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1, { cause: err });
   }
-  const sources = [
-    { info: FEDERATED_KINDS.GSLBConfig, namespace: AVI_SYSTEM_NAMESPACE },
-    { info: FEDERATED_KINDS.GlobalDeploymentPolicy, namespace: AVI_SYSTEM_NAMESPACE },
-    { info: FEDERATED_KINDS.GSLBHostRule, namespace: undefined },
-  ];
   const written: BackedUpFile[] = [];
-  for (const { info, namespace } of sources) {
+  for (const { info, namespace } of BACKUP_SOURCES) {
     const list = await client.list(info, namespace).catch((err: unknown) => {
       throw new CliError(`cannot list ${info.kind} on ${client.context}: ${(err as Error).message}`, 1, { cause: err });
     });

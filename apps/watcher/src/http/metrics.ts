@@ -25,6 +25,9 @@ export interface WatcherMetrics {
   readonly role: Gauge<'role'>;
   readonly storeLosses: Counter<'change'>;
   readonly failedRetries: Counter<'cluster'>;
+  /** Unix time (seconds) of the last scheduled backup that was written and verified. */
+  readonly lastSuccessfulBackup: Gauge<string>;
+  readonly backupFailures: Counter<string>;
   /** Sets the role gauge: 1 for `role`, 0 for every other. */
   setRole(role: RoleMetric): void;
   /**
@@ -95,12 +98,22 @@ export function createWatcherMetrics(options: { readonly defaultMetrics?: boolea
     labelNames: ['cluster'] as const,
     registers: [registry],
   });
+  const lastSuccessfulBackup = new Gauge({
+    name: 'amko_fed_watcher_last_successful_backup_timestamp_seconds',
+    help: 'Unix time of the last scheduled backup this replica wrote and verified (BACKUP_INTERVAL); 0 until the first one, and on replicas that never led',
+    registers: [registry],
+  });
+  const backupFailures = new Counter({
+    name: 'amko_fed_watcher_backup_failures_total',
+    help: 'Scheduled backups that could not be written or failed verification',
+    registers: [registry],
+  });
   const setRole = (current: RoleMetric): void => {
     for (const value of Object.values(RoleMetric)) role.set({ role: value }, value === current ? 1 : 0);
   };
   setRole(RoleMetric.standby);
   return {
-    registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, setRole,
+    registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, lastSuccessfulBackup, backupFailures, setRole,
     setFollowerObjectsSource(source) {
       followerObjectsSource = source;
     },

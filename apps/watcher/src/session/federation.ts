@@ -19,6 +19,8 @@ import type { WatcherMetrics } from '../http/metrics.ts';
 import { createResync, type PendingReconcile, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { createRetention } from '../retention/retention.ts';
+import { createScheduledBackup } from '../backup/scheduled-backup.ts';
+import type { BackupConfig } from '../config.ts';
 import { federationSteps } from '../status/federation-steps.ts';
 import { followerSyncCounts } from '../status/follower-sync-counts.ts';
 import { createResultsCache } from '../status/results-cache.ts';
@@ -47,6 +49,8 @@ export interface FederationDeps {
   leaderName?(): string | undefined;
   /** Least time between two pruning passes (tombstones, results, history). @defaultValue RETENTION_INTERVAL_MS */
   readonly retentionIntervalMs?: number;
+  /** Scheduled backups of the leader's objects (BACKUP_INTERVAL); none when undefined. */
+  readonly backup?: BackupConfig | undefined;
 }
 
 export interface Federation {
@@ -112,6 +116,16 @@ export function createFederation(deps: FederationDeps): Federation {
     now,
     ...(deps.retentionIntervalMs === undefined ? {} : { intervalMs: deps.retentionIntervalMs }),
   });
+  const backup = deps.backup === undefined
+    ? undefined
+    : createScheduledBackup({
+      config: deps.backup,
+      local: deps.local,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      now: () => new Date(now()),
+      ...(deps.leaderName === undefined ? {} : { leaderName: deps.leaderName }),
+    });
   const resync: Resync = createResync({
     capture,
     index,
@@ -184,6 +198,8 @@ export function createFederation(deps: FederationDeps): Federation {
     await checkStore();
     if (!stopped) await retryFailed();
     if (!stopped) await retention.pruneIfDue();
+    // In the background (a pass may take longer than a tick); passes never overlap.
+    if (!stopped) backup?.runIfDue();
   }
 
   function scheduleTick(): void {
@@ -230,6 +246,7 @@ export function createFederation(deps: FederationDeps): Federation {
       await capture.stop();
       await resyncStopped;
       await results.stop();
+      await backup?.stop();
       logger.info('Stopped federation');
     },
     steps: () =>

@@ -105,6 +105,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       metrics,
       logger: deps.logger,
       validFollowers: () => members.valid(),
+      backup: config.backup,
       leaderName: () => (decision?.role === Role.Leader ? decision.spec.clusterContext : undefined),
       clientOf: (cluster) => deps.memberClients.get(cluster),
       onStatusChange: () => status.schedule(),

@@ -28,7 +28,7 @@ function manifestOf(files: Record<string, string>): BackupManifest {
     version: 1,
     createdAt: '2026-12-06T03:05:00.000Z',
     leader: 'cluster1',
-    epoch: 3,
+    epoch: null,
     objectCount: Object.keys(files).length,
     files: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256Hex(text)])),
   };

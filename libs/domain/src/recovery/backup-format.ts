@@ -8,12 +8,19 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
 import { z } from 'zod';
-import { apiVersionOf, FEDERATED_KINDS, isFederatedKind, type FederatedKind } from '../kinds.ts';
+import { apiVersionOf, AVI_SYSTEM_NAMESPACE, FEDERATED_KINDS, isFederatedKind, type FederatedKind, type KindInfo } from '../kinds.ts';
 import { parseFederatedObject } from '../schemas/federated-object.ts';
 import type { BackupObject } from './backup-object.ts';
 
 export const BACKUP_MANIFEST_FILE = 'manifest.json';
 export const BACKUP_MANIFEST_VERSION = 1;
+
+/** What a backup holds: GSLBConfig and GDP from avi-system, GSLBHostRule from every namespace (undefined). */
+export const BACKUP_SOURCES: readonly { readonly info: KindInfo; readonly namespace: string | undefined }[] = [
+  { info: FEDERATED_KINDS.GSLBConfig, namespace: AVI_SYSTEM_NAMESPACE },
+  { info: FEDERATED_KINDS.GlobalDeploymentPolicy, namespace: AVI_SYSTEM_NAMESPACE },
+  { info: FEDERATED_KINDS.GSLBHostRule, namespace: undefined },
+];
 
 /** The YAML text of one backed-up object (the same bytes `amko-fed backup` writes). */
 export function renderBackupFile(object: BackupObject): string {
@@ -60,7 +67,8 @@ const manifestSchema = z.object({
   version: z.literal(BACKUP_MANIFEST_VERSION),
   createdAt: z.iso.datetime(),
   leader: z.string().min(1),
-  epoch: z.number().int().nonnegative(),
+  /** The leader epoch; null until leader epochs exist (the history reserves the field too). */
+  epoch: z.number().int().nonnegative().nullable(),
   objectCount: z.number().int().nonnegative(),
   files: z.record(z.string().regex(/^[^/\\]+\.yaml$/), z.string().regex(/^[0-9a-f]{64}$/)),
 }).refine((m) => Object.keys(m.files).length === m.objectCount, { message: 'objectCount differs from the number of files' });
