@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AMKO_CLUSTER_KIND, FEDERATED_KINDS, type KubeObject } from '@amko-fed/domain';
+import { AMKO_CLUSTER_KIND, FEDERATED_KINDS, renderBackupManifest, sha256Hex, type KubeObject } from '@amko-fed/domain';
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { startEmulatedClusters, kubeconfigYaml, type EmulatedCluster } from '@amko-fed/kube-emulator';
 import { createFederationLog, createMemberRegistry, createRedisConnection, createResultsStore, DEFAULT_KEY_PREFIX } from '@amko-fed/queue';
@@ -48,7 +48,7 @@ const ghr: KubeObject = {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'amko-fed-cli-'));
-  clusters = await startEmulatedClusters(['cluster1', 'cluster2', 'cluster3', 'fresh', 'bare']);
+  clusters = await startEmulatedClusters(['cluster1', 'cluster2', 'cluster3', 'fresh', 'bare', 'restored']);
   const text = kubeconfigYaml(clusters, { currentContext: 'cluster1' });
   kubeconfigFile = join(dir, 'kubeconfig');
   await writeFile(kubeconfigFile, text);
@@ -101,6 +101,52 @@ describe('amko-fed backup and restore', () => {
   });
 });
 
+describe('amko-fed restore --latest', () => {
+  /** A scheduled backup as the watcher writes it: the files of `amko-fed backup`, then manifest.json (unless `manifest` is false). */
+  async function scheduledBackup(root: string, name: string, options: { edit?: (text: string) => string; manifest?: boolean } = {}): Promise<string> {
+    const out = join(root, name);
+    expect((await run(['--context', 'cluster1', 'backup', '--out', out])).code).toBe(0);
+    const file = join(out, 'globaldeploymentpolicy.avi-system.global-gdp.yaml');
+    if (options.edit !== undefined) await writeFile(file, options.edit(await readFile(file, 'utf8')));
+    if (options.manifest === false) return out;
+    const files: Record<string, string> = {};
+    for (const f of (await readdir(out)).sort()) files[f] = sha256Hex(await readFile(join(out, f), 'utf8'));
+    await writeFile(join(out, 'manifest.json'), renderBackupManifest({ version: 1, createdAt: '2026-12-06T01:00:00.000Z', leader: 'cluster1', epoch: null, objectCount: Object.keys(files).length, files }));
+    return out;
+  }
+
+  describe('when the backup directory holds verified, unfinished and corrupted backups', () => {
+    it('restores the newest verified one and names the ones it skipped', async () => {
+      const root = join(dir, 'scheduled');
+      await scheduledBackup(root, 'backup-20261206T010000000Z');
+      const newestVerified = await scheduledBackup(root, 'backup-20261206T020000000Z', { edit: (t) => t.replace('ttl: 30', 'ttl: 45') });
+      const unfinished = await scheduledBackup(root, 'backup-20261206T030000000Z', { manifest: false });
+      const corrupted = await scheduledBackup(root, 'backup-20261206T040000000Z');
+      const file = join(corrupted, 'globaldeploymentpolicy.avi-system.global-gdp.yaml');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('ttl: 30', 'ttl: 99'));
+
+      const result = await run(['--context', 'restored', 'restore', '--from', root, '--latest']);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`Restoring the newest verified backup ${newestVerified}`);
+      expect(result.out).toContain('Restored 3 object(s) to restored.');
+      expect(result.err).toContain(`Skipping ${corrupted}: globaldeploymentpolicy.avi-system.global-gdp.yaml does not match its hash in manifest.json`);
+      expect(result.err).toContain(`Skipping ${unfinished}: no readable manifest.json (ENOENT)`);
+      expect((await client('restored').get(FEDERATED_KINDS.GlobalDeploymentPolicy, 'avi-system', 'global-gdp'))?.spec).toMatchObject({ ttl: 45 });
+    });
+  });
+
+  describe('when no backup in the directory verifies', () => {
+    it('exits 2 and changes nothing', async () => {
+      const root = join(dir, 'scheduled-none');
+      await scheduledBackup(root, 'backup-20261206T010000000Z', { manifest: false });
+      const result = await run(['--context', 'bare', 'restore', '--from', root, '--latest']);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`${root} holds no verified backup`);
+      expect(await client('bare').get(FEDERATED_KINDS.GSLBConfig, 'avi-system', 'gc-1')).toBeUndefined();
+    });
+  });
+});
+
 describe('amko-fed promote and demote', () => {
   describe('when another reachable member is still the leader', () => {
     it('refuses, names it, and changes nothing', async () => {
@@ -142,7 +188,7 @@ describe('amko-fed promote and demote', () => {
 
 describe('amko-fed with bad input', () => {
   it.each([
-    ['an unknown context', ['--context', 'nowhere', 'demote'], 2, 'error: context "nowhere" does not exist in the kubeconfig; known contexts: cluster1, cluster2, cluster3, fresh, bare'],
+    ['an unknown context', ['--context', 'nowhere', 'demote'], 2, 'error: context "nowhere" does not exist in the kubeconfig; known contexts: cluster1, cluster2, cluster3, fresh, bare, restored'],
     ['a missing AMKOCluster', ['--context', 'bare', 'demote'], 1, 'error: no AMKOCluster object in avi-system of cluster bare; is AMKO installed there with federation configured?'],
     ['an unreadable backup directory', ['--context', 'fresh', 'restore', '--from', '/nonexistent/backup'], 2, 'error: cannot read the backup directory /nonexistent/backup: ENOENT'],
     ['a bad controller IP', ['--context', 'cluster2', 'promote', '--controller-ip', '10.0.0.300'], 2, 'error: --controller-ip "10.0.0.300" is not an IP address; give the new leader site\'s Avi controller IP, e.g. 10.10.10.1'],
