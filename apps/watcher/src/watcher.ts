@@ -81,6 +81,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
           metrics,
           memberClients: adapters.memberClients,
           membersSource: adapters.membersSource,
+          clock,
         });
         session.start();
       },

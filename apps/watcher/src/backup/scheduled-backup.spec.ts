@@ -121,5 +121,24 @@ describe('scheduled backup', () => {
       await due.idle();
       expect((await readdir(world.dir)).sort()).toEqual(['backup-20261206T030000000Z', 'backup-20261206T040000000Z']);
     });
+
+    it('tries again a minute after a pass that wrote nothing', async () => {
+      const backup = world.backup();
+      world.leader.fail((verb) => (verb === 'list' ? (new Error('list failed') as never) : undefined));
+      backup.runIfDue();
+      await backup.idle();
+      expect(await failures(world.metrics)).toBe(1);
+      world.leader.fail(undefined);
+
+      world.clockMs = T0 + 59_999;
+      backup.runIfDue();
+      await backup.idle();
+      expect(await readdir(world.dir)).toEqual([]);
+
+      world.clockMs = T0 + 60_000;
+      backup.runIfDue();
+      await backup.idle();
+      expect(await readdir(world.dir)).toEqual(['backup-20261206T030100000Z']);
+    });
   });
 });

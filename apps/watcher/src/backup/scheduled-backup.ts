@@ -10,7 +10,8 @@
  *
  * Success sets `amko_fed_watcher_last_successful_backup_timestamp_seconds`; any failure counts in
  * `amko_fed_watcher_backup_failures_total` and logs a warning. Passes never overlap; the first pass
- * of a new leader is due when the newest backup in the directory is older than the interval.
+ * of a new leader is due when the newest backup in the directory is older than the interval; after a
+ * pass that wrote nothing the next is due BACKUP_RETRY_AFTER_FAILURE_MS later.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,6 +74,9 @@ function timeOfName(name: string): number {
   const digits = name.slice('backup-'.length);
   return Date.parse(`${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}T${digits.slice(9, 11)}:${digits.slice(11, 13)}:${digits.slice(13, 15)}.${digits.slice(15, 18)}Z`);
 }
+
+/** After a failed pass, the next one is due this soon (or after the interval, if shorter). */
+export const BACKUP_RETRY_AFTER_FAILURE_MS = 60_000;
 
 const messageOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 
@@ -188,7 +192,9 @@ export function createScheduledBackup(deps: ScheduledBackupDeps): ScheduledBacku
         const nowMs = deps.now().getTime();
         if (!(await due(nowMs)) || stopped) return;
         lastMs = nowMs;
-        await backupNow();
+        const outcome = await backupNow();
+        // A failed write is tried again soon rather than an interval later (the staleness alert waits for it).
+        if (outcome.written === undefined) lastMs = nowMs - config.intervalMs + Math.min(config.intervalMs, BACKUP_RETRY_AFTER_FAILURE_MS);
       })()
         .catch((err: unknown) => logger.warn({ err }, 'Scheduled backup failed'))
         .finally(() => {

@@ -8,6 +8,7 @@ import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, NO_AMKOCLUSTER_MESSAGE, NOT_A_
 import type { ClusterClient } from '@amko-fed/kube';
 import type { RedisReadiness } from '@amko-fed/queue';
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
 import type { WatcherConfig } from '../config.ts';
 import { RoleMetric, type WatcherMetrics } from '../http/metrics.ts';
 import { checkMembers } from '../members/check-members.ts';
@@ -32,6 +33,8 @@ export interface LeaderSessionDeps {
   readonly metrics: WatcherMetrics;
   readonly memberClients: MemberClients;
   readonly membersSource: MembersKubeconfigSource;
+  /** The time source of federation (retries, retention, scheduled backups). @defaultValue the system clock */
+  readonly clock?: Clock;
 }
 
 export interface SessionHealth {
@@ -106,6 +109,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       logger: deps.logger,
       validFollowers: () => members.valid(),
       backup: config.backup,
+      ...(deps.clock === undefined ? {} : { now: () => (deps.clock as Clock)().getTime() }),
       leaderName: () => (decision?.role === Role.Leader ? decision.spec.clusterContext : undefined),
       clientOf: (cluster) => deps.memberClients.get(cluster),
       onStatusChange: () => status.schedule(),
