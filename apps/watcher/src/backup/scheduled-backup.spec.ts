@@ -94,7 +94,7 @@ describe('scheduled backup', () => {
       world.leader.fail((verb) => (verb === 'list' ? (new Error('list failed') as never) : undefined));
       const outcome = await world.backup().backupNow();
       expect(outcome.written).toBeUndefined();
-      expect(outcome.problems).toHaveLength(1);
+      expect(outcome.problems).toEqual([`could not write a backup into ${world.dir}: list failed`]);
       expect(await readdir(world.dir)).toEqual([]);
       expect(await failures(world.metrics)).toBe(1);
       expect(await gauge(world.metrics)).toBe(0);

@@ -147,7 +147,8 @@ export function createScheduledBackup(deps: ScheduledBackupDeps): ScheduledBacku
         await rm(dir, { recursive: true, force: true });
       }
     } catch (err) {
-      problems.push(`could not write a backup into ${config.dir}: ${messageOf(err)}`);
+      // The whole message: a 403 on GSLBHostRule means the watcher may not list them cluster-wide (RBAC).
+      problems.push(`could not write a backup into ${config.dir}: ${(err as Error).message}`);
     }
     try {
       const names = await readdir(config.dir);
