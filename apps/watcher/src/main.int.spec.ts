@@ -29,5 +29,14 @@ describe('watcher main', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
       expect(stderr).not.toContain('hunter2');
     });
+
+    it('exits with code 2 when BACKUP_DIR is missing for BACKUP_INTERVAL or not a writable directory', async () => {
+      const missing = await run({ REDIS_URL: 'redis://127.0.0.1:1', BACKUP_INTERVAL: '1h' });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('BACKUP_DIR: is required when BACKUP_INTERVAL is set');
+      const absent = await run({ REDIS_URL: 'redis://127.0.0.1:1', BACKUP_INTERVAL: '1h', BACKUP_DIR: '/nonexistent/amko-fed-backups' });
+      expect(absent.code).toBe(2);
+      expect(absent.stderr).toContain('BACKUP_DIR: /nonexistent/amko-fed-backups does not exist; mount a writable volume there');
+    });
   });
 });
