@@ -18,7 +18,8 @@ if (!promtool) throw new Error('promtool is missing: apt-get install prometheus 
 interface Rule { alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }
 interface Groups { groups: { name: string; rules: Rule[] }[] }
 
-const rendered = find(renderChart([], ['--set', 'monitoring.prometheusRule.enabled=true']), 'PrometheusRule', 'amko-federation') as unknown as { spec: Groups };
+// Scheduled backups on: their alert is rendered only then (the backup gauge reads 0 on a watcher without them).
+const rendered = find(renderChart([], ['--set', 'monitoring.prometheusRule.enabled=true', '--set', 'watcher.backup.enabled=true']), 'PrometheusRule', 'amko-federation') as unknown as { spec: Groups };
 const rules = rendered.spec.groups.flatMap((g) => g.rules);
 
 const workdirs: string[] = [];
@@ -47,10 +48,17 @@ describe('the chart PrometheusRule', () => {
   describe('when rendered', () => {
     it('holds the alerts the on-call engineer needs', () => {
       expect(rules.map((r) => r.alert).sort()).toEqual([
-        'AmkoFedDualLeader', 'AmkoFedFederationFailing', 'AmkoFedFollowerNotInSync', 'AmkoFedFollowerStalled', 'AmkoFedMemberInvalid',
+        'AmkoFedBackupStale', 'AmkoFedDualLeader', 'AmkoFedFederationFailing', 'AmkoFedFollowerNotInSync', 'AmkoFedFollowerStalled', 'AmkoFedMemberInvalid',
         'AmkoFedNoLeaseHolder', 'AmkoFedRedisDataLost', 'AmkoFedRedisUnreachable', 'AmkoFedRetriesExhausted', 'AmkoFedRoleInvalid',
         'AmkoFedWatcherDown',
       ]);
+    });
+
+    it('leaves out the backup alert while scheduled backups are off', () => {
+      const withoutBackups = find(renderChart([], ['--set', 'monitoring.prometheusRule.enabled=true']), 'PrometheusRule', 'amko-federation') as unknown as { spec: Groups };
+      const names = withoutBackups.spec.groups.flatMap((g) => g.rules).map((r) => r.alert);
+      expect(names).not.toContain('AmkoFedBackupStale');
+      expect(names).toHaveLength(rules.length - 1);
     });
 
     it('gives every alert a severity, a runbook line and a runbook URL', () => {

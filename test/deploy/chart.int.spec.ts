@@ -5,9 +5,10 @@
  * wrong values refused with the field named, and the default render equal to the kustomize overlay
  * in what the workloads run with (one source of truth: a change on one side fails here).
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig as loadReplicatorConfig } from '../../apps/replicator/src/config.ts';
 import { loadConfig as loadWatcherConfig } from '../../apps/watcher/src/config.ts';
 import {
@@ -29,6 +30,17 @@ const readSecretFile = (file: string): string => {
   return 'board-secret\n';
 };
 const container = (manifests: readonly Manifest[], deployment: string): Container => podSpec(find(manifests, 'Deployment', deployment)).containers[0] as Container;
+const BACKUP_MOUNT = '/var/lib/amko-fed/backups';
+// loadConfig checks BACKUP_DIR is a writable directory: a real one stands in for the mounted volume.
+const backupDir = mkdtempSync(join(tmpdir(), 'amko-fed-chart-backups-'));
+afterAll(() => rmSync(backupDir, { recursive: true, force: true }));
+/** The watcher environment with BACKUP_DIR, when set, at the local stand-in for the volume the chart mounts there. */
+const withLocalBackupDir = (env: Record<string, string>, watcher: Container): Record<string, string> => {
+  if (env.BACKUP_DIR === undefined) return env;
+  expect(env.BACKUP_DIR).toBe(BACKUP_MOUNT);
+  expect(watcher.volumeMounts).toContainEqual({ name: 'backups', mountPath: BACKUP_MOUNT });
+  return { ...env, BACKUP_DIR: backupDir };
+};
 
 describe('deploy/charts/amko-federation', () => {
   describe.each(VALUE_SETS)('when rendered with $name', ({ files }) => {
@@ -49,7 +61,7 @@ describe('deploy/charts/amko-federation', () => {
 
     it('gives the watcher and the replicator settings their loadConfig accepts', () => {
       const manifests = renderChart(files);
-      const watcherEnv = environmentOf(container(manifests, 'amko-federation-watcher'), SECRETS);
+      const watcherEnv = withLocalBackupDir(environmentOf(container(manifests, 'amko-federation-watcher'), SECRETS), container(manifests, 'amko-federation-watcher'));
       const replicatorEnv = environmentOf(container(manifests, 'amko-federation-replicator'), SECRETS);
       for (const env of [watcherEnv, replicatorEnv]) if (env.REDIS_URL?.startsWith('sample')) env.REDIS_URL = 'redis://:pw@redis:6379';
       const watcher = loadWatcherConfig(watcherEnv, { hostname: 'h', pid: 1, stdoutIsTTY: false });
@@ -87,15 +99,59 @@ describe('deploy/charts/amko-federation', () => {
   });
 
   describe('when rendered with the OpenShift values', () => {
-    it('sets no fixed user, group or fsGroup anywhere', () => {
-      const text = JSON.stringify(renderChart([join(CHART_DIR, 'ci', 'openshift-values.yaml')]));
+    it('sets no fixed user, group or fsGroup anywhere, scheduled backups included', () => {
+      const manifests = renderChart([join(CHART_DIR, 'ci', 'openshift-values.yaml')]);
+      const text = JSON.stringify(manifests);
       expect(text).not.toMatch(/runAsUser|runAsGroup|fsGroup/);
       expect(text).toContain('"runAsNonRoot":true');
+      expect(environmentOf(container(manifests, 'amko-federation-watcher')).BACKUP_DIR).toBe(BACKUP_MOUNT);
+    });
+  });
+
+  describe('when rendered with scheduled backups', () => {
+    const manifests = renderChart([join(CHART_DIR, 'ci', 'backups-values.yaml')]);
+
+    it('gives the watcher BACKUP_INTERVAL, BACKUP_DIR and BACKUP_KEEP its loadConfig accepts, on a volume it can write', () => {
+      const watcher = container(manifests, 'amko-federation-watcher');
+      const env = environmentOf(watcher);
+      expect(env).toMatchObject({ BACKUP_INTERVAL: '12h', BACKUP_DIR: BACKUP_MOUNT, BACKUP_KEEP: '14' });
+      const config = loadWatcherConfig({ ...withLocalBackupDir(env, watcher), REDIS_URL: 'redis://r:6379' }, { hostname: 'h', pid: 1, stdoutIsTTY: false });
+      expect(config.backup).toEqual({ intervalMs: 12 * 3_600_000, dir: backupDir, keep: 14 });
+      const pod = podSpec(find(manifests, 'Deployment', 'amko-federation-watcher'));
+      expect(pod.securityContext).toMatchObject({ fsGroup: 1000, runAsNonRoot: true });
+      expect(pod.volumes).toContainEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'amko-federation-watcher-backups' } });
+      expect(find(manifests, 'PersistentVolumeClaim', 'amko-federation-watcher-backups')).toMatchObject({
+        spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-client', resources: { requests: { storage: '2Gi' } } },
+      });
+    });
+
+    it('grants the watcher list on gslbhostrules in all namespaces, and nothing more', () => {
+      expect(find(manifests, 'ClusterRole', 'amko-federation-watcher-backups')).toMatchObject({
+        rules: [{ apiGroups: ['amko.vmware.com'], resources: ['gslbhostrules'], verbs: ['list'] }],
+      });
+      expect(find(manifests, 'ClusterRoleBinding', 'amko-federation-watcher-backups')).toMatchObject({
+        roleRef: { kind: 'ClusterRole', name: 'amko-federation-watcher-backups' },
+        subjects: [{ kind: 'ServiceAccount', name: 'amko-federation', namespace: 'avi-system' }],
+      });
+    });
+
+    it('mounts an existing claim instead of creating one', () => {
+      const existing = renderChart([join(CHART_DIR, 'ci', 'backups-values.yaml')], ['--set', 'watcher.backup.persistence.existingClaim=corp-backups']);
+      expect(podSpec(find(existing, 'Deployment', 'amko-federation-watcher')).volumes).toContainEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'corp-backups' } });
+      expect(existing.filter((m) => m.kind === 'PersistentVolumeClaim')).toEqual([]);
     });
   });
 
   describe('when rendered with the defaults', () => {
     const manifests = renderChart();
+
+    it('has scheduled backups off: no BACKUP_* setting, backup volume, claim or cluster-wide gslbhostrules list', () => {
+      const watcher = container(manifests, 'amko-federation-watcher');
+      expect(watcher.env?.map((e) => e.name).filter((n) => n.startsWith('BACKUP_'))).toEqual([]);
+      expect(watcher.volumeMounts?.map((m) => m.name)).toEqual(['members']);
+      expect(manifests.filter((m) => m.metadata.name.includes('backups'))).toEqual([]);
+      expect(podSpec(find(manifests, 'Deployment', 'amko-federation-watcher')).securityContext).not.toHaveProperty('fsGroup');
+    });
 
     it('keeps the Redis password off every command line and out of the environment of Redis itself', () => {
       const redis = podSpec(find(manifests, 'StatefulSet', 'amko-federation-redis'));

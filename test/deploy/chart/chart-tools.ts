@@ -91,7 +91,7 @@ export interface Container {
   resources?: unknown; securityContext?: unknown; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   ports?: { name?: string; containerPort: number }[];
 }
-export interface PodSpec { containers: Container[]; securityContext?: unknown; serviceAccountName?: string; automountServiceAccountToken?: boolean; volumes?: { name: string; secret?: { secretName: string; items?: unknown } }[] }
+export interface PodSpec { containers: Container[]; securityContext?: unknown; serviceAccountName?: string; automountServiceAccountToken?: boolean; volumes?: { name: string; secret?: { secretName: string; items?: unknown }; persistentVolumeClaim?: { claimName: string } }[] }
 export interface Workload extends Manifest { spec: { replicas?: number; template: { spec: PodSpec } } }
 
 export function podSpec(manifest: Manifest): PodSpec {

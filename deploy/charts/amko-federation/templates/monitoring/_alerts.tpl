@@ -127,6 +127,22 @@ groups:
           description: 'The watcher found Redis without the data it knew ({{ "{{" }} $labels.change {{ "}}" }}) and rebuilt it from the leader.'
           runbook: 'Nothing to do for federation (a full resync follows); find out why Redis restarted empty or rolled back: AOF must be on (appendonly yes) and maxmemory-policy noeviction.'
           runbook_url: '{{ $rb }}#amkofedredisdatalost'
+      {{- if .Values.watcher.backup.enabled }}
+      {{- $b := .Values.watcher.backup }}
+      - alert: AmkoFedBackupStale
+        # The leading watcher's last written and verified backup (0 before its first one: a leader
+        # that never wrote one counts as stale) is older than two intervals; only the leader writes,
+        # so the gauge is joined with its role on the scrape target (job, instance).
+        expr: (time() - amko_fed_watcher_last_successful_backup_timestamp_seconds{ {{- $ns }}} > {{ mul 2 (include "amkofed.durationSeconds" $b.interval | int64) }}) and on (job, instance) (amko_fed_watcher_role{ {{- $ns }}, role="leader"} == 1)
+        # a new leader writes its first backup on its first pass
+        for: 30m
+        labels: { severity: warning }
+        annotations:
+          summary: 'No verified backup of {{ "{{" }} $labels.namespace {{ "}}" }} for two backup intervals'
+          description: 'The leading watcher {{ "{{" }} $labels.instance {{ "}}" }} last wrote and verified a backup {{ "{{" }} $value | humanizeDuration {{ "}}" }} ago (BACKUP_INTERVAL {{ $b.interval }}).'
+          runbook: 'Read the leading watcher logs for the failed backup (a 403 on GSLBHostRule: the ServiceAccount needs cluster-wide list on gslbhostrules; a write error: the backup volume is full, read-only or not writable by the pod group); amko_fed_watcher_backup_failures_total counts the failures; `amko-fed backup` takes one by hand meanwhile.'
+          runbook_url: '{{ $rb }}#amkofedbackupstale'
+      {{- end }}
 {{- end -}}
 
 
