@@ -35,9 +35,10 @@ export interface Volume {
   name: string;
   secret?: { secretName: string; items?: { key: string; path: string }[] };
   emptyDir?: Record<string, unknown>;
+  persistentVolumeClaim?: { claimName: string };
 }
 export interface PodSpec {
-  securityContext?: SecurityContext;
+  securityContext?: SecurityContext & { fsGroup?: number };
   containers: Container[];
   volumes?: Volume[];
   topologySpreadConstraints?: { topologyKey: string; labelSelector?: { matchLabels?: Record<string, string> } }[];
