@@ -130,16 +130,18 @@ groups:
       {{- if .Values.watcher.backup.enabled }}
       {{- $b := .Values.watcher.backup }}
       - alert: AmkoFedBackupStale
-        # The leading watcher's last written and verified backup (0 before its first one: a leader
-        # that never wrote one counts as stale) is older than two intervals; only the leader writes,
-        # so the gauge is joined with its role on the scrape target (job, instance).
-        expr: (time() - amko_fed_watcher_last_successful_backup_timestamp_seconds{ {{- $ns }}} > {{ mul 2 (include "amkofed.durationSeconds" $b.interval | int64) }}) and on (job, instance) (amko_fed_watcher_role{ {{- $ns }}, role="leader"} == 1)
-        # a new leader writes its first backup on its first pass
+        # The newest backup any watcher of the namespace wrote and verified (max_over_time over two
+        # intervals: a leader that died keeps counting until its backup is stale, and a new leader
+        # reads 0 until its first pass, which waits until the newest backup is an interval old) is
+        # older than two intervals, while a watcher there leads (only the leader writes backups).
+        {{- $stale := mul 2 (include "amkofed.durationSeconds" $b.interval | int64) }}
+        expr: (time() - max by (namespace) (max_over_time(amko_fed_watcher_last_successful_backup_timestamp_seconds{ {{- $ns }}}[{{ $stale }}s])) > {{ $stale }}) and on (namespace) (max by (namespace) (amko_fed_watcher_role{ {{- $ns }}, role="leader"}) == 1)
+        # a pass that wrote nothing is retried after a minute
         for: 30m
         labels: { severity: warning }
         annotations:
           summary: 'No verified backup of {{ "{{" }} $labels.namespace {{ "}}" }} for two backup intervals'
-          description: 'The leading watcher {{ "{{" }} $labels.instance {{ "}}" }} last wrote and verified a backup {{ "{{" }} $value | humanizeDuration {{ "}}" }} ago (BACKUP_INTERVAL {{ $b.interval }}).'
+          description: 'The newest backup a watcher of {{ "{{" }} $labels.namespace {{ "}}" }} wrote and verified is {{ "{{" }} $value | humanizeDuration {{ "}}" }} old (BACKUP_INTERVAL {{ $b.interval }}).'
           runbook: 'Read the leading watcher logs for the failed backup (a 403 on GSLBHostRule: the ServiceAccount needs cluster-wide list on gslbhostrules; a write error: the backup volume is full, read-only or not writable by the pod group); amko_fed_watcher_backup_failures_total counts the failures; `amko-fed backup` takes one by hand meanwhile.'
           runbook_url: '{{ $rb }}#amkofedbackupstale'
       {{- end }}
