@@ -144,6 +144,17 @@ groups:
           description: 'The newest backup a watcher of {{ "{{" }} $labels.namespace {{ "}}" }} wrote and verified is {{ "{{" }} $value | humanizeDuration {{ "}}" }} old (BACKUP_INTERVAL {{ $b.interval }}).'
           runbook: 'Read the leading watcher logs for the failed backup (a 403 on GSLBHostRule: the ServiceAccount needs cluster-wide list on gslbhostrules; a write error: the backup volume is full, read-only or not writable by the pod group); amko_fed_watcher_backup_failures_total counts the failures; `amko-fed backup` takes one by hand meanwhile.'
           runbook_url: '{{ $rb }}#amkofedbackupstale'
+      - alert: AmkoFedBackupFailing
+        # More than one failed pass within two intervals: a write that keeps failing (retried after a
+        # minute), or a retained backup that no longer verifies (reported once per pass, while new
+        # backups are still written, so AmkoFedBackupStale stays quiet). One transient failure is not enough.
+        expr: sum by (namespace) (increase(amko_fed_watcher_backup_failures_total{ {{- $ns }}}[{{ $stale }}s])) > 1.5
+        labels: { severity: warning }
+        annotations:
+          summary: 'Scheduled backups failing in {{ "{{" }} $labels.namespace {{ "}}" }}'
+          description: '{{ "{{" }} $value | humanize {{ "}}" }} backup passes failed in the last two intervals (BACKUP_INTERVAL {{ $b.interval }}).'
+          runbook: 'The leading watcher logs a warning per failed pass naming the problem: a write error (volume full, read-only, not writable by the pod group, a 403 on GSLBHostRule) or a retained backup whose files no longer match its manifest.json (the volume changed it: check the storage, and do not restore from that backup).'
+          runbook_url: '{{ $rb }}#amkofedbackupfailing'
       {{- end }}
 {{- end -}}
 
