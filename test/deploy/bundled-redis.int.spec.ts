@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, findOnPath, freePort, REPO_ROOT } from '@amko-fed/testing';
 
 const kubectl = await findOnPath('kubectl');
+if (!kubectl) throw new Error('kubectl is missing from PATH: scripts/ensure-tools.sh (run by npm test) installs it');
 const redisServer = await findOnPath('redis-server');
 const redisCli = await findOnPath('redis-cli');
 const OVERLAY = 'deploy/overlays/bundled-redis';
@@ -56,7 +57,7 @@ function referencedNames(manifest: Manifest): string[] {
   return [...fromEnv, ...fromVolumes];
 }
 
-describe.skipIf(!kubectl)('deploy/overlays/bundled-redis', () => {
+describe('deploy/overlays/bundled-redis', () => {
   const manifests = kubectl ? build(join(REPO_ROOT, OVERLAY)) : [];
   const redis = redisOf(manifests)?.spec?.template?.spec;
   const container = redis?.containers[0];

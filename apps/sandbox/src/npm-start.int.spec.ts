@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findOnPath, REPO_ROOT } from '@amko-fed/testing';
 
 const kubectl = await findOnPath('kubectl');
+if (!kubectl) throw new Error('kubectl is missing from PATH: scripts/ensure-tools.sh (run by npm test) installs it');
 const workDir = await mkdtemp(join(tmpdir(), 'amko-fed-npm-start-'));
 let child: ChildProcess | undefined;
 let output = '';
@@ -59,7 +60,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('npm start (the sandbox)', () => {
-  it.skipIf(!kubectl)('federates a kubectl edit to both followers, reports it in sync, and drains every workload once on Ctrl-C', { timeout: 420_000 }, async () => {
+  it('federates a kubectl edit to both followers, reports it in sync, and drains every workload once on Ctrl-C', { timeout: 420_000 }, async () => {
     child = spawn('npm', ['start', '--', '--work-dir', join(workDir, 'sandbox'), '--quiet'], {
       cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REDIS_URL: '' },
     });

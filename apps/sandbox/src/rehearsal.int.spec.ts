@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findOnPath, REPO_ROOT } from '@amko-fed/testing';
 
 const kubectl = await findOnPath('kubectl');
+if (!kubectl) throw new Error('kubectl is missing from PATH: scripts/ensure-tools.sh (run by npm test) installs it');
 const workDir = await mkdtemp(join(tmpdir(), 'amko-fed-rehearsal-'));
 const sandboxDir = join(workDir, 'sandbox');
 let child: ChildProcess | undefined;
@@ -68,7 +69,7 @@ const statusCode = (code: number, also: (out: string) => boolean = () => true) =
 };
 
 describe('the disaster rehearsal (npm start, npm run sandbox, npm run drill)', () => {
-  it.skipIf(!kubectl)('fails and recovers a site, partitions and heals two, and passes both drills', { timeout: 1_200_000 }, async () => {
+  it('fails and recovers a site, partitions and heals two, and passes both drills', { timeout: 1_200_000 }, async () => {
     child = spawn('npm', ['start', '--', '--work-dir', sandboxDir, '--quiet'], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REDIS_URL: '' } });
     child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
