@@ -174,7 +174,12 @@ export interface BuiltApp {
  * final stage's RUN steps (the compile cache filled as the image's USER). Needs root for the chown
  * and the USER steps, as an image build does.
  */
-export async function buildAppFromDockerfile(context: string, root: string, cacheBase: string): Promise<BuiltApp> {
+export async function buildAppFromDockerfile(
+  context: string,
+  root: string,
+  cacheBase: string,
+  options: { /** A directory with the image's `node`, first on the RUN steps' PATH. */ readonly nodeBinDir?: string } = {},
+): Promise<BuiltApp> {
   const stages = parseDockerfile(await readFile(join(context, 'deploy', 'Dockerfile'), 'utf8'));
   const [build, final] = [stages[0], stages.at(-1)];
   if (!build || !final || build === final) throw new Error('deploy/Dockerfile should have a build stage and a final stage');
@@ -210,7 +215,8 @@ export async function buildAppFromDockerfile(context: string, root: string, cach
   // (a full copy when the cache and `root` are on different filesystems)
   const [from, to] = [JSON.stringify(cacheDir), JSON.stringify(root)];
   sh(`{ cp -al ${from} ${to} 2>/dev/null || { rm -rf ${to} && cp -a ${from} ${to}; }; } && rm ${JSON.stringify(join(root, '.installed'))}`, dirname(root));
-  const base = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/' };
+  const path = process.env['PATH'] ?? '/usr/bin:/bin';
+  const base = { PATH: options.nodeBinDir === undefined ? path : `${options.nodeBinDir}:${path}`, HOME: '/' };
   for (const i of build.instructions.slice(installIndex + 1)) {
     if (i.keyword === 'COPY') await runCopy(i.text, context, workdir, root, patterns);
     else if (i.keyword === 'RUN') sh(appPath(i.text), root, { env: base });

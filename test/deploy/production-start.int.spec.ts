@@ -7,7 +7,7 @@
  * image's USER, with LOG_FORMAT=pretty, and as OpenShift's restricted-v2 runs it (an arbitrary
  * UID in group 0). A module that only the dev install provides fails here (pino-pretty did).
  */
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppProcess, findOnPath, freePort, isolatedPrefix, REPO_ROOT, startFederation, type AppProcess, type Federation } from '@amko-fed/testing';
@@ -22,6 +22,13 @@ const OPENSHIFT_USER = { uid: 1000870000, gid: 0 } as const;
 const kubectl = await findOnPath('kubectl');
 let workDir = '';
 let app: BuiltApp;
+/**
+ * The image's Node (`/usr/local/bin/node` in node:24-slim): a copy of the Node running the tests
+ * beside /app, because the image's USER cannot reach the checkout's `.tools/node24` when the
+ * checkout sits in a directory only root may enter (a `mktemp -d` clone, as CI runs), and would
+ * then find the machine's older `node` on PATH instead.
+ */
+let nodeBinDir = '';
 let pods: Record<'watcher' | 'replicator', PodSpec>;
 
 beforeAll(async () => {
@@ -33,7 +40,11 @@ beforeAll(async () => {
   // node_modules (module resolution walks up the parent directories), and hide the missing package
   workDir = await mkdtemp(join(tmpdir(), 'amko-fed-production-start-'));
   await chmod(workDir, 0o755); // other UIDs must reach /app inside it
-  app = await buildAppFromDockerfile(REPO_ROOT, join(workDir, 'app'), join(REPO_ROOT, 'tmp', 'prod-deps'));
+  nodeBinDir = join(workDir, 'node-bin');
+  await mkdir(nodeBinDir, { recursive: true });
+  await copyFile(process.execPath, join(nodeBinDir, 'node'));
+  await chmod(join(nodeBinDir, 'node'), 0o755);
+  app = await buildAppFromDockerfile(REPO_ROOT, join(workDir, 'app'), join(REPO_ROOT, 'tmp', 'prod-deps'), { nodeBinDir });
 }, 300_000);
 
 afterAll(async () => {
@@ -68,7 +79,7 @@ async function startPods(label: string, user: { uid: number; gid: number }, extr
     expect(run.readinessPath).toBe('/readyz'); // what createAppProcess polls
     const port = await freePort();
     const env = {
-      PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/',
+      PATH: `${nodeBinDir}:/usr/local/bin:/usr/bin:/bin`, HOME: '/',
       ...image,
       ...run.env,
       // the test's own: a loopback port of its choosing, its key prefix, the leader's API server
@@ -77,7 +88,7 @@ async function startPods(label: string, user: { uid: number; gid: number }, extr
       ...extra,
     };
     const [entry = ''] = run.args;
-    const child = createAppProcess({ name, entry: join(app.root, entry), env, logFile: join(dir, `${name}.log`), url: `http://127.0.0.1:${port}`, cwd: app.root, user });
+    const child = createAppProcess({ name, entry: join(app.root, entry), env, logFile: join(dir, `${name}.log`), url: `http://127.0.0.1:${port}`, cwd: app.root, user, nodePath: join(nodeBinDir, 'node') });
     processes.push(child);
     await child.start();
     return child;
@@ -160,7 +171,7 @@ describe('the production image\'s /app (npm ci --omit=dev, as deploy/Dockerfile 
 
   describe('when the install is repeated with the same package files', () => {
     it('takes it from the cache that the first install left', async () => {
-      const again = await buildAppFromDockerfile(REPO_ROOT, join(workDir, 'app-again'), join(REPO_ROOT, 'tmp', 'prod-deps'));
+      const again = await buildAppFromDockerfile(REPO_ROOT, join(workDir, 'app-again'), join(REPO_ROOT, 'tmp', 'prod-deps'), { nodeBinDir });
       expect(again.installed).toBe(false);
       expect(again.cacheDir).toBe(app.cacheDir);
       expect(await readFile(join(again.root, 'node_modules', 'pino-pretty', 'package.json'), 'utf8')).toContain('"name": "pino-pretty"');
