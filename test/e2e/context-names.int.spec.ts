@@ -5,14 +5,13 @@
  * under the names, and every place a person reads a name shows it as written: AMKOCluster status,
  * metrics labels, the board, the replay API and `amko-fed`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisConnection, createResultsStore } from '@amko-fed/queue';
-import { isolatedPrefix, REPO_ROOT, startFederation, type Federation } from '@amko-fed/testing';
+import { isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectionOf, conditionOf, eventually, GC, GDP, gdpBody, gslbConfigBody, pathOf, SOME_FAILED, specOn, SUCCESS } from './support.ts';
+import { amkoFed as runAmkoFed, collectionOf, conditionOf, eventually, GC, GDP, gdpBody, gslbConfigBody, pathOf, SOME_FAILED, specOn, SUCCESS, type CliRun } from './support.ts';
 
 const LEADER = 'avi-system/api-ocp2-example-com:6443/kube:admin';
 const EKS = 'arn:aws:eks:us-east-1:123456789012:cluster/site3';
@@ -29,18 +28,8 @@ let dir: string;
 const basicAuth = `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSWORD}`).toString('base64')}`;
 const onFollowers = <T>(read: (cluster: string) => Promise<T>): Promise<T[]> => Promise.all(FOLLOWERS.map(read));
 
-/** Runs the amko-fed binary as a user would, against the federation's kubeconfig and Redis. */
-function amkoFed(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'src', 'cli.ts'), ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, KUBECONFIG: federation.membersKubeconfigFile, REDIS_URL: federation.redisUrl, KEY_PREFIX: federation.prefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-}
+/** amko-fed as a user runs it, with this suite's HOME. */
+const amkoFed = (args: readonly string[]): Promise<CliRun> => runAmkoFed(federation, args, dir);
 
 /** A Prometheus label value as the exposition format writes it (backslash, quote and newline escaped). */
 const labelValue = (value: string): string => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');

@@ -5,30 +5,19 @@
  * second edit and the delete> --object gdp/global-gdp` brings the object back with the second
  * edit's spec on the leader and every follower. (Scheduled backups, part 4, are not built yet.)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isolatedPrefix, REPO_ROOT, startFederation, type Federation } from '@amko-fed/testing';
+import { isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectionOf, eventually, gdpBody, GDP, pathOf, specOn } from './support.ts';
+import { amkoFed as runAmkoFed, collectionOf, eventually, gdpBody, GDP, pathOf, specOn, type CliRun } from './support.ts';
 
 const FOLLOWERS = ['follower1', 'follower2'];
 let federation: Federation;
 let dir: string;
 
-/** Runs the amko-fed binary as a user would, against the federation's kubeconfig and Redis. */
-function amkoFed(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'src', 'cli.ts'), ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, KUBECONFIG: federation.membersKubeconfigFile, REDIS_URL: federation.redisUrl, KEY_PREFIX: federation.prefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-}
+/** amko-fed as a user runs it, with this suite's HOME. */
+const amkoFed = (args: readonly string[]): Promise<CliRun> => runAmkoFed(federation, args, dir);
 
 const ttlOnFollowers = () => Promise.all(FOLLOWERS.map(async (c) => (await specOn(federation, c, GDP))?.['ttl']));
 const followersHaveTtl = (ttl: number | undefined) => eventually(ttlOnFollowers, (all) => all.every((t) => t === ttl), 60_000);

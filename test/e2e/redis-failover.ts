@@ -6,13 +6,12 @@
  * must say so. The watcher's periodic resync is slow (5 min) so that only what the topology and the
  * store-loss detection do can make the assertions pass in time.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createFollowerQueues, createRedisConnection } from '@amko-fed/queue';
-import { isolatedPrefix, REPO_ROOT, startFederation, type Federation } from '@amko-fed/testing';
+import { isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { expect } from 'vitest';
 import {
+  amkoFed,
   collectionOf,
   conditionOf,
   eventually,
@@ -200,18 +199,6 @@ export async function changesAcrossFailover(federation: Federation, topology: Fa
   expect({ inSync: view.inSync, followers: view.followers.map((f) => f.cluster).sort() }).toEqual({ inSync: true, followers: [...FOLLOWERS] });
 }
 
-/** Runs the amko-fed binary as a user would, with the federation's kubeconfig and REDIS_URL. */
-function amkoFed(federation: Federation, args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'src', 'cli.ts'), ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: federation.workDir, KUBECONFIG: federation.membersKubeconfigFile, REDIS_URL: federation.redisUrl, KEY_PREFIX: federation.prefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-}
 
 /**
  * The case asynchronous replication allows: the master acknowledged a change's event, projection

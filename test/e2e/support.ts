@@ -2,6 +2,7 @@
  * Helpers of the process-level suites: leader-side writes through the emulators' REST API, reads of
  * follower copies and AMKOCluster conditions, and polling with functional deadlines.
  */
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PolicyRule } from '@amko-fed/kube-emulator';
@@ -171,4 +172,24 @@ export function rulesGrantedTo(manifest: string, serviceAccount: string, default
     }
   }
   return rules;
+}
+
+/** What a run of the amko-fed binary printed and how it exited. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs the amko-fed binary as a user would, with the federation's members kubeconfig, Redis and key prefix. */
+export function amkoFed(federation: Federation, args: readonly string[], home: string = federation.workDir): Promise<CliRun> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'src', 'cli.ts'), ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, KUBECONFIG: federation.membersKubeconfigFile, REDIS_URL: federation.redisUrl, KEY_PREFIX: federation.prefix },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
 }
