@@ -194,7 +194,7 @@ describe('amko-fed with bad input', () => {
     ['a bad controller IP', ['--context', 'cluster2', 'promote', '--controller-ip', '10.0.0.300'], 2, 'error: --controller-ip "10.0.0.300" is not an IP address; give the new leader site\'s Avi controller IP, e.g. 10.10.10.1'],
     ['a bad kind', ['replay', '--kind', 'Deployment', '--redis-url', 'redis://127.0.0.1:1'], 2, 'error: --kind "Deployment" is not a federated kind; use GSLBConfig (gc), GlobalDeploymentPolicy (gdp) or GSLBHostRule (ghr)'],
     ['replay of all objects without a cluster', ['replay', '--all-objects', '--redis-url', 'redis://127.0.0.1:1'], 2, 'error: --all-objects needs --cluster: name the follower to re-drive'],
-    ['no Redis', ['status'], 2, 'error: no Redis given: pass --redis-url redis://HOST:6379 or set REDIS_URL'],
+    ['no Redis', ['--context', 'fresh', 'status'], 2, 'error: no Redis given: pass --redis-url redis://HOST:6379 or set REDIS_URL'],
   ])('reports %s clearly and exits non-zero', async (_name, args, code, message) => {
     const result = await run(args);
     expect(result.code).toBe(code);

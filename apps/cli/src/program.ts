@@ -31,10 +31,17 @@ function splitList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-function printLeadership(io: CliIo, verb: string, report: LeadershipReport): void {
+/** `readiness`: the rendered promote readiness report, shown by a dry run. */
+function printLeadership(io: CliIo, verb: string, report: LeadershipReport, readiness: readonly string[] = []): void {
   for (const warning of report.warnings) io.err(`warning: ${warning}`);
+  if (!report.applied) for (const line of readiness) io.out(line);
   for (const change of report.changes) io.out(`${report.applied ? '' : '(dry run) '}${change}`);
   io.out(report.applied ? `${verb} ${report.cluster}.` : `Dry run: nothing was changed on ${report.cluster}.`);
+}
+
+/** A dry run that the real command would refuse exits 1 with the reason, after the report. */
+function refuseDryRun(report: LeadershipReport): void {
+  if (report.refusal !== undefined) throw new CliError(`dry run: promoting ${report.cluster} would be refused: ${report.refusal}`);
 }
 
 /** What a command reports besides success (status: 3 pending, 4 failed). */
@@ -167,13 +174,17 @@ export function buildProgram(env: CliEnvironment, io: CliIo, outcome: CliOutcome
 
   program
     .command('promote')
-    .description('Make --context the leader: set GSLBConfig spec.gslbLeader.controllerIP (with --controller-ip) and AMKOCluster spec.isLeader: true. Refuses while another reachable member is still leader.')
+    .description('Make --context the leader: set GSLBConfig spec.gslbLeader.controllerIP (with --controller-ip) and AMKOCluster spec.isLeader: true, removing its leader-epoch annotation so it takes a new epoch. Refuses while another reachable member is still leader, and when another reachable follower holds newer copies than --context. --dry-run shows the promote readiness of every member: which follower is the safest to promote.')
     .option('--controller-ip <ip>', "the new leader site's Avi controller IP")
-    .option('--dry-run', 'show what would change, change nothing', false)
-    .option('--force', 'promote even though another reachable member still says isLeader: true', false)
-    .action(async (opts: { controllerIp?: string; dryRun: boolean; force: boolean }) => {
-      const [{ promote }, kube] = await Promise.all([import('./commands/leadership.ts'), loadKube()]);
-      printLeadership(io, 'Promoted', await promote(kube(), opts));
+    .option('--dry-run', 'show the promote readiness report and what would change, change nothing', false)
+    .option('--force', 'promote even though another reachable member still says isLeader: true, or another reachable follower holds newer copies of some objects than --context', false)
+    .option('--json', 'print JSON (the changes, warnings, refusal and the readiness report)', false)
+    .action(async (opts: { controllerIp?: string; dryRun: boolean; force: boolean; json: boolean }) => {
+      const [{ promote }, { renderPromoteReadiness }, kube] = await Promise.all([import('./commands/leadership.ts'), import('./commands/promote-readiness.ts'), loadKube()]);
+      const report = await promote(kube(), opts);
+      if (opts.json) io.out(JSON.stringify(report, null, 2));
+      else printLeadership(io, 'Promoted', report, report.readiness === undefined ? [] : renderPromoteReadiness(report.readiness));
+      refuseDryRun(report);
     });
 
   program

@@ -1,5 +1,5 @@
 /** `amko-fed status [--json]`: federation state per follower and object, from Redis and the AMKOCluster. */
-import type { AMKOClusterCondition, ResultRecord } from '@amko-fed/domain';
+import type { AMKOCluster, AMKOClusterCondition, ResultRecord } from '@amko-fed/domain';
 import { readAMKOCluster } from '../amko-cluster-access.ts';
 import type { KubeAccess } from '../kube-access.ts';
 import { buildStatusView, type StatusView } from '../status-view.ts';
@@ -9,6 +9,8 @@ export interface StatusResult {
   readonly view: StatusView;
   readonly conditions: readonly AMKOClusterCondition[] | undefined;
   readonly conditionsError: string | undefined;
+  /** The AMKOCluster of --context, when it could be read (a follower's gets the promote readiness report). */
+  readonly amko: AMKOCluster | undefined;
   /**
    * Set when the key prefix holds no federation at all: what that likely means, with the key
    * prefixes of the federations this Redis does hold.
@@ -43,13 +45,14 @@ export async function status(redis: RedisSelection, openKube: () => KubeAccess):
     }
     let conditions: readonly AMKOClusterCondition[] | undefined;
     let conditionsError: string | undefined;
+    let amko: AMKOCluster | undefined;
     try {
-      const amko = await readAMKOCluster(kube.client());
+      amko = await readAMKOCluster(kube.client());
       conditions = amko.status?.conditions ?? [];
     } catch (err) {
       conditionsError = (err as Error).message;
     }
-    return { view, conditions, conditionsError, emptyHint, otherPrefixes };
+    return { view, conditions, conditionsError, amko, emptyHint, otherPrefixes };
   } finally {
     await records.close();
   }
