@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import {
   AMKO_CLUSTER_KIND,
   AVI_SYSTEM_NAMESPACE,
+  CopyState,
   decidePromotion,
   FEDERATED_KINDS,
   LEADER_EPOCH_ANNOTATION,
@@ -50,7 +51,7 @@ function leadershipOf(member: MemberSeen): MemberLeadership {
 function behindMessage(readiness: PromoteReadiness, target: string, force: boolean): string | undefined {
   const behind = promotionBehind(readiness, target);
   if (behind === undefined) return undefined;
-  const objects = behind.objects.map((b) => `${b.objectKey} (${b.state === 'missing' ? 'missing' : 'older'} on ${target}; newer on ${b.newerOn.join(', ')})`).join(', ');
+  const objects = behind.objects.map((b) => `${b.objectKey} (${b.state === CopyState.Missing ? 'missing' : 'older'} on ${target}; newer on ${b.newerOn.join(', ')})`).join(', ');
   if (force) return `forced: ${target} lacks the newest state of ${behind.objects.length} object(s) another reachable follower holds: ${objects}`;
   return `${target} lacks the newest state of ${behind.objects.length} object(s) that another reachable follower holds: ${objects}; ` +
     `promote ${behind.better ?? 'that follower'} instead ("amko-fed --context ${behind.better ?? '<follower>'} promote"), or pass --force to promote ${target} anyway`;
