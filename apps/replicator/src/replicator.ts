@@ -89,6 +89,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     redact: clusters.redact,
     fence,
     leaderContext: () => members?.leader,
+    leaderEpoch: () => members?.epoch,
     metrics,
     clock,
     maxAttempts: config.retryAttempts,

@@ -99,6 +99,8 @@ export interface WorkerWorldOptions {
   readonly followerIsLeader?: boolean;
   /** The member registry's leader. @defaultValue 'leader' */
   readonly leader?: string | undefined;
+  /** The member registry's epoch (leadership epochs). @defaultValue undefined (a watcher without epochs) */
+  readonly epoch?: number | undefined;
   readonly bursts?: BurstCoalescerOptions;
 }
 
@@ -130,6 +132,7 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     redact: createSecretRedactor([SECRET]),
     fence: createLeaderFence({ ttlMs: 10_000, now: () => now }),
     leaderContext: () => leader,
+    leaderEpoch: () => options.epoch,
     metrics,
     clock,
     maxAttempts: options.maxAttempts ?? 3,

@@ -18,7 +18,9 @@ import { hashFederatedContent, toFederatedContent } from './content-hash.ts';
 import { apiVersionOf, type KindInfo } from './kinds.ts';
 import { isNeverCopiedKey } from './never-copied-keys.ts';
 import {
+  APPLIED_AT_ANNOTATION,
   CONTENT_HASH_ANNOTATION,
+  LEADER_EPOCH_ANNOTATION,
   SOURCE_CLUSTER_ANNOTATION,
   SOURCE_RESOURCE_VERSION_ANNOTATION,
   type Provenance,
@@ -39,6 +41,8 @@ function provenanceAnnotations(leader: KubeObject, provenance: Provenance, kindI
     [SOURCE_CLUSTER_ANNOTATION]: provenance.sourceCluster,
     [SOURCE_RESOURCE_VERSION_ANNOTATION]: provenance.sourceResourceVersion,
     [CONTENT_HASH_ANNOTATION]: provenance.contentHash ?? hashFederatedContent(leader, kindInfo),
+    ...(provenance.epoch === undefined ? {} : { [LEADER_EPOCH_ANNOTATION]: String(provenance.epoch) }),
+    ...(provenance.appliedAt === undefined ? {} : { [APPLIED_AT_ANNOTATION]: provenance.appliedAt }),
   };
 }
 

@@ -28,3 +28,4 @@ export * from './errors/index.ts';
 export * from './recovery/index.ts';
 export * from './records/index.ts';
 export * from './history/index.ts';
+export * from './leadership/index.ts';

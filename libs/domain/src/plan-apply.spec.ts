@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   AMKO_UUID_ANNOTATION,
+  APPLIED_AT_ANNOTATION,
+  LEADER_EPOCH_ANNOTATION,
   CONTENT_HASH_ANNOTATION,
   FEDERATED_KINDS,
   hashFederatedContent,
@@ -208,6 +210,45 @@ describe('planApply', () => {
       if (first.action !== 'update') throw new Error('expected an update');
       const second = planApply({ desired: present, observed: first.body, kindInfo: FEDERATED_KINDS.GSLBConfig, sourceCluster: LEADER });
       expect(second.action).toBe('noop');
+    });
+  });
+
+  describe('when the leader has an epoch (leadership epochs)', () => {
+    const NOW = '2026-12-06T04:00:00.000Z';
+    const plan = (observed: KubeObject | undefined, epoch = 3) =>
+      planApply({ desired: present, observed, kindInfo: FEDERATED_KINDS.GSLBConfig, sourceCluster: LEADER, epoch, now: NOW });
+    const annotationsOf = (result: ApplyPlan) => (result.action === 'create' || result.action === 'update' ? result.body.metadata.annotations : undefined);
+
+    it('stamps a created copy with the epoch and the time', () => {
+      const created = plan(undefined);
+      expect(created.action).toBe('create');
+      expect(annotationsOf(created)).toMatchObject({ [LEADER_EPOCH_ANNOTATION]: '3', [APPLIED_AT_ANNOTATION]: NOW, [SOURCE_CLUSTER_ANNOTATION]: LEADER });
+    });
+
+    it.each([
+      ['a copy from before epochs', {}],
+      ['a copy of an earlier leadership', { [LEADER_EPOCH_ANNOTATION]: '2' }],
+    ])('re-stamps %s whose content is up to date', (_, annotations) => {
+      const restamp = plan(withAnnotations(ourCopy(), annotations));
+      expect(restamp.action).toBe('update');
+      expect(restamp.reason).toMatch(/is up to date but was written .*; re-stamping it at epoch 3$/);
+      expect(annotationsOf(restamp)).toMatchObject({ [LEADER_EPOCH_ANNOTATION]: '3', [APPLIED_AT_ANNOTATION]: NOW });
+    });
+
+    it('leaves a copy that already carries this epoch alone', () => {
+      expect(plan(withAnnotations(ourCopy(), { [LEADER_EPOCH_ANNOTATION]: '3' })).action).toBe('noop');
+    });
+
+    it('converges: a re-stamped copy plans a noop next time', () => {
+      const first = plan(ourCopy());
+      if (first.action !== 'update') throw new Error('expected an update');
+      expect(plan(first.body).action).toBe('noop');
+    });
+
+    it('stamps nothing without an epoch (a watcher from before epochs)', () => {
+      const created = planApply({ desired: present, observed: undefined, kindInfo: FEDERATED_KINDS.GSLBConfig, sourceCluster: LEADER });
+      expect(annotationsOf(created)).not.toHaveProperty(LEADER_EPOCH_ANNOTATION);
+      expect(annotationsOf(created)).not.toHaveProperty(APPLIED_AT_ANNOTATION);
     });
   });
 });

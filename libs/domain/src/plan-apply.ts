@@ -5,7 +5,9 @@
  * - desired present, observed absent → create.
  * - desired present, observed present → noop when the federated content (spec + copied
  *   annotations, hashed from the observed object itself, not from its hash annotation, so drift is
- *   seen) equals the leader's, even if our provenance annotations are stale; else update.
+ *   seen) equals the leader's, even if our provenance annotations are stale, and (with an `epoch`)
+ *   the copy already carries this leader's epoch; else update (a copy of an earlier leadership is
+ *   re-stamped: after a promotion every copy names the new leader's epoch).
  * - desired present, observed being deleted (deletionTimestamp set) → create. Updating an object
  *   that is about to vanish would report success and leave the follower empty; a create is refused
  *   (409 AlreadyExists, a retryable ConflictError) until the deletion finishes, so the job retries
@@ -25,6 +27,7 @@ import { hashFederatedContent } from './content-hash.ts';
 import { InvalidPayloadError } from './errors/invalid-payload-error.ts';
 import { toFederatedCopy, toFederatedUpdate, type FederatedObjectBody } from './federated-copy.ts';
 import { AVI_SYSTEM_NAMESPACE, type KindInfo } from './kinds.ts';
+import { readEpoch } from './leadership/epoch.ts';
 import { readProvenance } from './provenance.ts';
 import type { KubeObject } from './schemas/kube-object.ts';
 
@@ -59,6 +62,10 @@ export interface PlanApplyInput {
   readonly kindInfo: KindInfo;
   /** The leader's context name, recorded as provenance. */
   readonly sourceCluster: string;
+  /** The leader's epoch, stamped on every copy written; undefined for a leader without one. */
+  readonly epoch?: number | undefined;
+  /** When the plan is made (ISO time), stamped on written copies with the epoch. */
+  readonly now?: string | undefined;
 }
 
 function describe(kindInfo: KindInfo, object: KubeObject): string {
@@ -90,9 +97,10 @@ export function planApply(input: PlanApplyInput): ApplyPlan {
 }
 
 function planPresent(input: PlanApplyInput, leader: KubeObject, resourceVersion: string): ApplyPlan {
-  const { observed, kindInfo, sourceCluster } = input;
+  const { observed, kindInfo, sourceCluster, epoch } = input;
   const want = hashFederatedContent(leader, kindInfo);
-  const provenance = { sourceCluster, sourceResourceVersion: resourceVersion, contentHash: want };
+  const stamp = epoch === undefined ? {} : { epoch, appliedAt: input.now };
+  const provenance = { sourceCluster, sourceResourceVersion: resourceVersion, contentHash: want, ...stamp };
   const what = describe(kindInfo, leader);
   if (observed === undefined) {
     return { action: PlanAction.Create, body: toFederatedCopy(leader, provenance, kindInfo), reason: `${what} is missing on the follower` };
@@ -108,7 +116,15 @@ function planPresent(input: PlanApplyInput, leader: KubeObject, resourceVersion:
     };
   }
   const have = hashFederatedContent(observed, kindInfo);
-  if (want === have) return { action: PlanAction.Noop, reason: `${what} is up to date (content ${shortHash(want)})` };
+  const held = readEpoch(observed);
+  if (want === have && (epoch === undefined || held === epoch)) return { action: PlanAction.Noop, reason: `${what} is up to date (content ${shortHash(want)})` };
+  if (want === have) {
+    return {
+      action: PlanAction.Update,
+      body: toFederatedUpdate(observed, leader, provenance, kindInfo),
+      reason: `${what} is up to date but was written ${held === undefined ? 'without an epoch' : `at epoch ${held}`}; re-stamping it at epoch ${epoch}`,
+    };
+  }
   return {
     action: PlanAction.Update,
     body: toFederatedUpdate(observed, leader, provenance, kindInfo),

@@ -20,3 +20,4 @@ export {
   type ResilientInformer,
   type ResilientInformerOptions,
 } from './resilient-informer.ts';
+export { readFenceToken, stampFenceToken, type FenceTokenClient, type StampOutcome } from './fence-token.ts';

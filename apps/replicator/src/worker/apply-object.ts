@@ -3,11 +3,18 @@
  * A 409 (someone changed the object between our GET and our write, or it is still being deleted)
  * or a 404 on replace re-reads and re-plans at once, a few times, before the job is retried with
  * backoff. Never branches on why the job was enqueued. `beforeWrite` runs right before every write
- * (not for a no-op): the worker checks there that it still holds the job (ADR 0009).
+ * (not for a no-op): the worker checks there that it still holds the job (ADR 0009). With an
+ * epoch, a copy written by a later leadership is never touched (FencedLeaderError, terminal): the
+ * write would be conditional on a resourceVersion that copy already carries.
  */
 import {
   ConflictError,
+  decideFence,
+  fencedMessage,
+  FencedLeaderError,
+  FenceVerdict,
   NotFoundError,
+  termOfCopy,
   PlanAction,
   planApply,
   type DesiredState,
@@ -38,6 +45,10 @@ export interface ApplyObjectInput {
   readonly desired: DesiredState;
   /** The leader's context name (provenance). */
   readonly sourceCluster: string;
+  /** The leader's epoch, stamped on the copies written and checked against the copy found. */
+  readonly epoch?: number | undefined;
+  /** The time stamped on written copies (with the epoch). @defaultValue the system clock */
+  readonly clock?: () => Date;
   /** Runs right before each create, replace or delete; throwing stops the apply without writing. */
   readonly beforeWrite?: () => Promise<void>;
 }
@@ -46,12 +57,22 @@ function isReplannable(err: unknown): boolean {
   return err instanceof ConflictError || err instanceof NotFoundError;
 }
 
+/** Throws when the follower's copy was written by a later leadership than `self`. */
+function refuseLaterCopy(cluster: string, observed: KubeObject | undefined, self: { readonly leader: string; readonly epoch: number }): void {
+  const writer = termOfCopy(observed);
+  if (writer === undefined) return;
+  const decision = decideFence(writer, self);
+  if (decision.verdict === FenceVerdict.Fenced) throw new FencedLeaderError(cluster, { reason: fencedMessage(cluster, decision.by, self) });
+}
+
 export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult> {
-  const { client, kindInfo, ref, desired, sourceCluster } = input;
+  const { client, kindInfo, ref, desired, sourceCluster, epoch } = input;
   const beforeWrite = input.beforeWrite ?? (async () => undefined);
+  const clock = input.clock ?? (() => new Date());
   for (let replans = 0; ; replans += 1) {
     const observed = await client.get(kindInfo, ref.namespace, ref.name);
-    const plan = planApply({ desired, observed, kindInfo, sourceCluster });
+    if (epoch !== undefined) refuseLaterCopy(client.context, observed, { leader: sourceCluster, epoch });
+    const plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
     try {
       switch (plan.action) {
         case PlanAction.Create:

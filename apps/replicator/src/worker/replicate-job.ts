@@ -38,6 +38,8 @@ export interface ReplicateJobDeps extends JobOutcomeDeps {
   readonly fence: LeaderFence;
   /** The leader's context from the member registry (provenance), undefined before the first read. */
   readonly leaderContext: () => string | undefined;
+  /** The leader's epoch from the member registry; undefined from a watcher without epochs. */
+  readonly leaderEpoch?: () => number | undefined;
   readonly logger: Logger;
   /** Told whether the follower answered (for catch-up after an outage). */
   readonly onReachability?: (cluster: string, reachable: boolean) => void;
@@ -120,14 +122,16 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       const desired = desiredOf(entry, objectKey, ref);
       const leader = deps.leaderContext();
       if (leader === undefined) throw new UnavailableError('the member registry names no leader yet');
+      const epoch = deps.leaderEpoch?.();
+      const self = epoch === undefined ? undefined : { leader, epoch };
       talkingToFollower = true;
-      await deps.fence.check(cluster, client);
+      await deps.fence.check(cluster, client, self);
       // Several replicators share the queue: right before a write, renew the job's lock and make sure
       // it is still ours (ADR 0009). A replicator that stalled past its lock writes nothing.
       const beforeWrite = async (): Promise<void> => {
         if (token !== undefined && (await job.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new LockLostError(job.id);
       };
-      const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader, beforeWrite });
+      const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader, epoch, clock: deps.clock, beforeWrite });
       talkingToFollower = false;
       deps.onReachability?.(cluster, true);
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).

@@ -46,6 +46,8 @@ export interface ScheduledBackupDeps {
   now(): Date;
   /** The leader's context name (AMKOCluster spec.clusterContext); the local context when unknown. */
   leaderName?(): string | undefined;
+  /** The leader's epoch, recorded in the manifest (null without one). */
+  epoch?(): number | undefined;
 }
 
 export interface BackupOutcome {
@@ -117,7 +119,7 @@ export function createScheduledBackup(deps: ScheduledBackupDeps): ScheduledBacku
       version: BACKUP_MANIFEST_VERSION,
       createdAt: at.toISOString(),
       leader: deps.leaderName?.() ?? deps.local.context,
-      epoch: null,
+      epoch: deps.epoch?.() ?? null,
       objectCount: Object.keys(files).length,
       files: Object.fromEntries(Object.entries(files).map(([file, text]) => [file, sha256Hex(text)])),
     };

@@ -19,7 +19,7 @@ import {
 
 export interface MemberSync {
   /** Applies a leader's member check; returns the followers that just became valid. */
-  applyLeader(report: MembersOutcomeReport, leader: string, generation: number | undefined): Promise<readonly string[]>;
+  applyLeader(report: MembersOutcomeReport, leader: string, generation: number | undefined, epoch?: number): Promise<readonly string[]>;
   /** This cluster federates nothing: every member stops. */
   applyStopped(memberNames: readonly string[], leader: string, reason: string): Promise<void>;
   /** The followers jobs go to. */
@@ -29,6 +29,7 @@ export interface MemberSync {
 }
 
 type QueueState = 'paused' | 'resumed';
+type Previous = { readonly leader: string | undefined; readonly members: readonly Member[]; readonly epoch: number | undefined };
 
 export function createMemberSync(options: {
   readonly registry: MemberRegistry;
@@ -44,13 +45,13 @@ export function createMemberSync(options: {
   const applied = new Map<string, QueueState>();
   const reasons = new Map<string, string>();
 
-  async function readPrevious(): Promise<{ leader: string | undefined; members: readonly Member[] }> {
+  async function readPrevious(): Promise<Previous> {
     try {
       const doc = await registry.readMembers();
-      return { leader: doc?.leader, members: doc?.members ?? [] };
+      return { leader: doc?.leader, members: doc?.members ?? [], epoch: doc?.epoch };
     } catch (err) {
       logger.warn({ err }, 'Could not read the member registry');
-      return { leader: undefined, members: [] };
+      return { leader: undefined, members: [], epoch: undefined };
     }
   }
 
@@ -80,11 +81,16 @@ export function createMemberSync(options: {
     }
   }
 
-  async function publish(leader: string, previous: { leader: string | undefined; members: readonly Member[] }, members: Member[], generation?: number): Promise<void> {
+  async function publish(leader: string, previous: Previous, members: Member[], generation?: number, epoch?: number): Promise<void> {
     if (!isValidClusterName(leader)) return;
-    if (previous.leader === leader && sameMembers(previous.members, members)) return;
+    if (previous.leader === leader && previous.epoch === epoch && sameMembers(previous.members, members)) return;
     try {
-      const doc = await registry.publishMembers({ leader, members, ...(generation === undefined ? {} : { generation }) });
+      const doc = await registry.publishMembers({
+        leader,
+        members,
+        ...(generation === undefined ? {} : { generation }),
+        ...(epoch === undefined ? {} : { epoch }),
+      });
       logger.info({ revision: doc.revision, members: members.map((m) => `${m.cluster}=${m.state}`) }, 'Published member registry');
     } catch (err) {
       logger.warn({ err }, 'Could not publish the member registry');
@@ -92,7 +98,7 @@ export function createMemberSync(options: {
   }
 
   return {
-    async applyLeader(report, leader, generation) {
+    async applyLeader(report, leader, generation, epoch) {
       const next = new Set(report.valid);
       const changes = validityChanges(valid, next, report.members);
       valid = next;
@@ -114,7 +120,7 @@ export function createMemberSync(options: {
       await reconcileQueues(desired);
       for (const cluster of desired.keys()) metrics.memberValid.set({ cluster }, next.has(cluster) ? 1 : 0);
       forgetDropped(previous.members, members);
-      await publish(leader, previous, members, generation);
+      await publish(leader, previous, members, generation, epoch);
       return changes.becameValid;
     },
     async applyStopped(memberNames, leader, reason) {
@@ -127,7 +133,7 @@ export function createMemberSync(options: {
       await reconcileQueues(new Map(members.map((m) => [m.cluster, 'paused' as const])));
       for (const m of members) metrics.memberValid.set({ cluster: m.cluster }, 0);
       forgetDropped(previous.members, members);
-      await publish(self, previous, members);
+      await publish(self, previous, members, undefined, previous.epoch);
     },
     valid: () => [...(valid ?? [])],
     forgetQueueStates: () => applied.clear(),

@@ -10,8 +10,10 @@ import {
   NO_VALID_CLUSTER_CONTEXTS_MESSAGE,
   NO_VALID_CLUSTERS_MESSAGE,
   NOT_A_LEADER_REASON,
+  StepOutcome,
   toMemberInitStep,
   toMemberValidationStep,
+  toStepResult,
   type ClusterFailure,
   type Member,
   type MemberInitialisation,
@@ -73,6 +75,33 @@ export function summariseMembers(
     return { stage: MembersStage.Validation, memberInit, memberValidation, members: memberNames, valid: [], invalid, stopReason: NO_VALID_CLUSTERS_MESSAGE };
   }
   return { stage: MembersStage.Federation, memberInit, memberValidation, members: memberNames, valid: validation.valid, invalid, stopReason: undefined };
+}
+
+/**
+ * A leader that found a later leadership on a member (leadership epochs): like a dual leader, it
+ * federates to nobody, and every member is reported with the reason (which names both epochs).
+ */
+export function staleLeaderReport(report: MembersOutcomeReport, reason: string): MembersOutcomeReport {
+  return {
+    ...report,
+    stage: MembersStage.Validation,
+    memberValidation: toStepResult([], reason),
+    valid: [],
+    invalid: report.members.map((cluster) => ({ cluster, message: reason })),
+    stopReason: reason,
+  };
+}
+
+/** Valid followers whose fencing token could not be stamped are not federated to (soft, like AMKO's skipped members). */
+export function withUnstamped(report: MembersOutcomeReport, unstamped: ReadonlyMap<string, string>): MembersOutcomeReport {
+  if (unstamped.size === 0) return report;
+  const valid = report.valid.filter((cluster) => !unstamped.has(cluster));
+  const failures = [...unstamped].map(([cluster, message]) => ({ cluster, message }));
+  const invalid = [...report.invalid, ...failures];
+  const earlier = report.memberValidation?.outcome === StepOutcome.PartlyFailed ? report.memberValidation.failures : [];
+  const skipped = [...earlier, ...failures];
+  if (valid.length > 0) return { ...report, valid, invalid, memberValidation: toStepResult(skipped) };
+  return { ...report, stage: MembersStage.Validation, valid, invalid, memberValidation: toStepResult(skipped), stopReason: NO_VALID_CLUSTERS_MESSAGE };
 }
 
 const MAX_REASON = 1024;

@@ -20,6 +20,8 @@ export interface IndexView {
 /** A follower's objects as listed: content hash per key (DELETING for objects being deleted). */
 export type FollowerObjects = ReadonlyMap<ObjectKey, string>;
 export const DELETING = 'deleting';
+/** A copy written at another leadership epoch than this leader's: it differs whatever its content (it is re-stamped). */
+export const OTHER_EPOCH = 'other-epoch';
 
 /** How a listed follower differs from the leader for one object. */
 export const Divergence = {

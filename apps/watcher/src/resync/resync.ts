@@ -9,6 +9,7 @@ import {
   AVI_SYSTEM_NAMESPACE,
   FEDERATED_KINDS,
   hashFederatedContent,
+  readEpoch,
   isFederatedCopy,
   parseObjectKey,
   toObjectKey,
@@ -22,7 +23,7 @@ import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
-import { DELETING, divergencesOf, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
+import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 
 export interface ResyncDeps {
@@ -38,6 +39,8 @@ export interface ResyncDeps {
   lastApplyFailed(cluster: string, key: ObjectKey): boolean;
   /** @defaultValue () => Date.now() */
   now?(): number;
+  /** This leadership's epoch: a copy written at another (or none) differs and is re-stamped. */
+  epoch?(): number | undefined;
   /**
    * What each resynced follower was found to differ in (undefined: it could not be listed), with
    * the projection seq a reconcile was enqueued for; reported after the jobs were enqueued.
@@ -81,6 +84,7 @@ export function createResync(deps: ResyncDeps): Resync {
 
   async function listFollower(client: ClusterClient | undefined): Promise<FollowerObjects | undefined> {
     if (client === undefined) return undefined;
+    const epoch = deps.epoch?.();
     try {
       const objects = new Map<ObjectKey, string>();
       await Promise.all(
@@ -90,7 +94,7 @@ export function createResync(deps: ResyncDeps): Resync {
           for (const item of list.items) {
             if (!info.singleton && !isFederatedCopy(item)) continue;
             const key = toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: item.metadata.name });
-            objects.set(key, item.metadata.deletionTimestamp === undefined ? hashFederatedContent(item, info) : DELETING);
+            objects.set(key, item.metadata.deletionTimestamp !== undefined ? DELETING : epoch !== undefined && readEpoch(item) !== epoch ? OTHER_EPOCH : hashFederatedContent(item, info));
           }
         }),
       );

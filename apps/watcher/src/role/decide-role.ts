@@ -9,6 +9,7 @@
  */
 import {
   AMKOClusterOutcome,
+  readEpoch,
   validateAMKOCluster,
   type LeaderSpec,
   type ObjectMeta,
@@ -34,9 +35,23 @@ export interface StatusTarget {
 export type RoleDecision =
   | { readonly role: typeof Role.None; readonly reason: string }
   | { readonly role: typeof Role.TooMany; readonly reason: string; readonly targets: readonly StatusTarget[] }
-  | { readonly role: typeof Role.Follower; readonly target: StatusTarget; readonly clusterContext: string; readonly clusters: readonly string[] }
+  | {
+      readonly role: typeof Role.Follower;
+      readonly target: StatusTarget;
+      readonly clusterContext: string;
+      readonly clusters: readonly string[];
+      /** A leadership epoch still on the AMKOCluster (removed: a follower holds none). */
+      readonly epoch?: number | undefined;
+    }
   | { readonly role: typeof Role.Invalid; readonly reason: string; readonly target: StatusTarget | undefined; readonly clusterContext: string; readonly clusters: readonly string[] }
-  | { readonly role: typeof Role.Leader; readonly target: StatusTarget; readonly spec: LeaderSpec; readonly generation: number | undefined };
+  | {
+      readonly role: typeof Role.Leader;
+      readonly target: StatusTarget;
+      readonly spec: LeaderSpec;
+      readonly generation: number | undefined;
+      /** The epoch of this leadership on the AMKOCluster; undefined until it is taken. */
+      readonly epoch?: number | undefined;
+    }
 
 /** Reads `metadata.namespace/name` and `spec.<field>` leniently from raw JSON. */
 function metaOf(raw: unknown): { namespace: string; name: string } | undefined {
@@ -68,7 +83,7 @@ export function decideRole(all: readonly unknown[], ownNamespace: string): RoleD
     }
     case AMKOClusterOutcome.Follower: {
       const meta = validation.object.metadata;
-      return { role: Role.Follower, target: { namespace: meta.namespace ?? '', name: meta.name }, ...specOf(validation.object) };
+      return { role: Role.Follower, target: { namespace: meta.namespace ?? '', name: meta.name }, ...specOf(validation.object), epoch: readEpoch(validation.object) };
     }
     case AMKOClusterOutcome.Invalid:
       return { role: Role.Invalid, reason: validation.reason, target: metaOf(validation.object ?? own), ...specOf(own) };
@@ -79,6 +94,7 @@ export function decideRole(all: readonly unknown[], ownNamespace: string): RoleD
         target: { namespace: meta.namespace ?? '', name: meta.name },
         spec: validation.spec,
         generation: meta.generation,
+        epoch: readEpoch(validation.object),
       };
     }
     default: {

@@ -1,10 +1,10 @@
 /**
  * Watches the AMKOClusters in the pod's namespace, so that a change of the local AMKOCluster (most
- * importantly of `spec.isLeader`) is acted on at once, without a restart. Only changes outside
- * `status` trigger a re-evaluation (our own status writes do not); every event also tells the
- * status writer what the object currently shows.
+ * importantly of `spec.isLeader`) is acted on at once, without a restart. Only changes of `spec`
+ * and of the leadership epoch annotation trigger a re-evaluation (our own status writes do not);
+ * every event also tells the status writer what the object currently shows.
  */
-import { AMKO_CLUSTER_KIND, type AMKOClusterCondition } from '@amko-fed/domain';
+import { AMKO_CLUSTER_KIND, readEpoch, type AMKOClusterCondition } from '@amko-fed/domain';
 import type { ClusterClient, ResilientInformer } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 import type { StatusTarget } from './decide-role.ts';
@@ -29,9 +29,9 @@ export function createRoleWatch(options: {
   const fingerprints = new Map<string, string>();
 
   const read = (object: unknown) => {
-    const o = object as { metadata?: { name?: string; namespace?: string; uid?: string }; spec?: unknown; status?: { conditions?: AMKOClusterCondition[] } };
+    const o = object as { metadata?: { name?: string; namespace?: string; uid?: string; annotations?: Record<string, string> }; spec?: unknown; status?: { conditions?: AMKOClusterCondition[] } };
     const target = { namespace: o.metadata?.namespace ?? options.namespace, name: o.metadata?.name ?? '' };
-    return { target, key: `${target.namespace}/${target.name}`, fingerprint: `${o.metadata?.uid ?? ''}|${JSON.stringify(o.spec ?? null)}`, conditions: o.status?.conditions };
+    return { target, key: `${target.namespace}/${target.name}`, fingerprint: `${o.metadata?.uid ?? ''}|${JSON.stringify(o.spec ?? null)}|${readEpoch(o) ?? ''}`, conditions: o.status?.conditions };
   };
 
   const changed = (object: unknown): void => {

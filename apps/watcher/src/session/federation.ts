@@ -47,6 +47,8 @@ export interface FederationDeps {
   now?(): number;
   /** The leader cluster's context name (AMKOCluster spec.clusterContext), recorded in the history. */
   leaderName?(): string | undefined;
+  /** This leadership's epoch (copies of an earlier one are re-stamped by resync; backups record it). */
+  epoch?(): number | undefined;
   /** Least time between two pruning passes (tombstones, results, history). @defaultValue RETENTION_INTERVAL_MS */
   readonly retentionIntervalMs?: number;
   /** Scheduled backups of the leader's objects (BACKUP_INTERVAL); none when undefined. */
@@ -125,6 +127,7 @@ export function createFederation(deps: FederationDeps): Federation {
       logger: deps.logger,
       now: () => new Date(now()),
       ...(deps.leaderName === undefined ? {} : { leaderName: deps.leaderName }),
+      ...(deps.epoch === undefined ? {} : { epoch: deps.epoch }),
     });
   const resync: Resync = createResync({
     capture,
@@ -135,6 +138,7 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
+    ...(deps.epoch === undefined ? {} : { epoch: deps.epoch }),
     // Also a present object without any result on this follower (a new leader whose followers
     // already hold its copies, results lost with Redis): one reconcile confirms it (a no-op there)
     // and records a result, so amko-fed status can say "in sync" instead of "not applied yet".

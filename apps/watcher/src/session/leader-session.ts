@@ -18,6 +18,11 @@ import type { MembersKubeconfigSource } from '../members/members-kubeconfig.ts';
 import type { MembersOutcomeReport } from '../members/members-outcome.ts';
 import type { WatcherStores } from '../ports.ts';
 import { createUnreachableProbe } from '../members/unreachable-probe.ts';
+import { fenceFollowers } from '../leadership/fence-followers.ts';
+import { dropFollowerEpoch, ensureLeaderEpoch } from '../leadership/leader-epoch.ts';
+import { MembersStage, staleLeaderReport, withUnstamped } from '../members/members-outcome.ts';
+import type { MembersCheck } from '../members/check-members.ts';
+import type { ClusterClient as MemberClient } from '@amko-fed/kube';
 import { decideRole, Role, sameRole, type RoleDecision } from '../role/decide-role.ts';
 import { createRoleWatch } from '../role/role-watch.ts';
 import { createStatus } from '../status/status.ts';
@@ -64,6 +69,8 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
   const members = createMemberSync({ registry: stores.registry, queues: stores.queues, metrics, logger: deps.logger, results: stores.results });
   let decision: RoleDecision | undefined;
   let report: MembersOutcomeReport | undefined;
+  /** The epoch of this leadership, once taken (leadership epochs). */
+  let epoch: number | undefined;
   let federation: Federation | undefined;
   let stopped = false;
   let started: Promise<void> = Promise.resolve();
@@ -111,6 +118,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       backup: config.backup,
       ...(deps.clock === undefined ? {} : { now: () => (deps.clock as Clock)().getTime() }),
       leaderName: () => (decision?.role === Role.Leader ? decision.spec.clusterContext : undefined),
+      epoch: () => epoch,
       clientOf: (cluster) => deps.memberClients.get(cluster),
       onStatusChange: () => status.schedule(),
       // The member registry and queue states lived in the lost data set: the next pass writes them again.
@@ -148,16 +156,21 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     metrics.setRole(next.role === Role.TooMany ? RoleMetric.invalid : next.role);
     if (next.role === Role.Leader) {
       const checked = await checkMembers({ source: deps.membersSource, clients: deps.memberClients }, next.spec);
-      report = checked;
-      status.setMembers(checked);
+      const fenced = await fence(next, checked);
+      report = fenced;
+      status.setMembers(fenced);
       unreachable.watch(checked.unreachable);
-      const becameValid = await members.applyLeader(checked, next.spec.clusterContext, next.generation);
+      const becameValid = await members.applyLeader(fenced, next.spec.clusterContext, next.generation, epoch);
       // A federation that starts now resyncs everything once its informers listed.
       const wasFederating = federation !== undefined;
       if (!stopped) startFederation();
       if (wasFederating && becameValid.length > 0) federation?.resync.request(becameValid);
     } else {
       report = undefined;
+      epoch = undefined;
+      if (next.role === Role.Follower && next.epoch !== undefined) {
+        await dropFollowerEpoch(local, next.target, logger).catch((err: unknown) => logger.warn({ err }, 'Could not remove the leadership epoch of this follower, retrying'));
+      }
       status.setMembers(undefined);
       unreachable.watch([]);
       await stopFederation();
@@ -167,6 +180,36 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       await members.applyStopped(names, context, reason);
     }
     status.schedule();
+  }
+
+  /**
+   * Leadership epochs before federating: the epoch is taken (and persisted) if this leadership has
+   * none, valid followers are stamped, and a member following a later leadership stops everything.
+   */
+  async function fence(next: Extract<RoleDecision, { role: typeof Role.Leader }>, checked: MembersCheck): Promise<MembersOutcomeReport> {
+    if (checked.stage !== MembersStage.Federation) return checked;
+    const clients = (names: Iterable<string>) => new Map([...names].flatMap((c): [string, MemberClient][] => {
+      const client = deps.memberClients.get(c);
+      return client === undefined ? [] : [[c, client]];
+    }));
+    const validClients = clients(checked.valid);
+    const down = new Set(checked.unreachable);
+    const otherClients = clients(checked.members.filter((c) => !validClients.has(c) && !down.has(c)));
+    try {
+      epoch = (await ensureLeaderEpoch({ local, kinds: config.federatedKinds, logger }, next.target, next.epoch, [...validClients.values(), ...otherClients.values()])).epoch;
+    } catch (err) {
+      logger.warn({ err }, 'Could not take a leadership epoch; federating nothing until it is persisted');
+      retrySoon = true;
+      const reason = `could not persist this leader's epoch on its AMKOCluster: ${err instanceof Error ? err.message : String(err)}`;
+      return staleLeaderReport(checked, reason);
+    }
+    const self = { leader: next.spec.clusterContext, epoch };
+    const fencing = await fenceFollowers(self, validClients, otherClients, logger);
+    if (fencing.stale !== undefined) {
+      if (report?.stopReason !== fencing.stale.reason) logger.warn({ epoch, newer: fencing.stale.by, seenOn: fencing.stale.on }, 'This leader is stale: federating nothing');
+      return staleLeaderReport(checked, fencing.stale.reason);
+    }
+    return withUnstamped(checked, fencing.unstamped);
   }
 
   function scheduleCheck(delayMs: number): void {

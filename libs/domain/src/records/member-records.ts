@@ -23,6 +23,8 @@ export const PublishMembersInputSchema = z
     members: z.array(MemberSchema),
     /** The AMKOCluster `metadata.generation` the registry was computed from. */
     generation: z.number().int().min(0).optional(),
+    /** The leader's epoch (leadership epochs, ARCHITECTURE §2.2): replicators write at it and are fenced by later ones. */
+    epoch: z.number().int().min(1).optional(),
   })
   .superRefine((input, ctx) => {
     const seen = new Set<string>();
@@ -41,6 +43,8 @@ export const MembersDocumentSchema = z.object({
   leader: ClusterNameSchema,
   members: z.array(MemberSchema),
   generation: z.number().int().min(0).optional(),
+  /** The leader's epoch; absent from watchers older than leadership epochs (then only the isLeader fence applies). */
+  epoch: z.number().int().min(1).optional(),
   /** ISO time of the publish (the watcher's clock). */
   at: z.iso.datetime({ offset: true }),
 });

@@ -1,0 +1,2 @@
+export * from './epoch.ts';
+export * from './promote-readiness.ts';
