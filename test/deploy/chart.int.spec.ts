@@ -92,6 +92,8 @@ describe('deploy/charts/amko-federation', () => {
         rules: [
           { apiGroups: ['amko.vmware.com'], resources: ['amkoclusters'], verbs: ['get', 'list'] },
           { apiGroups: ['amko.vmware.com'], resources: ['gslbconfigs', 'globaldeploymentpolicies', 'gslbhostrules'], verbs: ['get', 'list', 'create', 'update', 'delete'] },
+          { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+          { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['amko-federation-fence'], verbs: ['get', 'update'] },
         ],
       });
       expect(find(manifests, 'ServiceAccount', 'amko-federation-member').metadata.namespace).toBe('avi-system');

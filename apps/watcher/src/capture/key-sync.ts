@@ -38,6 +38,8 @@ export interface KeySyncDeps {
   validFollowers(): readonly string[];
   /** The leader cluster's context name, recorded in the history (undefined when not known). */
   leaderName?(): string | undefined;
+  /** The leader's epoch, recorded in the history (undefined before it is taken). */
+  epoch?(): number | undefined;
   /** The guard of every append (undefined: unguarded). */
   guard(): StoreGuard | undefined;
   /** An append found Redis holding another data set. */
@@ -63,7 +65,8 @@ export function createKeySync(deps: KeySyncDeps): KeySync {
       const known = index.get(key);
       const guard = deps.guard();
       const leader = deps.leaderName?.();
-      const origin = leader === undefined ? {} : { leader };
+      const epoch = deps.epoch?.();
+      const origin = { ...(leader === undefined ? {} : { leader }), ...(epoch === undefined ? {} : { epoch }) };
       let appended = false;
       let seq: number;
       try {

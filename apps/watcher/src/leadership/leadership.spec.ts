@@ -17,7 +17,7 @@ import {
 import { readFenceToken, stampFenceToken } from '@amko-fed/kube';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLeaderSession, type LeaderSession } from '../session/leader-session.ts';
-import { rawObject, silentLogger } from '../testing/unit-objects.ts';
+import { keyOf, rawObject, silentLogger } from '../testing/unit-objects.ts';
 import { AMKO_NAME, createUnitSite, type SiteCluster, type UnitSite } from '../testing/unit-site.ts';
 import { until } from '../testing/until.ts';
 
@@ -62,6 +62,13 @@ describe('leadership epochs in the leader session', () => {
       expect(readEpoch(await amkoOf('cluster1'))).toBe(1);
       expect(await readFenceToken(client('cluster2'))).toEqual({ leader: 'cluster1', epoch: 1 });
       await until(async () => expect(await site.stores.registry.readMembers()).toMatchObject({ leader: 'cluster1', epoch: 1 }));
+    });
+
+    it('records the epoch with every change in the history', async () => {
+      start();
+      await until(async () => expect(await site.stores.registry.readMembers()).toMatchObject({ epoch: 1 }));
+      await site.local.create(FEDERATED_KINDS.GSLBConfig, AVI_SYSTEM_NAMESPACE, rawObject('GSLBConfig', 'gc-1'));
+      await until(async () => expect(await site.stores.log.readHistory(keyOf('GSLBConfig', 'gc-1'))).toMatchObject([{ change: 'created', leader: 'cluster1', epoch: 1 }]));
     });
   });
 

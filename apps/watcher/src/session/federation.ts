@@ -85,6 +85,7 @@ export function createFederation(deps: FederationDeps): Federation {
     validFollowers: deps.validFollowers,
     guard: () => guard.current(),
     ...(deps.leaderName === undefined ? {} : { leaderName: deps.leaderName }),
+    ...(deps.epoch === undefined ? {} : { epoch: deps.epoch }),
     storeChanged: () => void checkStore(),
   });
   let stopped = false;

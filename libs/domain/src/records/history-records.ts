@@ -1,7 +1,7 @@
 /**
  * Records of the configuration history: per federated object, its full content at every recorded
  * change (created / updated / deleted), with the leader's resourceVersion, the time, the leader
- * (and an epoch field reserved for leader epochs) and the field managers of the change. Written by
+ * and its leadership epoch (ADR 0017) and the field managers of the change. Written by
  * the federation log together with every appended event; read by `amko-fed history` and `restore --at`.
  */
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export const ChangeOriginSchema = z.object({
   managers: z.array(z.string().max(256)).max(32).optional(),
   /** The leader cluster (context name) the change was captured on. */
   leader: z.string().max(1024).optional(),
-  /** Reserved for leader epochs (another issue adds them). */
+  /** The leader's epoch when the change was captured (ADR 0017). */
   epoch: z.number().int().min(0).optional(),
 });
 

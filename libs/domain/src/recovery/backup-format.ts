@@ -67,7 +67,7 @@ const manifestSchema = z.object({
   version: z.literal(BACKUP_MANIFEST_VERSION),
   createdAt: z.iso.datetime(),
   leader: z.string().min(1),
-  /** The leader epoch; null until leader epochs exist (the history reserves the field too). */
+  /** The epoch of the leader that wrote the backup (ADR 0017); null from a leader without one (or from `amko-fed backup`). */
   epoch: z.number().int().nonnegative().nullable(),
   objectCount: z.number().int().nonnegative(),
   files: z.record(z.string().regex(/^[^/\\]+\.yaml$/), z.string().regex(/^[0-9a-f]{64}$/)),
