@@ -282,6 +282,19 @@ export function requestsFrom(world: SplitBrainWorld, cluster: string, site: stri
 export const describeRequests = (entries: readonly RequestLogEntry[]): string[] =>
   entries.map((e) => `${e.user ?? '?'} ${e.verb ?? e.method} ${e.resource ?? ''} ${e.namespace ?? ''}/${e.name ?? ''} -> ${e.status}`);
 
+/** The JSON log lines an app wrote at or after `sinceMs` (wall clock). */
+export async function logLinesSince(app: AppProcess, sinceMs: number): Promise<string[]> {
+  const text = await readFile(app.logFile, 'utf8').catch(() => '');
+  return text.split('\n').filter((line) => {
+    try {
+      const time = (JSON.parse(line) as { time?: number | string }).time;
+      return (typeof time === 'number' ? time : Date.parse(time ?? '')) >= sinceMs;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Full resyncs a watcher logged at or after `sinceMs` (wall clock). */
 export async function resyncsSince(app: AppProcess, sinceMs: number): Promise<number> {
   const text = await readFile(app.logFile, 'utf8').catch(() => '');
