@@ -15,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import type { Federation } from '@amko-fed/testing';
 import { met, renderFigures, type ScenarioResult } from './support/figures.ts';
+import { baselines } from './scenarios/baselines.ts';
 import { burst } from './scenarios/burst.ts';
 import { cliStart } from './scenarios/cli-start.ts';
 import { latency } from './scenarios/latency.ts';
@@ -26,7 +27,7 @@ import { roundTrips } from './scenarios/round-trips.ts';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.ts';
 import { throughput } from './scenarios/throughput.ts';
 
-const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart];
+const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart, baselines];
 
 const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;

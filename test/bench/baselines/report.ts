@@ -1,0 +1,52 @@
+/**
+ * The baselines' figures as text: percentiles of samples, the ratio lines compared across runs
+ * (`ratio latency p50 AMKO-style sequential / amko-federation: 4.2x`) and the table of every
+ * figure with the load average it was measured at. Pure functions.
+ */
+import { percentile } from '../support/stats.ts';
+
+export interface Summary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** p50, p99 (nearest rank) and max of some samples, in any order; NaN figures for none. */
+export function summarise(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+/** `4.2x`; `n/a` when either side is missing, zero or not finite. */
+export function formatRatio(numerator: number, denominator: number): string {
+  const ratio = numerator / denominator;
+  return Number.isFinite(ratio) && ratio > 0 ? `${ratio.toFixed(1)}x` : 'n/a';
+}
+
+/** `ratio <what> <numerator> / <denominator>: <ratio>`. */
+export function ratioLine(what: string, numerator: { readonly name: string; readonly value: number }, denominator: { readonly name: string; readonly value: number }): string {
+  return `ratio ${what} ${numerator.name} / ${denominator.name}: ${formatRatio(numerator.value, denominator.value)}`;
+}
+
+/** A measured figure, with the 1-minute load average when it was taken. */
+export interface FigureRow {
+  readonly scenario: string;
+  readonly system: string;
+  readonly figure: string;
+  /** Already formatted, e.g. `12.3 ms` or `not converged within 60 s`. */
+  readonly value: string;
+  readonly load: number;
+}
+
+/** Plain-text table, one line per figure. */
+export function renderTable(rows: readonly FigureRow[]): string[] {
+  const header = ['scenario', 'system', 'figure', 'value', 'load avg'];
+  const cells = rows.map((r) => [r.scenario, r.system, r.figure, r.value, r.load.toFixed(2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]): string => c.map((v, i) => (i >= 3 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+}
+
+/** `12.3 ms` (`n/a` when not finite). */
+export const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
