@@ -183,7 +183,8 @@ export async function replicatorFixture(options: FixtureOptions = {}): Promise<R
       return replicator;
     },
     async publishMembers(states = {}) {
-      await registry.publishMembers({ leader: leader.name, members: followerNames.map((cluster) => ({ cluster, state: states[cluster] ?? 'valid' })) });
+      // Epoch 1, as a watcher that took its leadership epoch publishes (the followers hold no token: writes go ahead).
+      await registry.publishMembers({ leader: leader.name, epoch: 1, members: followerNames.map((cluster) => ({ cluster, state: states[cluster] ?? 'valid' })) });
     },
     async upsert(object, to) {
       const objectKey = keyOf(object);

@@ -38,20 +38,26 @@ function copySeen(object: KubeObject, objectKey: string): CopySeen | undefined {
   return { objectKey, ...provenance, epoch: readEpoch(object), appliedAt: typeof appliedAt === 'string' ? appliedAt : undefined };
 }
 
-/** Our copies of every federated kind in avi-system (a kind whose CRD is not installed has none). */
-async function readCopies(client: ClusterClient): Promise<CopySeen[]> {
+/**
+ * Our copies of every federated kind in avi-system (a kind whose CRD is not installed has none),
+ * and the keys of the objects held without our provenance (restored from a backup, or made there).
+ */
+async function readCopies(client: ClusterClient): Promise<{ copies: CopySeen[]; local: string[] }> {
   const copies: CopySeen[] = [];
+  const local: string[] = [];
   for (const kind of ALL_FEDERATED_KINDS) {
     const list = await client.list(FEDERATED_KINDS[kind], AVI_SYSTEM_NAMESPACE).catch((err: unknown) => {
       if (err instanceof NotFoundError) return { items: [] };
       throw err;
     });
     for (const object of list.items) {
-      const seen = copySeen(object, toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: object.metadata.name ?? '' }));
+      const key = toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: object.metadata.name ?? '' });
+      const seen = copySeen(object, key);
       if (seen !== undefined) copies.push(seen);
+      else local.push(key);
     }
   }
-  return copies;
+  return { copies, local };
 }
 
 /** One member as the readiness rule needs it; any failed read makes it unreachable, with the reason. */
@@ -59,8 +65,8 @@ export async function readMember(kube: KubeAccess, cluster: string): Promise<Mem
   if (!kube.contexts.includes(cluster)) return { cluster, reachable: false, error: `no context "${cluster}" in the kubeconfig` };
   try {
     const client = kube.client(cluster);
-    const [amko, token, copies] = await Promise.all([readAMKOCluster(client), readFenceToken(client), readCopies(client)]);
-    return { cluster, reachable: true, isLeader: amko.spec?.isLeader === true, token, copies };
+    const [amko, token, { copies, local }] = await Promise.all([readAMKOCluster(client), readFenceToken(client), readCopies(client)]);
+    return { cluster, reachable: true, isLeader: amko.spec?.isLeader === true, token, copies, local };
   } catch (err) {
     return { cluster, reachable: false, error: (err as Error).message };
   }

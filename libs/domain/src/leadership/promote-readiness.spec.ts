@@ -198,3 +198,24 @@ describe('promotionBehind', () => {
     });
   });
 });
+
+describe('assessPromoteReadiness with objects held locally', () => {
+  describe('when the target holds its objects as its own (restored from a backup before promoting, as the runbook does)', () => {
+    const restored: MemberSeen = { cluster: 'cluster1', reachable: true, isLeader: false, token: { leader: 'cluster2', epoch: 1 }, copies: [], local: [GC, GDP] };
+    const readiness = assessPromoteReadiness([restored, follower('cluster3', [copy(GC, 1, '10', 'a', { source: 'cluster2' }), copy(GDP, 1, '11', 'b', { source: 'cluster2' })], { leader: 'cluster2', epoch: 1 }), down('cluster2')]);
+
+    it('shows them as local, not missing, and does not hold them against it', () => {
+      expect(readiness.objects.map((o) => o.states.find((s) => s.cluster === 'cluster1')?.state)).toEqual(['local', 'local']);
+      expect(behindOf(readiness)).toEqual([]);
+      expect(promotionBehind(readiness, 'cluster1')).toBeUndefined();
+    });
+  });
+
+  describe('when the target holds only some objects locally', () => {
+    it('is still behind on the object it lacks', () => {
+      const partly: MemberSeen = { cluster: 'cluster2', reachable: true, isLeader: false, token: undefined, copies: [], local: [GC] };
+      const readiness = assessPromoteReadiness([partly, follower('cluster3', [copy(GC, 1, '10', 'a'), copy(GDP, 1, '11', 'b')])]);
+      expect(behindOf(readiness)).toEqual([`cluster2 ${GDP} missing`]);
+    });
+  });
+});

@@ -8,7 +8,9 @@
  * (two source clusters at one epoch, a resourceVersion that is not a number) are not ordered: their
  * holders are both "newest" and the object shows as diverged. A candidate is behind on an object
  * when another candidate holds a strictly newer copy with other content (same content hash: it
- * loses nothing) or holds one where it has none.
+ * loses nothing) or holds one where it has none. An object a candidate holds as its own (no
+ * provenance: restored from a backup, as the recovery runbook does before promoting, or made on
+ * it) is "local": deliberately there, not compared, never behind.
  */
 import type { LeaderTerm } from './epoch.ts';
 
@@ -27,7 +29,15 @@ export interface CopySeen {
 
 /** What was read from one member of the AMKOCluster's spec.clusters. */
 export type MemberSeen =
-  | { readonly cluster: string; readonly reachable: true; readonly isLeader: boolean; readonly token: LeaderTerm | undefined; readonly copies: readonly CopySeen[] }
+  | {
+    readonly cluster: string;
+    readonly reachable: true;
+    readonly isLeader: boolean;
+    readonly token: LeaderTerm | undefined;
+    readonly copies: readonly CopySeen[];
+    /** Keys of federated objects it holds without our provenance (restored or made on it). @defaultValue [] */
+    readonly local?: readonly string[];
+  }
   | { readonly cluster: string; readonly reachable: false; readonly error: string };
 
 export const MemberRole = {
@@ -62,6 +72,8 @@ export const CopyState = {
   SameContent: 'same-content',
   Older: 'older',
   Missing: 'missing',
+  /** Held as its own object, not as a copy (restored from a backup, or made on it): not compared. */
+  Local: 'local',
 } as const;
 export type CopyState = (typeof CopyState)[keyof typeof CopyState];
 
@@ -171,7 +183,8 @@ export function assessPromoteReadiness(members: readonly MemberSeen[]): PromoteR
       const mine = held.find((h) => h.cluster === c.cluster)?.version;
       const newerOn = held.filter((h) => h.cluster !== c.cluster && (mine === undefined || (isNewerCopy(h.version, mine) && h.version.contentHash !== mine.contentHash)));
       let state: CopyState;
-      if (mine === undefined) state = CopyState.Missing;
+      if (mine === undefined && (c.local ?? []).includes(key)) state = CopyState.Local;
+      else if (mine === undefined) state = CopyState.Missing;
       else if (newerOn.length > 0) state = CopyState.Older;
       else if (held.some((h) => isNewerCopy(h.version, mine))) state = CopyState.SameContent;
       else state = CopyState.Newest;
