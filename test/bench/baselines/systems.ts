@@ -4,10 +4,12 @@
  * baseline federates its own namespace, created on every cluster, so that all four can stay
  * started side by side and only ever see their own objects.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AVI_SYSTEM, isolatedPrefix, type Federation } from '@amko-fed/testing';
 import type { EmulatedCluster } from '@amko-fed/kube-emulator';
+import { Redis } from 'ioredis';
+import { cpuMs } from '../support/stats.ts';
 import { AMKO_STYLE_ENTRY, type AmkoStyleConfig } from './amko-style.ts';
 import { startChild, type Running } from './child.ts';
 import { FLOOR_ENTRY, type FloorConfig } from './floor.ts';
@@ -33,6 +35,12 @@ export interface StartedSystems {
   readonly kubectlLoop: KubectlLoop;
   /** Errors the child baselines wrote (last lines). */
   errors(): string;
+  /**
+   * CPU (ms, user + system) a system's own processes used so far: amko-federation the watcher,
+   * the replicator and redis-server; the floor its two processes and redis-server; AMKO-style its
+   * process; the kubectl loop every kubectl that has exited. Not the emulated clusters (shared).
+   */
+  cpuMs(system: SystemName): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +62,7 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
   const leader = accessOf(federation.leader);
   const followers = federation.followers.map(accessOf);
   const started: Running[] = [];
-  const children: { stderr(): string }[] = [];
+  const children: { readonly pid: number | undefined; stderr(): string }[] = [];
   const configFile = async (name: string, config: unknown): Promise<string> => {
     const path = join(federation.workDir, `${name}.json`);
     await writeFile(path, JSON.stringify(config), { mode: 0o600 });
@@ -80,10 +88,29 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
       workDir: federation.workDir,
     });
     started.push(kubectlLoop);
+    const redisPid = await redisPidOf(federation.redisUrl);
+    const sum = async (pids: readonly (number | undefined)[]): Promise<number> => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+    const [amkoStyleChild, floorWorkers, floorProducer] = children;
     return {
       systems,
       kubectlLoop,
       errors: () => children.map((c) => c.stderr()).join('').slice(-2_000),
+      async cpuMs(system) {
+        switch (system) {
+          case SYSTEMS.amkoFederation:
+            return sum([federation.app('watcher').pid, federation.app('replicator').pid, redisPid]);
+          case SYSTEMS.amkoStyle:
+            return sum([amkoStyleChild?.pid]);
+          case SYSTEMS.floor:
+            return sum([floorWorkers?.pid, floorProducer?.pid, redisPid]);
+          case SYSTEMS.kubectlLoop:
+            return exitedChildrenCpuMs();
+          default: {
+            const _exhaustive: never = system;
+            return _exhaustive;
+          }
+        }
+      },
       stop: async () => {
         await Promise.all(started.map((s) => s.stop()));
       },
@@ -92,4 +119,22 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
     await Promise.all(started.map((s) => s.stop()));
     throw err;
   }
+}
+
+async function redisPidOf(url: string): Promise<number | undefined> {
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    await redis.connect();
+    const pid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** CPU (ms) of this process's children that have exited and been waited for (cutime + cstime). */
+async function exitedChildrenCpuMs(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
 }

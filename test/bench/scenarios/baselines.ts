@@ -5,7 +5,7 @@
  * and the floor (BullMQ alone, baselines/floor.ts). Every system is measured the same way (a
  * leader write until the followers' stores hold it, baselines/arrivals.ts), scenario by scenario,
  * one system at a time (the others idle): latency, sustained applies/s, one follower slowed to
- * 250 ms per request, one follower down for 30 s. Prints `ratio …` lines and a table of every
+ * 250 ms per request, every follower 5 ms away (another site), one follower down for 30 s. Prints `ratio …` lines and a table of every
  * figure with the load average it was taken at; judges nothing.
  */
 import { loadavg } from 'node:os';
@@ -20,6 +20,8 @@ import type { Scenario } from './scenario.ts';
 
 const FOLLOWERS = 10;
 const SLOW_MS = 250;
+/** Added to every request of every follower: a round trip to another site. */
+const REMOTE_MS = 5;
 const DOWN_MS = 30_000;
 const CONVERGE_MS = 60_000;
 const FAST: Sizes = { warmUp: 10, writes: 100, throughputObjects: 200, slowWrites: 30 };
@@ -34,7 +36,7 @@ const load = (): number => loadavg()[0] ?? Number.NaN;
 
 export const baselines: Scenario = {
   name: 'baselines',
-  describe: `amko-federation vs AMKO-style sequential federator, kubectl loop and the floor (BullMQ alone), same ${FOLLOWERS} followers and Redis: latency, applies/s, a follower slowed to ${SLOW_MS} ms, a follower down ${DOWN_MS / 1000} s`,
+  describe: `amko-federation vs AMKO-style sequential federator, kubectl loop and the floor (BullMQ alone), same ${FOLLOWERS} followers and Redis: latency, applies/s, a follower slowed to ${SLOW_MS} ms, every follower at ${REMOTE_MS} ms, a follower down ${DOWN_MS / 1000} s`,
   async run(context) {
     const federation = await context.track(startFederation({ followers: FOLLOWERS, logLevel: 'warn', ...context.apps, watcher: { env: { ...context.apps.watcher.env, STATUS_DEBOUNCE: '500ms' } } }));
     const arrivals = watchArrivals(federation.followers);
@@ -44,6 +46,7 @@ export const baselines: Scenario = {
     const notes: string[] = [];
     const latency = new Map<SystemName, Summary>();
     const slow = new Map<SystemName, Summary>();
+    const remote = new Map<SystemName, Summary>();
     const rate = new Map<SystemName, number>();
     const row = (scenario: string, system: string, figure: string, value: string): void => {
       rows.push({ scenario, system, figure, value, load: load() });
@@ -59,11 +62,15 @@ export const baselines: Scenario = {
       for (const system of started.systems) {
         const size = SIZES[system.name];
         await seed(bench, system.namespace, 'lat', 60_000);
-        const run = await latencyRun(bench, system.namespace, 'lat', size.warmUp, size.writes, followers, 30_000);
+        await latencyRun(bench, system.namespace, 'lat', size.warmUp, 0, followers, 30_000);
+        const cpuBefore = await started.cpuMs(system.name);
+        const run = await latencyRun(bench, system.namespace, 'lat', 0, size.writes, followers, 30_000);
+        const cpu = ((await started.cpuMs(system.name)) - cpuBefore) / size.writes;
         const s = summarise(run.samples);
         latency.set(system.name, s);
         row('latency', system.name, `p50 (${s.count} writes${run.lost > 0 ? `, ${run.lost} lost` : ''})`, ms(s.p50));
         row('latency', system.name, 'p99', ms(s.p99));
+        row('latency', system.name, 'CPU per write (own processes)', ms(cpu));
       }
 
       for (const system of started.systems) {
@@ -89,6 +96,18 @@ export const baselines: Scenario = {
         row(`${slowOne.name} at ${SLOW_MS} ms`, system.name, 'p99 on the other 9', ms(s.p99));
         // the slow follower's backlog drains before the next system is measured
         await timedWrite(bench, system.namespace, 'slow', followers, 120_000);
+      }
+
+      for (const system of started.systems) {
+        const size = SIZES[system.name];
+        await seed(bench, system.namespace, 'remote', 60_000);
+        for (const f of federation.followers) f.faults.set({ latencyMs: REMOTE_MS });
+        const run = await latencyRun(bench, system.namespace, 'remote', 0, size.slowWrites, followers, 60_000);
+        for (const f of federation.followers) f.faults.clear();
+        const s = summarise(run.samples);
+        remote.set(system.name, s);
+        row(`every follower at ${REMOTE_MS} ms`, system.name, `p50 (${s.count} writes${run.lost > 0 ? `, ${run.lost} lost` : ''})`, ms(s.p50));
+        row(`every follower at ${REMOTE_MS} ms`, system.name, 'p99', ms(s.p99));
       }
 
       // Outage: all four at once, each on its own object; follower1 refuses connections for 30 s.
@@ -127,6 +146,8 @@ export const baselines: Scenario = {
         ...ratios('latency', latency, 'p99'),
         ...ratios('slow-follower latency', slow, 'p50'),
         ...ratios('slow-follower latency', slow, 'p99'),
+        ...ratios('remote-followers latency', remote, 'p50'),
+        ...ratios('remote-followers latency', remote, 'p99'),
         ratioLine('applies/s', applies(SYSTEMS.amkoFederation), applies(SYSTEMS.amkoStyle)),
         ratioLine('applies/s', applies(SYSTEMS.amkoFederation), applies(SYSTEMS.kubectlLoop)),
         ratioLine('applies/s', applies(SYSTEMS.floor), applies(SYSTEMS.amkoFederation)),
@@ -137,7 +158,7 @@ export const baselines: Scenario = {
       if (errors !== '') notes.push('', 'last errors the baselines reported:', ...errors.trim().split('\n').slice(-5));
       return { scenario: 'baselines', figures: [], notes } satisfies ScenarioResult;
     } finally {
-      federation.followers[0]?.faults.clear();
+      for (const f of federation.followers) f.faults.clear();
       arrivals.stop();
       await started.stop();
       await federation.stop();
