@@ -79,7 +79,8 @@ export async function workOff(federation: Federation, objects: number, round: nu
   const clients = federationClients(federation);
   try {
     const followers = federation.followers.map((f) => f.name);
-    await clients.registry.publishMembers({ leader: federation.leader.name, members: followers.map((cluster) => ({ cluster, state: 'valid' as const })) });
+    // With an epoch, as a watcher publishes it (ADR 0017): every apply also reads the follower's fencing token.
+    await clients.registry.publishMembers({ leader: federation.leader.name, epoch: 1, members: followers.map((cluster) => ({ cluster, state: 'valid' as const })) });
     const keys: [ObjectKey, number][] = [];
     for (let i = 0; i < objects; i += 1) {
       const object = gslbConfig(`gc-${i}`, round * 100_000 + i + 1);

@@ -4,8 +4,10 @@
  * or a 404 on replace re-reads and re-plans at once, a few times, before the job is retried with
  * backoff. Never branches on why the job was enqueued. `beforeWrite` runs right before every write
  * (not for a no-op): the worker checks there that it still holds the job (ADR 0009). With an
- * epoch, a copy written by a later leadership is never touched (FencedLeaderError, terminal): the
- * write would be conditional on a resourceVersion that copy already carries.
+ * epoch, the follower's fencing token is read together with the object (one more GET, in parallel)
+ * and a token or a copy of a later leadership stops the apply (FencedLeaderError, terminal): a
+ * new leader's stamp is obeyed from the next apply on, not after a cache expires, and the write
+ * stays conditional on the resourceVersion of the copy that was checked.
  */
 import {
   ConflictError,
@@ -20,9 +22,10 @@ import {
   type DesiredState,
   type KindInfo,
   type KubeObject,
+  type LeaderTerm,
   type ObjectRef,
 } from '@amko-fed/domain';
-import type { ClusterClient } from '@amko-fed/kube';
+import { readFenceToken, type ClusterClient } from '@amko-fed/kube';
 
 /** Immediate re-plans after a conflict before the job is retried with backoff. */
 export const MAX_REPLANS = 3;
@@ -57,12 +60,13 @@ function isReplannable(err: unknown): boolean {
   return err instanceof ConflictError || err instanceof NotFoundError;
 }
 
-/** Throws when the follower's copy was written by a later leadership than `self`. */
-function refuseLaterCopy(cluster: string, observed: KubeObject | undefined, self: { readonly leader: string; readonly epoch: number }): void {
-  const writer = termOfCopy(observed);
-  if (writer === undefined) return;
-  const decision = decideFence(writer, self);
-  if (decision.verdict === FenceVerdict.Fenced) throw new FencedLeaderError(cluster, { reason: fencedMessage(cluster, decision.by, self) });
+/** Throws when the follower's token or its copy names a later leadership than `self`. */
+function refuseLaterLeadership(cluster: string, seen: readonly (LeaderTerm | undefined)[], self: LeaderTerm): void {
+  for (const term of seen) {
+    if (term === undefined) continue;
+    const decision = decideFence(term, self);
+    if (decision.verdict === FenceVerdict.Fenced) throw new FencedLeaderError(cluster, { reason: fencedMessage(cluster, decision.by, self) });
+  }
 }
 
 export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult> {
@@ -70,8 +74,8 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
   const beforeWrite = input.beforeWrite ?? (async () => undefined);
   const clock = input.clock ?? (() => new Date());
   for (let replans = 0; ; replans += 1) {
-    const observed = await client.get(kindInfo, ref.namespace, ref.name);
-    if (epoch !== undefined) refuseLaterCopy(client.context, observed, { leader: sourceCluster, epoch });
+    const [observed, token] = await Promise.all([client.get(kindInfo, ref.namespace, ref.name), epoch === undefined ? undefined : readFenceToken(client)]);
+    if (epoch !== undefined) refuseLaterLeadership(client.context, [token, termOfCopy(observed)], { leader: sourceCluster, epoch });
     const plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
     try {
       switch (plan.action) {

@@ -65,6 +65,25 @@ describe('createJobProcessor with leadership epochs', () => {
     });
   });
 
+  describe('when a later leader stamps the token while this replicator holds a fresh cached fence answer', () => {
+    it('obeys the stamp at the next apply: no write, "fenced"', async () => {
+      const world = await workerWorld({ epoch: 4 });
+      await stampFenceToken(world.follower.client, { leader: LEADER, epoch: 4 });
+      await world.upsert(10);
+      await world.run();
+      await stampFenceToken(world.follower.client, { leader: 'cluster2', epoch: 5 });
+      const before = world.gdpWrites().length;
+      await world.upsert(11);
+      await world.run();
+      expect(world.gdpWrites().length).toBe(before);
+      expect((await followerCopy(world))?.['spec']).toMatchObject({ ttl: 10 });
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({
+        outcome: 'fenced',
+        errorMessage: expect.stringContaining(`${FOLLOWER} follows cluster2 at epoch 5; this leader is ${LEADER} at epoch 4`),
+      });
+    });
+  });
+
   describe('when the copy on the follower was written by a later leadership (the token read is still cached)', () => {
     it('leaves the copy alone and records "fenced"', async () => {
       const world = await workerWorld({ epoch: 4 });
