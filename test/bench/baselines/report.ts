@@ -12,7 +12,7 @@ export interface Summary {
   readonly max: number;
 }
 
-/** p50, p99 (nearest rank) and max of some samples, in any order; NaN figures for none. */
+/** p50, p99 and max of some samples, in any order (stats.ts's percentile: index ⌊p·n⌋, so the p99 of 100 samples is the largest); NaN figures for none. */
 export function summarise(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN };
