@@ -316,15 +316,15 @@ describe('split brain', () => {
   });
 
   /**
-   * KNOWN BUG (marked it.fails: it passes while the bug is there, and fails once fixed — then drop
-   * `.fails`). The replicator caches its fence lookup (the follower's AMKOCluster and token) for
-   * FENCE_CACHE_TTL and checks only the copy's epoch fresh, so for up to that long after a later
-   * leader's stamp lands it still writes onto copies the new leader has not rewritten yet. The race
-   * above shows it with the default 2 s when the racers take different epochs (the first one's
-   * re-stamping jobs land after the second one's stamp). This reproduces with the default 2 s too;
-   * a 30 s cache keeps it deterministic on a loaded machine, the production member-check interval
-   * (30 s) keeps A's watcher from noticing on its own first, and the later leader's stamp is
-   * written by the test at a chosen moment (the same compare-and-set B's watcher does).
+   * Regression test of a bug this suite found (reported with fc12383): the replicator cached its
+   * fence lookup (the follower's AMKOCluster and token) for FENCE_CACHE_TTL and checked only the
+   * copy's epoch fresh, so for up to that long after a later leader's stamp landed it still wrote
+   * onto copies the new leader had not rewritten yet (seen in the race above when the racers took
+   * epochs 2 and 3: A updated gc-1 and global-gdp on C after B's stamp; here: update global-gdp ->
+   * 200 after the token named cluster-b at epoch 2, with the default 2 s as well). A 30 s cache
+   * keeps the window wide open on a loaded machine, the production member-check interval (30 s)
+   * keeps A's watcher from noticing on its own first, and the later leader's stamp is written by
+   * the test at a chosen moment (the same compare-and-set B's watcher does).
    */
   describe('when a later leader stamps a follower while the old leader\'s replicator holds a fresh fence answer', () => {
     let world: SplitBrainWorld;
@@ -342,7 +342,7 @@ describe('split brain', () => {
     });
 
     /** What the follower received from A after the stamp, and its GDP ttl then. */
-    let afterStamp: { writes: string[]; ttl: unknown } | undefined;
+    let afterStamp: { writes: string[]; ttl: unknown; refused: boolean } | undefined;
 
     it('C\'s token is stamped by a later leader while A\'s replicator holds a fresh answer; A changes its GDP again', { timeout: TEST_TIMEOUT_MS }, async () => {
       // A's replicator looks C's token up (A at epoch 1) while applying a change, and caches it
@@ -362,14 +362,18 @@ describe('split brain', () => {
       // A's replicator has been through its job for C (applied it, or refused it) before the log is read
       const outcome = await eventually(() => logLinesSince(world.site(A).replicator, stampedWall), (lines) => lines.some((l) => l.includes(`"${C}"`) && /GlobalDeploymentPolicy/.test(l) && !/"level":20/.test(l)), WAIT_MS, `${A}'s replicator done with the change for ${C}`, POLL_MS);
       expect(outcome.length).toBeGreaterThan(0);
-      afterStamp = { writes: describeRequests(writesFrom(world, C, A, stamped)), ttl: (await copyOn(world, C, GDP))?.spec?.['ttl'] };
+      afterStamp = {
+        writes: describeRequests(writesFrom(world, C, A, stamped)),
+        ttl: (await copyOn(world, C, GDP))?.spec?.['ttl'],
+        refused: outcome.some((l) => l.includes(`fenced: ${C} follows ${B} at epoch 2; this leader is ${A} at epoch 1`)),
+      };
     });
 
-    it.fails('BUG: the old leader writes nothing into C after the stamp naming a later leadership (fails today: the cached fence answer lets it write)', () => {
-      // without the scenario there is nothing to show: pass, and it.fails reports this test as broken
-      if (afterStamp === undefined) return;
+    it('the old leader writes nothing into C after the stamp naming a later leadership', () => {
+      expect(afterStamp, 'the scenario above ran').toBeDefined();
       expect(afterStamp?.writes, `${A}'s writes to ${C} after the stamp naming ${B} at epoch 2`).toEqual([]);
       expect(afterStamp?.ttl).toBe(31);
+      expect(afterStamp?.refused, `${A}'s replicator logs the refusal naming both leaderships`).toBe(true);
     });
   });
 });
