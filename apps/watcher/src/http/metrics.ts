@@ -28,6 +28,9 @@ export interface WatcherMetrics {
   /** Unix time (seconds) of the last scheduled backup that was written and verified. */
   readonly lastSuccessfulBackup: Gauge<string>;
   readonly backupFailures: Counter<string>;
+  /** This leadership's epoch (0 when none is held) and whether it is stale (ADR 0017). */
+  readonly leaderEpoch: Gauge<string>;
+  readonly staleLeader: Gauge<string>;
   /** Sets the role gauge: 1 for `role`, 0 for every other. */
   setRole(role: RoleMetric): void;
   /**
@@ -108,12 +111,22 @@ export function createWatcherMetrics(options: { readonly defaultMetrics?: boolea
     help: 'Scheduled backups that could not be written or failed verification',
     registers: [registry],
   });
+  const leaderEpoch = new Gauge({
+    name: 'amko_fed_watcher_leader_epoch',
+    help: 'The leadership epoch this replica federates at (ADR 0017); 0 when it leads at none (follower, standby, not taken yet)',
+    registers: [registry],
+  });
+  const staleLeader = new Gauge({
+    name: 'amko_fed_watcher_stale_leader',
+    help: '1 while this leader found a later leadership on a member (a fencing token of a higher epoch) and federates nothing; 0 otherwise',
+    registers: [registry],
+  });
   const setRole = (current: RoleMetric): void => {
     for (const value of Object.values(RoleMetric)) role.set({ role: value }, value === current ? 1 : 0);
   };
   setRole(RoleMetric.standby);
   return {
-    registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, lastSuccessfulBackup, backupFailures, setRole,
+    registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, lastSuccessfulBackup, backupFailures, leaderEpoch, staleLeader, setRole,
     setFollowerObjectsSource(source) {
       followerObjectsSource = source;
     },

@@ -114,6 +114,8 @@ describe('leadership epochs in the leader session', () => {
       expect(await readFenceToken(client('cluster3'))).toEqual({ leader: 'cluster2', epoch: 2 });
       expect(site.stores.queues.jobs('cluster2')).toEqual([]);
       expect(site.stores.queues.jobs('cluster3')).toEqual([]);
+      expect((await site.metrics.registry.getSingleMetric('amko_fed_watcher_stale_leader')?.get())?.values[0]?.value).toBe(1);
+      expect((await site.metrics.registry.getSingleMetric('amko_fed_watcher_leader_epoch')?.get())?.values[0]?.value).toBe(1);
     });
 
     it('takes a new epoch above it once promoted again (the epoch annotation removed, as amko-fed promote does)', async () => {

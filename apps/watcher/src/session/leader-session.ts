@@ -160,6 +160,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       report = fenced;
       status.setMembers(fenced);
       unreachable.watch(checked.unreachable);
+      metrics.leaderEpoch.set(epoch ?? 0);
       const becameValid = await members.applyLeader(fenced, next.spec.clusterContext, next.generation, epoch);
       // A federation that starts now resyncs everything once its informers listed.
       const wasFederating = federation !== undefined;
@@ -168,6 +169,8 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     } else {
       report = undefined;
       epoch = undefined;
+      metrics.leaderEpoch.set(0);
+      metrics.staleLeader.set(0);
       if (next.role === Role.Follower && next.epoch !== undefined) {
         await dropFollowerEpoch(local, next.target, logger).catch((err: unknown) => logger.warn({ err }, 'Could not remove the leadership epoch of this follower, retrying'));
       }
@@ -205,6 +208,7 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     }
     const self = { leader: next.spec.clusterContext, epoch };
     const fencing = await fenceFollowers(self, validClients, otherClients, logger);
+    metrics.staleLeader.set(fencing.stale === undefined ? 0 : 1);
     if (fencing.stale !== undefined) {
       if (report?.stopReason !== fencing.stale.reason) logger.warn({ epoch, newer: fencing.stale.by, seenOn: fencing.stale.on }, 'This leader is stale: federating nothing');
       return staleLeaderReport(checked, fencing.stale.reason);

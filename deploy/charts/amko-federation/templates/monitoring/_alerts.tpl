@@ -66,7 +66,7 @@ groups:
         annotations:
           summary: 'Member {{ "{{" }} $labels.cluster {{ "}}" }} fails validation'
           description: 'The leader watcher has found member {{ "{{" }} $labels.cluster {{ "}}" }} invalid for {{ $p.memberInvalidFor }}; nothing is federated to it.'
-          runbook: 'kubectl -n {{ .Release.Namespace }} get amkocluster -o yaml on the leader shows the failing condition and its reason; check the member is reachable, its gslb-config-secret entry (amko-fed member-kubeconfig) and that its AMKOCluster has isLeader false.'
+          runbook: 'kubectl -n {{ .Release.Namespace }} get amkocluster -o yaml on the leader shows the failing condition and its reason; check the member is reachable, its gslb-config-secret entry (amko-fed member-kubeconfig) and that its AMKOCluster has isLeader false. A reason starting "stale leader" (amko_fed_watcher_stale_leader 1) means another cluster was promoted since: demote this one (amko-fed demote), or promote it again on purpose (amko-fed promote).'
           runbook_url: '{{ $rb }}#amkofedmemberinvalid'
       - alert: AmkoFedRoleInvalid
         expr: max by (namespace) (amko_fed_watcher_role{ {{- $ns }}, role="invalid"}) == 1
