@@ -5,7 +5,6 @@
  * sites given workloads run a watcher and a replicator as real processes, each pair with its own
  * Redis key prefix, as production runs them next to AMKO in every cluster.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +24,7 @@ import {
   type AppProcess,
   type KubeRest,
 } from '@amko-fed/testing';
-import { pathOf, type CliRun, type Kind } from './support.ts';
+import { pathOf, runAmkoFed, type CliRun, type Kind } from './support.ts';
 
 export const AMKO_CLUSTER_PATH = amkoPath('v1alpha1', 'amkoclusters', AVI_SYSTEM, AMKO_CLUSTER_NAME);
 export const FENCE_LEASE = 'amko-federation-fence';
@@ -189,17 +188,7 @@ export async function startSplitBrainWorld(options: SplitBrainOptions): Promise<
         partitions.clear();
         applyPartitions();
       },
-      amkoFed(name, args) {
-        const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'src', 'cli.ts'), ...args], {
-          env: { PATH: process.env['PATH'] ?? '', HOME: workDir, KUBECONFIG: site(name).membersKubeconfigFile },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-      },
+      amkoFed: (name, args) => runAmkoFed(args, { HOME: workDir, KUBECONFIG: site(name).membersKubeconfigFile }),
       stop,
     };
   } catch (err) {

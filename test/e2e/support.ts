@@ -183,8 +183,13 @@ export interface CliRun {
 
 /** Runs the amko-fed binary as a user would, with the federation's members kubeconfig, Redis and key prefix. */
 export function amkoFed(federation: Federation, args: readonly string[], home: string = federation.workDir): Promise<CliRun> {
+  return runAmkoFed(args, { HOME: home, KUBECONFIG: federation.membersKubeconfigFile, REDIS_URL: federation.redisUrl, KEY_PREFIX: federation.prefix });
+}
+
+/** Runs the amko-fed binary with `env` (and PATH) only: nothing else of the test's environment leaks in. */
+export function runAmkoFed(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliRun> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'src', 'cli.ts'), ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: home, KUBECONFIG: federation.membersKubeconfigFile, REDIS_URL: federation.redisUrl, KEY_PREFIX: federation.prefix },
+    env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

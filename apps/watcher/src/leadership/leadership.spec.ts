@@ -16,8 +16,9 @@ import {
 } from '@amko-fed/domain';
 import { readFenceToken, stampFenceToken } from '@amko-fed/kube';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLeaderSession, type LeaderSession } from '../session/leader-session.ts';
-import { keyOf, rawObject, silentLogger } from '../testing/unit-objects.ts';
+import type { LeaderSession } from '../session/leader-session.ts';
+import { keyOf, rawObject } from '../testing/unit-objects.ts';
+import { startLeaderSession } from '../testing/unit-session.ts';
 import { AMKO_NAME, createUnitSite, type SiteCluster, type UnitSite } from '../testing/unit-site.ts';
 import { until } from '../testing/until.ts';
 
@@ -34,17 +35,7 @@ afterEach(async () => {
 });
 
 function start(): LeaderSession {
-  session = createLeaderSession({
-    config: site.config,
-    logger: silentLogger(),
-    local: site.local,
-    stores: site.stores,
-    storesReady: async () => site.readiness,
-    metrics: site.metrics,
-    memberClients: site.memberClients,
-    membersSource: site.membersSource,
-  });
-  session.start();
+  session = startLeaderSession(site);
   return session;
 }
 

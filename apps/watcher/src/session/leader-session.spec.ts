@@ -1,9 +1,10 @@
 import { FEDERATED_KINDS } from '@amko-fed/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyOf, rawObject, silentLogger } from '../testing/unit-objects.ts';
+import { keyOf, rawObject } from '../testing/unit-objects.ts';
+import { startLeaderSession } from '../testing/unit-session.ts';
 import { createUnitSite, type UnitSite } from '../testing/unit-site.ts';
 import { until } from '../testing/until.ts';
-import { createLeaderSession, type LeaderSession } from './leader-session.ts';
+import type { LeaderSession } from './leader-session.ts';
 
 // AMKO's strings, as the integration tests (amko-behaviour.int.spec.ts, roles.int.spec.ts) expect them.
 const VALID = { type: 'current AMKOCluster Validation', status: 'valid AMKOCluster object' };
@@ -27,17 +28,7 @@ afterEach(async () => {
 });
 
 function start(): LeaderSession {
-  session = createLeaderSession({
-    config: site.config,
-    logger: silentLogger(),
-    local: site.local,
-    stores: site.stores,
-    storesReady: async () => site.readiness,
-    metrics: site.metrics,
-    memberClients: site.memberClients,
-    membersSource: site.membersSource,
-  });
-  session.start();
+  session = startLeaderSession(site);
   return session;
 }
 
