@@ -18,11 +18,8 @@ import type { MembersKubeconfigSource } from '../members/members-kubeconfig.ts';
 import type { MembersOutcomeReport } from '../members/members-outcome.ts';
 import type { WatcherStores } from '../ports.ts';
 import { createUnreachableProbe } from '../members/unreachable-probe.ts';
-import { fenceFollowers } from '../leadership/fence-followers.ts';
-import { dropFollowerEpoch, ensureLeaderEpoch } from '../leadership/leader-epoch.ts';
-import { MembersStage, staleLeaderReport, withUnstamped } from '../members/members-outcome.ts';
-import type { MembersCheck } from '../members/check-members.ts';
-import type { ClusterClient as MemberClient } from '@amko-fed/kube';
+import { dropFollowerEpoch } from '../leadership/leader-epoch.ts';
+import { applyLeadership } from '../leadership/leadership-step.ts';
 import { decideRole, Role, sameRole, type RoleDecision } from '../role/decide-role.ts';
 import { createRoleWatch } from '../role/role-watch.ts';
 import { createStatus } from '../status/status.ts';
@@ -156,7 +153,15 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     metrics.setRole(next.role === Role.TooMany ? RoleMetric.invalid : next.role);
     if (next.role === Role.Leader) {
       const checked = await checkMembers({ source: deps.membersSource, clients: deps.memberClients }, next.spec);
-      const fenced = await fence(next, checked);
+      const leadership = await applyLeadership(
+        { local, kinds: config.federatedKinds, memberClients: deps.memberClients, metrics, logger },
+        next,
+        checked,
+        { epoch, stopReason: report?.stopReason },
+      );
+      const fenced = leadership.report;
+      epoch = leadership.epoch;
+      if (leadership.retrySoon) retrySoon = true;
       report = fenced;
       status.setMembers(fenced);
       unreachable.watch(checked.unreachable);
@@ -183,37 +188,6 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
       await members.applyStopped(names, context, reason);
     }
     status.schedule();
-  }
-
-  /**
-   * Leadership epochs before federating: the epoch is taken (and persisted) if this leadership has
-   * none, valid followers are stamped, and a member following a later leadership stops everything.
-   */
-  async function fence(next: Extract<RoleDecision, { role: typeof Role.Leader }>, checked: MembersCheck): Promise<MembersOutcomeReport> {
-    if (checked.stage !== MembersStage.Federation) return checked;
-    const clients = (names: Iterable<string>) => new Map([...names].flatMap((c): [string, MemberClient][] => {
-      const client = deps.memberClients.get(c);
-      return client === undefined ? [] : [[c, client]];
-    }));
-    const validClients = clients(checked.valid);
-    const down = new Set(checked.unreachable);
-    const otherClients = clients(checked.members.filter((c) => !validClients.has(c) && !down.has(c)));
-    try {
-      epoch = (await ensureLeaderEpoch({ local, kinds: config.federatedKinds, logger }, next.target, next.epoch, [...validClients.values(), ...otherClients.values()])).epoch;
-    } catch (err) {
-      logger.warn({ err }, 'Could not take a leadership epoch; federating nothing until it is persisted');
-      retrySoon = true;
-      const reason = `could not persist this leader's epoch on its AMKOCluster: ${err instanceof Error ? err.message : String(err)}`;
-      return staleLeaderReport(checked, reason);
-    }
-    const self = { leader: next.spec.clusterContext, epoch };
-    const fencing = await fenceFollowers(self, validClients, otherClients, logger);
-    metrics.staleLeader.set(fencing.stale === undefined ? 0 : 1);
-    if (fencing.stale !== undefined) {
-      if (report?.stopReason !== fencing.stale.reason) logger.warn({ epoch, newer: fencing.stale.by, seenOn: fencing.stale.on }, 'This leader is stale: federating nothing');
-      return staleLeaderReport(checked, fencing.stale.reason);
-    }
-    return withUnstamped(checked, fencing.unstamped);
   }
 
   function scheduleCheck(delayMs: number): void {
