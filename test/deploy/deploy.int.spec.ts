@@ -118,6 +118,9 @@ describe('deploy/', () => {
     expect(role?.rules).toEqual([
       { apiGroups: ['amko.vmware.com'], resources: ['amkoclusters'], verbs: ['get', 'list'] },
       { apiGroups: ['amko.vmware.com'], resources: ['gslbconfigs', 'globaldeploymentpolicies', 'gslbhostrules'], verbs: ['get', 'list', 'create', 'update', 'delete'] },
+      // The fencing token (ADR 0017): created once, then read and changed by compare-and-set, by name only.
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['amko-federation-fence'], verbs: ['get', 'update'] },
     ]);
   });
 });
