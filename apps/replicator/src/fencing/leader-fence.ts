@@ -1,23 +1,14 @@
 /**
- * Fencing (ARCHITECTURE §2.2, §4): never write into a cluster whose AMKOCluster in avi-system says
- * `isLeader: true`, nor into a follower whose fencing token names a later leadership than this
- * leader's (a higher epoch, or the same epoch taken by another leader that won the token). Both
- * answers are looked up together and cached per cluster for FENCE_CACHE_TTL, so a burst costs one
- * LIST and one GET per follower and TTL; concurrent checks share one lookup. A lookup that fails
- * is not cached and fails the job with a retryable error: an unverified cluster is never written.
- * (Each copy also carries its writer's epoch, checked fresh on every apply: apply-object.ts.)
+ * Fencing (ARCHITECTURE §4): never write into a cluster whose AMKOCluster in avi-system says
+ * `isLeader: true`. The answer is cached per cluster for FENCE_CACHE_TTL, so a burst costs one
+ * LIST per follower and TTL; concurrent checks share one lookup. A lookup that fails is not
+ * cached and fails the job with a retryable error: an unverified cluster is never written.
+ * Leadership epochs are not checked here: the follower's fencing token and its copy are read with
+ * every apply (apply-object.ts), since a cached answer would let a stale leader write after a new
+ * leader's stamp.
  */
-import {
-  AMKO_CLUSTER_KIND,
-  AVI_SYSTEM_NAMESPACE,
-  decideFence,
-  fencedMessage,
-  FencedLeaderError,
-  FenceVerdict,
-  type KubeObject,
-  type LeaderTerm,
-} from '@amko-fed/domain';
-import { readFenceToken, type ClusterClient } from '@amko-fed/kube';
+import { AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE, FencedLeaderError, type KubeObject } from '@amko-fed/domain';
+import type { ClusterClient } from '@amko-fed/kube';
 
 export interface LeaderFenceOptions {
   readonly ttlMs: number;
@@ -26,26 +17,17 @@ export interface LeaderFenceOptions {
 }
 
 export interface LeaderFence {
-  /**
-   * Resolves when `client`'s cluster is not a leader and its token does not outrank `self` (this
-   * leader's term; undefined for a leader without an epoch: then only the isLeader check applies);
-   * throws FencedLeaderError otherwise.
-   */
-  check(cluster: string, client: ClusterClient, self?: LeaderTerm): Promise<void>;
+  /** Resolves when `client`'s cluster is not a leader; throws FencedLeaderError when it is. */
+  check(cluster: string, client: ClusterClient): Promise<void>;
   /** Looks the cluster up now, ignoring the cache (a reachability probe); same result as `check`. */
-  refresh(cluster: string, client: ClusterClient, self?: LeaderTerm): Promise<void>;
+  refresh(cluster: string, client: ClusterClient): Promise<void>;
   /** Forgets every cached answer (e.g. after the kubeconfig changed). */
   clear(): void;
 }
 
-interface Facts {
-  readonly isLeader: boolean;
-  readonly token: LeaderTerm | undefined;
-}
-
 interface Entry {
   readonly until: number;
-  readonly lookup: Promise<Facts>;
+  readonly lookup: Promise<boolean>;
 }
 
 /** True when any AMKOCluster of the list says `spec.isLeader: true` (pure). */
@@ -53,24 +35,13 @@ export function saysLeader(items: readonly KubeObject[]): boolean {
   return items.some((item) => (item['spec'] as { isLeader?: unknown } | undefined)?.isLeader === true);
 }
 
-/** Why `self` may not write into `cluster` given what it holds, undefined when it may (pure). */
-export function fenceReason(cluster: string, facts: Facts, self: LeaderTerm | undefined): string | undefined {
-  if (facts.isLeader) return `refusing to write into cluster ${cluster}: its AMKOCluster says isLeader: true`;
-  if (self === undefined) return undefined;
-  const decision = decideFence(facts.token, self);
-  return decision.verdict === FenceVerdict.Fenced ? fencedMessage(cluster, decision.by, self) : undefined;
-}
-
 export function createLeaderFence(options: LeaderFenceOptions): LeaderFence {
   const now = options.now ?? Date.now;
   const cache = new Map<string, Entry>();
 
-  function lookup(cluster: string, client: ClusterClient): Promise<Facts> {
+  function lookup(cluster: string, client: ClusterClient): Promise<boolean> {
     const started = now();
-    const pending = Promise.all([client.list(AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE), readFenceToken(client)]).then(([list, token]) => ({
-      isLeader: saysLeader(list.items),
-      token,
-    }));
+    const pending = client.list(AMKO_CLUSTER_KIND, AVI_SYSTEM_NAMESPACE).then((list) => saysLeader(list.items));
     // Cached from the start so that concurrent checks share it; the TTL counts from the request.
     cache.set(cluster, { until: started + options.ttlMs, lookup: pending });
     pending.catch(() => {
@@ -79,17 +50,16 @@ export function createLeaderFence(options: LeaderFenceOptions): LeaderFence {
     return pending;
   }
 
-  async function verdict(cluster: string, facts: Promise<Facts>, self: LeaderTerm | undefined): Promise<void> {
-    const reason = fenceReason(cluster, await facts, self);
-    if (reason !== undefined) throw new FencedLeaderError(cluster, { reason });
+  async function verdict(cluster: string, leader: Promise<boolean>): Promise<void> {
+    if (await leader) throw new FencedLeaderError(cluster);
   }
 
   return {
-    check(cluster, client, self) {
+    check(cluster, client) {
       const entry = cache.get(cluster);
-      return verdict(cluster, entry !== undefined && entry.until > now() ? entry.lookup : lookup(cluster, client), self);
+      return verdict(cluster, entry !== undefined && entry.until > now() ? entry.lookup : lookup(cluster, client));
     },
-    refresh: (cluster, client, self) => verdict(cluster, lookup(cluster, client), self),
+    refresh: (cluster, client) => verdict(cluster, lookup(cluster, client)),
     clear: () => cache.clear(),
   };
 }

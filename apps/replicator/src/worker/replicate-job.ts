@@ -123,9 +123,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       const leader = deps.leaderContext();
       if (leader === undefined) throw new UnavailableError('the member registry names no leader yet');
       const epoch = deps.leaderEpoch?.();
-      const self = epoch === undefined ? undefined : { leader, epoch };
       talkingToFollower = true;
-      await deps.fence.check(cluster, client, self);
+      await deps.fence.check(cluster, client);
       // Several replicators share the queue: right before a write, renew the job's lock and make sure
       // it is still ours (ADR 0009). A replicator that stalled past its lock writes nothing.
       const beforeWrite = async (): Promise<void> => {
