@@ -5,7 +5,7 @@
  * federates nothing and says so. A valid follower whose token could not be stamped is not
  * federated to (its reason names the error).
  */
-import { FenceVerdict, staleLeaderMessage, type LeaderTerm } from '@amko-fed/domain';
+import { FenceVerdict, outranks, staleLeaderMessage, type LeaderTerm } from '@amko-fed/domain';
 import { readFenceToken, stampFenceToken, type ClusterClient } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 
@@ -44,7 +44,7 @@ export async function fenceFollowers(
   const reading = [...others].map(async ([cluster, client]): Promise<FenceOutcome> => {
     try {
       const token = await readFenceToken(client);
-      return token !== undefined && token.epoch > self.epoch ? { kind: 'fenced', cluster, by: token } : { kind: 'held', cluster };
+      return token !== undefined && outranks(token, self) ? { kind: 'fenced', cluster, by: token } : { kind: 'held', cluster };
     } catch {
       return { kind: 'held', cluster };
     }
@@ -54,7 +54,7 @@ export async function fenceFollowers(
   let stale: FencingReport['stale'];
   for (const outcome of outcomes) {
     if (outcome.kind === 'failed') unstamped.set(outcome.cluster, outcome.reason);
-    if (outcome.kind === 'fenced' && (stale === undefined || outcome.by.epoch > stale.by.epoch)) {
+    if (outcome.kind === 'fenced' && (stale === undefined || outranks(outcome.by, stale.by))) {
       stale = { by: outcome.by, on: outcome.cluster, reason: staleLeaderMessage(self, outcome.by, outcome.cluster) };
     }
   }

@@ -17,6 +17,7 @@ import {
   readEpoch,
   type EpochDecision,
   type FederatedKind,
+  type KubeObject,
 } from '@amko-fed/domain';
 import { readFenceToken, type ClusterClient } from '@amko-fed/kube';
 import type { Logger } from 'pino';
@@ -36,14 +37,18 @@ async function quietly<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Every epoch this cluster can see: its own token and copies, the tokens of members that answer. */
-async function seenEpochs(deps: LeaderEpochDeps, members: readonly ClusterClient[]): Promise<number[]> {
-  const ownToken = readFenceToken(deps.local);
-  const ownCopies = deps.kinds.map(async (kind) => (await deps.local.list(FEDERATED_KINDS[kind], AVI_SYSTEM_NAMESPACE)).items.map((item) => readEpoch(item)));
-  const memberTokens = members.map((client) => quietly(() => readFenceToken(client)));
-  // The cluster's own token and copies must be read: an epoch taken without them could be lower than the one it followed.
-  const [token, copies, tokens] = await Promise.all([ownToken, Promise.all(ownCopies), Promise.all(memberTokens)]);
-  return [token?.epoch, ...copies.flat(), ...tokens.map((t) => t?.epoch)].filter((e): e is number => e !== undefined);
+/** This cluster's objects of the federated kinds in avi-system, per kind. */
+type OwnObjects = readonly (readonly [FederatedKind, readonly KubeObject[]])[];
+
+/**
+ * Every epoch this cluster can see: its own token and copies (`own`), the tokens of members that
+ * answer. The cluster's own token and copies must be read: an epoch taken without them could be
+ * lower than the one it followed.
+ */
+async function seenEpochs(deps: LeaderEpochDeps, own: OwnObjects, members: readonly ClusterClient[]): Promise<number[]> {
+  const [token, tokens] = await Promise.all([readFenceToken(deps.local), Promise.all(members.map((client) => quietly(() => readFenceToken(client))))]);
+  const copies = own.flatMap(([, items]) => items.map((item) => readEpoch(item)));
+  return [token?.epoch, ...copies, ...tokens.map((t) => t?.epoch)].filter((e): e is number => e !== undefined);
 }
 
 /**
@@ -53,34 +58,36 @@ async function seenEpochs(deps: LeaderEpochDeps, members: readonly ClusterClient
  */
 export async function ensureLeaderEpoch(deps: LeaderEpochDeps, target: StatusTarget, own: number | undefined, members: readonly ClusterClient[]): Promise<EpochDecision> {
   if (own !== undefined) return decideEpoch(own, []);
-  const decision = decideEpoch(undefined, await seenEpochs(deps, members));
+  const objects: OwnObjects = await Promise.all(
+    deps.kinds.map(async (kind) => [kind, (await deps.local.list(FEDERATED_KINDS[kind], AVI_SYSTEM_NAMESPACE)).items] as const),
+  );
+  const decision = decideEpoch(undefined, await seenEpochs(deps, objects, members));
   await deps.local.mergePatch(AMKO_CLUSTER_KIND, target.namespace, target.name, {
     metadata: { annotations: { [LEADER_EPOCH_ANNOTATION]: String(decision.epoch) } },
   });
   deps.logger.info({ epoch: decision.epoch }, `Took leadership epoch ${decision.epoch}`);
-  await cleanOwnProvenance(deps);
+  await cleanOwnProvenance(deps, objects);
   return decision;
 }
 
 /**
  * A promoted leader's own objects were copies of its former leader: their provenance annotations
- * (source cluster, its resourceVersion and hash, epoch) are removed. Best effort: a failure is
- * logged, the copies it writes carry the right provenance either way.
+ * (source cluster, its resourceVersion and hash, epoch) are removed, from the objects listed when
+ * the epoch was taken. Best effort: a failure is logged, the copies it writes carry the right
+ * provenance either way.
  */
-async function cleanOwnProvenance(deps: LeaderEpochDeps): Promise<void> {
+async function cleanOwnProvenance(deps: LeaderEpochDeps, objects: OwnObjects): Promise<void> {
   const nulls = Object.fromEntries(PROVENANCE_ANNOTATIONS.map((key) => [key, null]));
-  for (const kind of deps.kinds) {
-    const info = FEDERATED_KINDS[kind];
-    try {
-      const list = await deps.local.list(info, AVI_SYSTEM_NAMESPACE);
-      for (const item of list.items) {
-        const annotations = item.metadata.annotations ?? {};
-        if (!PROVENANCE_ANNOTATIONS.some((key) => Object.hasOwn(annotations, key))) continue;
-        await deps.local.mergePatch(info, AVI_SYSTEM_NAMESPACE, item.metadata.name, { metadata: { annotations: nulls } });
+  for (const [kind, items] of objects) {
+    for (const item of items) {
+      const annotations = item.metadata.annotations ?? {};
+      if (!PROVENANCE_ANNOTATIONS.some((key) => Object.hasOwn(annotations, key))) continue;
+      try {
+        await deps.local.mergePatch(FEDERATED_KINDS[kind], AVI_SYSTEM_NAMESPACE, item.metadata.name, { metadata: { annotations: nulls } });
         deps.logger.info({ kind, name: item.metadata.name }, `Removed the former leader's provenance from ${kind} ${item.metadata.name}`);
+      } catch (err) {
+        deps.logger.warn({ err, kind, name: item.metadata.name }, `Could not remove the former leader's provenance from ${kind} ${item.metadata.name}`);
       }
-    } catch (err) {
-      deps.logger.warn({ err, kind }, `Could not remove the former leader's provenance from this cluster's ${kind} objects`);
     }
   }
 }
