@@ -5,6 +5,7 @@
  */
 import { isFailedOutcome, SyncState, syncStateOf, type MembersDocument, type ResultRecord } from '@amko-fed/domain';
 import type { ProjectionListing } from '@amko-fed/queue';
+import { renderTable } from './text-table.ts';
 
 /** The sync states of libs/domain (`syncStateOf`), under the names this view has always used. */
 export const ObjectSyncState = { InSync: SyncState.inSync, Pending: SyncState.pending, Failed: SyncState.failed } as const;
@@ -90,7 +91,6 @@ export function renderStatusView(view: StatusView, conditions: readonly { type?:
       rows.push([f.cluster, f.membership, o.objectKey, o.state, o.lastApplied ?? '-', o.reason ?? '']);
     }
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows) lines.push(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+  lines.push(...renderTable(rows));
   return lines.join('\n');
 }

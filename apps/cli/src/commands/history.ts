@@ -7,6 +7,7 @@ import { FEDERATED_KINDS, resolveFederatedKind, toObjectKey, unifiedDiff, type H
 import { stringify } from 'yaml';
 import { CliError, EXIT_USAGE } from '../cli-error.ts';
 import { openRecords, type RedisSelection } from './redis-records.ts';
+import { renderTable } from '../text-table.ts';
 
 export const DEFAULT_NAMESPACE = 'avi-system';
 const KIND_HELP = 'use gc (gslbconfig), gdp (globaldeploymentpolicy) or ghr (gslbhostrule), e.g. gdp/global-gdp';
@@ -64,12 +65,11 @@ const specYaml = (entry: HistoryEntry | undefined): string => {
 export function renderHistory(entries: readonly HistoryEntry[], diff: boolean): string[] {
   const rows = entries.map((e) => [e.time, e.change, e.resourceVersion || '-', e.managers.join(',') || '-']);
   const header = ['TIME', 'CHANGE', 'RESOURCEVERSION', 'MANAGER'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  if (!diff) return [line(header), ...rows.map(line)];
-  const out = [line(header)];
+  const lines = renderTable([header, ...rows]);
+  if (!diff) return lines;
+  const out = [lines[0] ?? ''];
   entries.forEach((entry, index) => {
-    out.push(line(rows[index] ?? []));
+    out.push(lines[index + 1] ?? '');
     const older = entries[index + 1];
     const text = unifiedDiff(specYaml(older), specYaml(entry), {
       oldLabel: older === undefined ? '/dev/null' : `spec ${older.change} rv ${older.resourceVersion || '-'} (${older.time})`,

@@ -24,6 +24,7 @@ import {
 import { readFenceToken, type ClusterClient } from '@amko-fed/kube';
 import { readAMKOCluster } from '../amko-cluster-access.ts';
 import type { KubeAccess } from '../kube-access.ts';
+import { renderTable } from '../text-table.ts';
 
 /** The members to read: spec.clusters in their order, and --context itself (first when spec.clusters lacks it). */
 export function readinessMembers(context: string, amko: AMKOCluster): string[] {
@@ -84,11 +85,6 @@ export async function readPromoteReadiness(kube: KubeAccess, amko: AMKOCluster):
   return { seen, readiness: assessPromoteReadiness(seen) };
 }
 
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
-}
-
 /** The report for people: members, objects, recommendation. */
 export function renderPromoteReadiness(readiness: PromoteReadiness): string[] {
   const members: string[][] = [['MEMBER', 'ROLE', 'FOLLOWS', 'LAST CHANGE', 'COPIES', 'BEHIND ON']];
@@ -113,7 +109,7 @@ export function renderPromoteReadiness(readiness: PromoteReadiness): string[] {
       }
     }
   }
-  const lines = ['Promote readiness:', ...table(members).map((l) => `  ${l}`)];
+  const lines = ['Promote readiness:', ...renderTable(members).map((l) => `  ${l}`)];
   const candidates = readiness.objects[0]?.states.map((s) => s.cluster) ?? [];
   if (readiness.objects.length > 0) {
     const objects: string[][] = [['OBJECT', 'NEWEST (source@resourceVersion, epoch)', ...candidates]];
@@ -121,7 +117,7 @@ export function renderPromoteReadiness(readiness: PromoteReadiness): string[] {
       const newest = o.newest.map((v) => `${v.sourceCluster}@${v.sourceResourceVersion} epoch ${v.epoch ?? 'none'}`).join(' | ');
       objects.push([o.objectKey, `${newest}${o.diverged ? ' (diverged)' : ''}`, ...o.states.map((s) => s.state)]);
     }
-    lines.push(...table(objects).map((l) => `  ${l}`));
+    lines.push(...renderTable(objects).map((l) => `  ${l}`));
   }
   lines.push('Recommendation:', ...readiness.recommendation.map((r) => `  ${r}`));
   return lines;
