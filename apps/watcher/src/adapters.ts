@@ -2,10 +2,10 @@
  * The watcher's adapters, built once by the composition root (main.ts, the in-process test
  * harness): the local cluster client from LOCAL_KUBECONFIG / the in-cluster config, the Redis
  * connections and the stores on them (follower queues, federation log, member registry, results),
- * the member clients and the members kubeconfig source. Only this file sees ioredis and KubeConfig.
+ * the member clients and the members kubeconfig source. Only this file sees ioredis and the kubeconfig.
  */
 import { readFile } from 'node:fs/promises';
-import { createClusterClient, localKubeConfig } from '@amko-fed/kube';
+import { localClusterClient } from '@amko-fed/kube';
 import {
   checkEvictionPolicy,
   checkRedisReady,
@@ -26,11 +26,14 @@ import type { WatcherAdapters } from './ports.ts';
 
 export async function createWatcherAdapters(config: WatcherConfig, rootLogger: Logger, clock: Clock): Promise<WatcherAdapters> {
   const logger = rootLogger.child({ component: 'watcher' });
-  const kubeconfigText = config.local.kubeconfigFile === undefined ? undefined : await readFile(config.local.kubeconfigFile, 'utf8');
-  const kubeConfig = localKubeConfig({ kubeconfigText, context: config.local.context });
   const kubeRequests = createKubeRequestsCounter();
   const onRequest = (r: { cluster: string; verb: string; code: string }): void => void kubeRequests.inc({ cluster: r.cluster, verb: r.verb, code: r.code });
-  const local = createClusterClient({ context: kubeConfig.getCurrentContext(), kubeConfig, timeoutMs: config.kubeTimeoutMs, onRequest });
+  // Static kubeconfig credentials and the in-cluster service account never load client-node.
+  const { kubeconfigFile, context, inCluster } = config.local;
+  const local = await localClusterClient(
+    kubeconfigFile === undefined ? { kind: 'in-cluster', ...inCluster } : { kind: 'kubeconfig', text: await readFile(kubeconfigFile, 'utf8'), context },
+    { timeoutMs: config.kubeTimeoutMs, onRequest },
+  );
 
   // Fail fast while Redis is away (no offline queue): role, member and status work must not wait
   // behind queued Redis commands; everything that needs Redis retries on its own.

@@ -22,8 +22,15 @@ export interface WatcherConfig {
   readonly podName: string;
   /** The members kubeconfig: inline text, a mounted file, or neither (then the gslb-config-secret is read). */
   readonly gslbConfig: { readonly inline: string | undefined; readonly file: string | undefined };
-  /** How to reach the local (own) cluster: a kubeconfig file and context, or the in-cluster service account. */
-  readonly local: { readonly kubeconfigFile: string | undefined; readonly context: string | undefined };
+  /**
+   * How to reach the local (own) cluster: a kubeconfig file and context, or (without a file) the
+   * in-cluster service account at KUBERNETES_SERVICE_HOST/PORT, which Kubernetes sets in every pod.
+   */
+  readonly local: {
+    readonly kubeconfigFile: string | undefined;
+    readonly context: string | undefined;
+    readonly inCluster: { readonly host: string | undefined; readonly port: string | undefined };
+  };
   readonly federatedKinds: readonly FederatedKind[];
   readonly resyncIntervalMs: number;
   /** First delay before a failed (follower, object) is enqueued again; doubles up to resyncIntervalMs. */
@@ -105,6 +112,8 @@ function envSchema(defaults: ConfigDefaults) {
     GSLB_CONFIG_FILE: optionalText,
     LOCAL_KUBECONFIG: optionalText,
     LOCAL_CONTEXT: optionalText,
+    KUBERNETES_SERVICE_HOST: optionalText,
+    KUBERNETES_SERVICE_PORT: optionalText,
     FEDERATED_KINDS: federatedKinds.prefault(DEFAULT_FEDERATED_KINDS.join(',')),
     RESYNC_INTERVAL: durationMs(DURATION_HELP).prefault('5m'),
     FAILED_RETRY_BASE: durationMs(DURATION_HELP).prefault('30s'),
@@ -159,7 +168,7 @@ export function loadConfig(
     podNamespace: e.POD_NAMESPACE,
     podName: e.POD_NAME,
     gslbConfig: { inline: e.GSLB_CONFIG, file: e.GSLB_CONFIG_FILE },
-    local: { kubeconfigFile: e.LOCAL_KUBECONFIG, context: e.LOCAL_CONTEXT },
+    local: { kubeconfigFile: e.LOCAL_KUBECONFIG, context: e.LOCAL_CONTEXT, inCluster: { host: e.KUBERNETES_SERVICE_HOST, port: e.KUBERNETES_SERVICE_PORT } },
     federatedKinds: e.FEDERATED_KINDS,
     resyncIntervalMs: e.RESYNC_INTERVAL,
     failedRetryBaseMs: e.FAILED_RETRY_BASE,

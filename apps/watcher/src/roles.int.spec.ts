@@ -5,8 +5,8 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
+import { microTime } from '@amko-fed/kube';
 import { freePort } from '@amko-fed/testing';
-import { V1MicroTime } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AMKO_NAME,
@@ -96,7 +96,7 @@ describe('watcher (roles and replicas)', () => {
     });
 
     it('takes over a Lease whose holder stopped renewing once it expires', async () => {
-      const ghost = { holderIdentity: 'crashed-replica', leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()), leaseTransitions: 4 };
+      const ghost = { holderIdentity: 'crashed-replica', leaseDurationSeconds: 1, renewTime: microTime(Date.now()), leaseTransitions: 4 };
       const existing = await leaseOf();
       if (existing === undefined) await suite.fixture.client.cluster1.createLease(NS, { metadata: { name: LEASE }, spec: ghost });
       else await suite.fixture.client.cluster1.replaceLease(NS, LEASE, { ...existing, spec: ghost });

@@ -1,19 +1,18 @@
 /**
  * A typed client for one cluster (one kubeconfig context): the AMKO kinds, AMKOCluster /status,
- * Leases and Secrets. Every call has a timeout and every failure is a classified domain error.
- * The AMKO kinds go through the lean request path (kube-transport.ts); Leases and Secrets, a few
- * calls a minute, through client-node's typed APIs, loaded on their first call.
+ * Leases, Secrets and informers. Every call has a timeout and every failure is a classified
+ * domain error. Everything goes through the lean request path (kube-transport.ts); client-node is
+ * only loaded for a context whose credentials it must produce (exec plugins, auth providers,
+ * proxies: see kubeconfig-context.ts) or when the caller hands in a KubeConfig.
  */
-import type { KubeConfig, V1Lease, V1Secret } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
-import { clientNode } from './client-node.ts';
+import type { Lease, Secret } from './core-objects.ts';
 import { kubeConfigForContext } from './kube-config.ts';
-import { httpStatusOf, toKubeError } from './kube-error.ts';
 import { readContextAccess } from './kubeconfig-context.ts';
 import { createKubeTransport, transportOptionsOf, type KubeRequest, type KubeTransport } from './kube-transport.ts';
 import { fixedCredentials } from './request-credentials.ts';
 import { createResilientInformer, type InformerHandlers, type ResilientInformer } from './resilient-informer.ts';
-import { timeoutOptions } from './request-timeout.ts';
 
 export const FIELD_MANAGER = 'amko-federation';
 
@@ -31,6 +30,8 @@ export interface ClusterInformerOptions {
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
   /** Timeout of each list call. @defaultValue 10_000 */
   readonly listTimeoutMs?: number;
+  /** The server-side timeout of each watch, drawn between these. @defaultValue { minS: 300, maxS: 600 } */
+  readonly watchTimeout?: { readonly minS: number; readonly maxS: number };
 }
 
 export interface ClusterClient {
@@ -50,13 +51,16 @@ export interface ClusterClient {
   delete(kind: KindInfo, namespace: string, name: string, preconditions?: { resourceVersion?: string | undefined }): Promise<boolean>;
   /** JSON merge patch of `/status` (replaces `status.conditions` as a whole, like AMKO). */
   patchStatus(kind: KindInfo, namespace: string, name: string, status: object): Promise<KubeObject>;
-  getLease(namespace: string, name: string): Promise<V1Lease | undefined>;
-  createLease(namespace: string, lease: V1Lease): Promise<V1Lease>;
-  replaceLease(namespace: string, name: string, lease: V1Lease): Promise<V1Lease>;
-  getSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** coordination.k8s.io/v1 Lease; undefined when absent. */
+  getLease(namespace: string, name: string): Promise<Lease | undefined>;
+  /** 409 when it exists. */
+  createLease(namespace: string, lease: Lease): Promise<Lease>;
+  /** PUT with the body's metadata.resourceVersion (409 on a stale one). */
+  replaceLease(namespace: string, name: string, lease: Lease): Promise<Lease>;
+  getSecret(namespace: string, name: string): Promise<Secret | undefined>;
   /**
    * A list+watch informer on this cluster that restarts itself (see resilient-informer.ts); not
-   * started: call `start()`. Built over this client's own KubeConfig (client-node is loaded then).
+   * started: call `start()`. It uses this client's transport and credentials.
    */
   informer(options: ClusterInformerOptions): ResilientInformer;
 }
@@ -68,44 +72,18 @@ export interface ClusterClientOptions {
   readonly timeoutMs?: number;
   /** Most connections to the API server at once (the CRUD calls). @defaultValue unlimited */
   readonly maxConnections?: number;
-  /** Told of every request on the AMKO kinds and AMKOCluster status (not Leases, Secrets or watches), for metrics. */
+  /** Told of every request on the AMKO kinds and AMKOCluster status (not Leases, Secrets or informers' lists and watches), for metrics. */
   readonly onRequest?: KubeRequestObserver;
 }
 
 /** One request sent: its verb (get, list, create, replace, patch, delete, patch-status) and HTTP code, or "error" without an answer. */
 export type KubeRequestObserver = (request: { readonly cluster: string; readonly verb: string; readonly code: string }) => void;
 
-function observing(context: string, observer: KubeRequestObserver | undefined): ((request: KubeRequest, code: string) => void) | undefined {
+export function observing(context: string, observer: KubeRequestObserver | undefined): ((request: KubeRequest, code: string) => void) | undefined {
   if (observer === undefined) return undefined;
   return (request, code) => {
     const verb = request.operation.startsWith('patch status of') ? 'patch-status' : (request.operation.split(' ')[0] ?? 'unknown');
     observer({ cluster: context, verb, code });
-  };
-}
-
-type ClientNodeApis = ReturnType<typeof clientNode>;
-
-type DispatcherFactory = (cluster: unknown, agentOptions: unknown) => unknown;
-
-/**
- * For the calls that stay on client-node (Leases, Secrets). client-node 2.0 builds a new undici
- * Agent for every request whose cluster has TLS options (a CA, client certificates, or
- * insecure-skip-tls-verify), so every call paid a TLS handshake and left an idle connection
- * behind (measured: p50 58 ms instead of 15 ms per follower apply, 1 GB RSS after 2,000 calls).
- * The options only depend on the kubeconfig's cluster and user, which are fixed for this client's
- * own KubeConfig copy, so one dispatcher is built and reused.
- */
-function reuseDispatcher(kubeConfig: KubeConfig): void {
-  const target = kubeConfig as unknown as { createDispatcher: DispatcherFactory };
-  const create = target.createDispatcher.bind(kubeConfig);
-  let built = false;
-  let dispatcher: unknown;
-  target.createDispatcher = (cluster, agentOptions) => {
-    if (!built) {
-      dispatcher = create(cluster, agentOptions);
-      built = true;
-    }
-    return dispatcher;
   };
 }
 
@@ -122,13 +100,17 @@ function resourcePath(kind: KindInfo, namespace: string | undefined, name?: stri
 }
 
 const WRITE_QUERY = `?fieldManager=${FIELD_MANAGER}`;
+
+/** `/apis/coordination.k8s.io/v1/namespaces/<ns>/leases[/<name>]`. */
+const leasePath = (namespace: string, name?: string): string =>
+  `/apis/coordination.k8s.io/v1/namespaces/${segment(namespace)}/leases${name === undefined ? '' : `/${segment(name)}`}`;
 const MERGE_PATCH = 'application/merge-patch+json';
 
 export function createClusterClient(options: ClusterClientOptions): ClusterClient {
   const { context, kubeConfig } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const transport = createKubeTransport({ ...transportOptionsOf(kubeConfig, timeoutMs, options.maxConnections), onResponse: observing(context, options.onRequest) });
-  return buildClusterClient({ context, timeoutMs, kubeConfig: () => kubeConfig, transport });
+  return buildClusterClient({ context, transport });
 }
 
 export interface ClusterClientForContextOptions {
@@ -142,63 +124,26 @@ export interface ClusterClientForContextOptions {
 
 /**
  * The client of `context` in the kubeconfig `kubeconfigText`, without loading client-node when the
- * context's credentials are static (token, basic auth, client certificate): its `kubeConfig`, Leases
- * and Secrets load it on first use. Exec plugins, auth providers and proxies go through a
- * client-node KubeConfig at once. Throws KubeConfigError like `kubeConfigForContext`.
+ * context's credentials are static (token or token file, basic auth, client certificate). Exec
+ * plugins, auth providers and proxies go through a client-node KubeConfig (loaded at once).
+ * Throws KubeConfigError like `kubeConfigForContext`.
  */
 export function clusterClientForContext(kubeconfigText: string, context: string, options: ClusterClientForContextOptions = {}): ClusterClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const access = readContextAccess(kubeconfigText, context);
-  let kc: KubeConfig | undefined;
-  const kubeConfig = (): KubeConfig => (kc ??= kubeConfigForContext(kubeconfigText, context));
   const onResponse = observing(context, options.onRequest);
   const transport = access.kind === 'static'
     ? createKubeTransport({ server: access.server, credentials: fixedCredentials(access.credentials), timeoutMs, problem: access.problem, maxConnections: options.maxConnections, onResponse })
-    : createKubeTransport({ ...transportOptionsOf(kubeConfig(), timeoutMs, options.maxConnections), onResponse });
-  return buildClusterClient({ context, timeoutMs, kubeConfig, transport });
+    : createKubeTransport({ ...transportOptionsOf(kubeConfigForContext(kubeconfigText, context), timeoutMs, options.maxConnections), onResponse });
+  return buildClusterClient({ context, transport });
 }
 
-interface ClusterClientParts {
-  readonly context: string;
-  readonly timeoutMs: number;
-  /** Built (or loaded) on first use. */
-  readonly kubeConfig: () => KubeConfig;
-  readonly transport: KubeTransport;
-}
-
-function buildClusterClient(parts: ClusterClientParts): ClusterClient {
-  const { context, timeoutMs, transport } = parts;
-  // Leases and Secrets: client-node's typed APIs, with one reused dispatcher, made on first use.
-  let typed: { core: InstanceType<ClientNodeApis['CoreV1Api']>; coordination: InstanceType<ClientNodeApis['CoordinationV1Api']>; plain: ReturnType<typeof timeoutOptions> } | undefined;
-  const apis = () => {
-    if (typed === undefined) {
-      const { CoreV1Api, CoordinationV1Api } = clientNode();
-      const kubeConfig = parts.kubeConfig();
-      reuseDispatcher(kubeConfig);
-      typed = { core: kubeConfig.makeApiClient(CoreV1Api), coordination: kubeConfig.makeApiClient(CoordinationV1Api), plain: timeoutOptions(timeoutMs) };
-    }
-    return typed;
-  };
+/** The client over a transport built elsewhere (e.g. the in-cluster service account: in-cluster.ts). */
+export function buildClusterClient(parts: { readonly context: string; readonly transport: KubeTransport }): ClusterClient {
+  const { context, transport } = parts;
 
   const describe = (verb: string, kind: KindInfo | string, namespace?: string, name?: string) =>
     `${verb} ${typeof kind === 'string' ? kind : kind.kind}${namespace !== undefined ? ` ${namespace}${name !== undefined ? `/${name}` : ''}` : ''} on ${context}`;
-
-  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toKubeError(err, operation);
-    }
-  }
-
-  async function orUndefinedOn404<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await call(operation, run);
-    } catch (err) {
-      if (httpStatusOf(err) === 404) return undefined;
-      throw err;
-    }
-  }
 
   const send = transport.send;
 
@@ -233,15 +178,13 @@ function buildClusterClient(parts: ClusterClientParts): ClusterClient {
         operation: describe('patch status of', kind, namespace, name),
       }) as Promise<KubeObject>,
     getLease: (namespace, name) =>
-      orUndefinedOn404(describe('get', 'Lease', namespace, name), () => apis().coordination.readNamespacedLease({ namespace, name }, apis().plain)),
+      send({ method: 'GET', path: leasePath(namespace, name), absentOk: true, unobserved: true, operation: describe('get', 'Lease', namespace, name) }) as Promise<Lease | undefined>,
     createLease: (namespace, lease) =>
-      call(describe('create', 'Lease', namespace, lease.metadata?.name), () =>
-        apis().coordination.createNamespacedLease({ namespace, body: lease, fieldManager: FIELD_MANAGER }, apis().plain)),
+      send({ method: 'POST', path: leasePath(namespace) + WRITE_QUERY, body: lease, unobserved: true, operation: describe('create', 'Lease', namespace, lease.metadata?.name) }) as Promise<Lease>,
     replaceLease: (namespace, name, lease) =>
-      call(describe('replace', 'Lease', namespace, name), () =>
-        apis().coordination.replaceNamespacedLease({ namespace, name, body: lease, fieldManager: FIELD_MANAGER }, apis().plain)),
+      send({ method: 'PUT', path: leasePath(namespace, name) + WRITE_QUERY, body: lease, unobserved: true, operation: describe('replace', 'Lease', namespace, name) }) as Promise<Lease>,
     getSecret: (namespace, name) =>
-      orUndefinedOn404(describe('get', 'Secret', namespace, name), () => apis().core.readNamespacedSecret({ namespace, name }, apis().plain)),
-    informer: (options) => createResilientInformer({ ...options, kubeConfig: parts.kubeConfig() }),
+      send({ method: 'GET', path: `/api/v1/namespaces/${segment(namespace)}/secrets/${segment(name)}`, absentOk: true, unobserved: true, operation: describe('get', 'Secret', namespace, name) }) as Promise<Secret | undefined>,
+    informer: (options) => createResilientInformer({ ...options, transport, context }),
   };
 }

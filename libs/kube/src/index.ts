@@ -1,6 +1,5 @@
-export { kubeConfigForContext, localKubeConfig } from './kube-config.ts';
+export { kubeConfigForContext } from './kube-config.ts';
 export { KubeConfigError } from './kube-config-error.ts';
-export { timeoutOptions } from './request-timeout.ts';
 export { toKubeError, httpStatusOf } from './kube-error.ts';
 export {
   clusterClientForContext,
@@ -21,3 +20,6 @@ export {
   type ResilientInformerOptions,
 } from './resilient-informer.ts';
 export { readFenceToken, stampFenceToken, type FenceTokenClient, type StampOutcome } from './fence-token.ts';
+export { microTime, type Lease, type LeaseSpec, type ObjectMeta, type Secret } from './core-objects.ts';
+export { inClusterAccess, IN_CLUSTER_CONTEXT, SERVICE_ACCOUNT_DIR, type InClusterAccess, type InClusterOptions } from './in-cluster.ts';
+export { localClusterClient, type LocalClusterClientOptions, type LocalClusterSource } from './local-cluster-client.ts';

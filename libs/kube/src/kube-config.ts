@@ -25,23 +25,6 @@ export function kubeConfigForContext(text: string, context: string): KubeConfig 
   return kc;
 }
 
-/** The kubeconfig of the pod's own cluster (service account), or of `text` at `context`. */
-export function localKubeConfig(source: { kubeconfigText?: string | undefined; context?: string | undefined }): KubeConfig {
-  if (source.kubeconfigText !== undefined) {
-    const kc = new (clientNode().KubeConfig)();
-    try {
-      kc.loadFromString(source.kubeconfigText);
-    } catch (err) {
-      throw new KubeConfigError('the local kubeconfig could not be parsed', { cause: stripCause(err) });
-    }
-    const context = source.context ?? kc.getCurrentContext();
-    return kubeConfigForContext(source.kubeconfigText, context);
-  }
-  const kc = new (clientNode().KubeConfig)();
-  kc.loadFromCluster();
-  return kc;
-}
-
 function stripCause(err: unknown): Error {
   return new Error(err instanceof Error ? err.name : 'parse error');
 }

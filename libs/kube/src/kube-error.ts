@@ -6,7 +6,7 @@
  */
 import type { ApiException } from '@kubernetes/client-node';
 import { UnavailableError, errorForHttpStatus, parseRetryAfterMs, type AmkoFedError, isAmkoFedError } from '@amko-fed/domain';
-import { clientNode } from './client-node.ts';
+import { loadedClientNode } from './client-node.ts';
 
 interface StatusBody {
   message?: unknown;
@@ -69,12 +69,13 @@ function isTimeout(err: unknown): boolean {
 }
 
 /**
- * client-node's ApiException, checked without loading client-node for errors that cannot be one
- * (an ApiException has a numeric `code` and a `body`; client-node is loaded if one exists).
+ * client-node's ApiException, checked without loading client-node: an ApiException has a numeric
+ * `code` and a `body`, and none can exist unless something loaded client-node.
  */
 function asApiException(err: unknown): ApiException<unknown> | undefined {
   if (!(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'number' || !('body' in err)) return undefined;
-  return err instanceof clientNode().ApiException ? (err as ApiException<unknown>) : undefined;
+  const loaded = loadedClientNode();
+  return loaded !== undefined && err instanceof loaded.ApiException ? (err as ApiException<unknown>) : undefined;
 }
 
 /** `operation` reads like "get GSLBConfig avi-system/gc-1 on cluster2". */

@@ -39,6 +39,26 @@ export interface KubeRequest {
   readonly absentOk?: boolean;
   /** For error messages, e.g. "get GSLBConfig avi-system/gc-1 on cluster2". */
   readonly operation: string;
+  /** Aborts the request (e.g. an informer being stopped); it then fails as unavailable. */
+  readonly signal?: AbortSignal | undefined;
+  /** This request's timeout instead of the transport's `timeoutMs`. */
+  readonly timeoutMs?: number | undefined;
+  /** Not told to `onResponse` (requests that are not part of the metrics: Leases, Secrets, informer lists). */
+  readonly unobserved?: boolean | undefined;
+}
+
+/** A streaming GET: a watch. */
+export interface KubeStreamRequest {
+  /** The API path with its query (`?watch=true&…`). */
+  readonly path: string;
+  readonly operation: string;
+  /** Aborts the request and its body (an informer being stopped). */
+  readonly signal: AbortSignal;
+  /**
+   * Longest gap between two body chunks. A watch with a server-side `timeoutSeconds` should allow
+   * more than that (the server ends it); the transport's `timeoutMs` still bounds connect and headers.
+   */
+  readonly bodyTimeoutMs: number;
 }
 
 export interface TransportStats {
@@ -57,6 +77,11 @@ export interface KubeTransport {
   readonly server: string;
   /** The parsed JSON answer; `undefined` for a 404 when `absentOk`. Failures are classified domain errors. */
   send(request: KubeRequest): Promise<unknown>;
+  /**
+   * Sends a streaming GET; resolves with the body (chunks as they arrive) once a 2xx answer's
+   * headers came. A failure status is read and thrown as a classified error, like `send`.
+   */
+  stream(request: KubeStreamRequest): Promise<AsyncIterable<Buffer>>;
   /** Connection figures of the pool; undefined behind a proxy or before the first request. */
   stats(): TransportStats | undefined;
   /** Closes the connections once the requests in flight are done. */
@@ -166,17 +191,23 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     return built.dispatcher;
   }
 
-  async function send(request: KubeRequest): Promise<unknown> {
-    if (options.problem !== undefined) throw new UnavailableError(`${request.operation}: ${options.problem}`);
-    if (url === undefined) throw new UnavailableError(`${request.operation}: the kubeconfig's server URL cannot be parsed`);
-    let current: RequestCredentials;
+  /** The credentials for the next request (a rotating source is asked every time). */
+  async function credentialsFor(operation: string): Promise<RequestCredentials> {
+    if (options.problem !== undefined) throw new UnavailableError(`${operation}: ${options.problem}`);
+    if (url === undefined) throw new UnavailableError(`${operation}: the kubeconfig's server URL cannot be parsed`);
     try {
-      current = await credentials.current();
+      return await credentials.current();
     } catch (err) {
       // An exec plugin's stderr or an auth provider's message may quote a credential: only the kind of failure is kept.
       const name = err instanceof Error ? err.name : 'Error';
-      throw new UnavailableError(`${request.operation}: could not get the credentials of the kubeconfig user (${name})`);
+      throw new UnavailableError(`${operation}: could not get the credentials of the kubeconfig user (${name})`);
     }
+  }
+
+  async function send(request: KubeRequest): Promise<unknown> {
+    const current = await credentialsFor(request.operation);
+    const observe = request.unobserved === true ? undefined : options.onResponse;
+    const requestTimeoutMs = request.timeoutMs ?? timeoutMs;
     const headers: Record<string, string> = { ...current.headers, accept: 'application/json', 'user-agent': USER_AGENT };
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -188,12 +219,21 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     try {
       const dispatcher = dispatcherFor(current);
       try {
-        answer = await dispatcher.request({ origin, path: basePath + request.path, method: request.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        answer = await dispatcher.request({
+          origin,
+          path: basePath + request.path,
+          method: request.method,
+          headers,
+          body,
+          headersTimeout: requestTimeoutMs,
+          bodyTimeout: requestTimeoutMs,
+          signal: request.signal,
+        });
       } catch (err) {
-        options.onResponse?.(request, 'error');
+        observe?.(request, 'error');
         throw err;
       }
-      options.onResponse?.(request, String(answer.statusCode));
+      observe?.(request, String(answer.statusCode));
       if (answer.statusCode === 404 && request.absentOk) {
         await answer.body.dump();
         return undefined;
@@ -214,9 +254,38 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     }
   }
 
+  async function stream(request: KubeStreamRequest): Promise<AsyncIterable<Buffer>> {
+    const current = await credentialsFor(request.operation);
+    const headers: Record<string, string> = { ...current.headers, accept: 'application/json', 'user-agent': USER_AGENT };
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await dispatcherFor(current).request({
+        origin,
+        path: basePath + request.path,
+        method: 'GET',
+        headers,
+        headersTimeout: timeoutMs,
+        bodyTimeout: request.bodyTimeoutMs,
+        signal: request.signal,
+      });
+    } catch (err) {
+      throw toKubeError(err, request.operation);
+    }
+    const { statusCode } = answer;
+    if (statusCode >= 200 && statusCode < 300) return answer.body;
+    let text = '';
+    try {
+      text = await answer.body.text();
+    } catch (err) {
+      throw toKubeError(err, request.operation);
+    }
+    throw errorForResponse(statusCode, text, answer.headers, request.operation) ?? new UnavailableError(`${request.operation}: HTTP ${statusCode}`);
+  }
+
   return {
     server,
     send,
+    stream,
     stats() {
       const pool = built?.pool;
       if (pool === undefined) return undefined;

@@ -1,24 +1,25 @@
 /**
- * A list+watch informer over client-node's `makeInformer` that never stays down: the library stops
- * for good after a connection reset, a refused reconnect or a failed list (kube-api-notes §0.6),
- * so every `error` schedules a `start()` again with capped exponential backoff. A restart resumes
- * the watch from the last resourceVersion (nothing is missed while the history still holds it);
- * after a 410 the library relists by itself. Every completed list is reported through `onSynced`,
- * so the owner can run a full resync after a relist. The informer counts as healthy again once a
- * restarted watch is connected (client-node's `start()` resolves after the watch response
- * headers, having reported any failure first).
+ * A list+watch informer on the lean transport (kube-transport.ts) that never stays down. It lists,
+ * then watches from the list's resourceVersion with bookmarks and a jittered server-side timeout;
+ * a watch the server ends is resumed from the last resourceVersion seen (events and bookmarks
+ * advance it), a 410 Gone (HTTP or an ERROR event) relists at once, and any other failure is
+ * reported through `onError` and retried with capped exponential backoff (a resume first, a relist
+ * when no list completed yet). Every completed list emits add/update/delete for what changed
+ * against what the informer knew (deletes for keys that vanished) and then `onSynced`, so the
+ * owner can run a full resync after a relist. It keeps no objects: only name → resourceVersion,
+ * enough to diff a relist and to skip updates that change nothing (the owner keeps the one copy).
+ * A delete found by a relist carries only the name, namespace and last known resourceVersion.
  */
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
-import { clientNode } from './client-node.ts';
-import { toKubeError } from './kube-error.ts';
-import { timeoutOptions } from './request-timeout.ts';
+import { errorForResponse, httpStatusOf, toKubeError } from './kube-error.ts';
+import type { KubeTransport } from './kube-transport.ts';
+import { watchEvents, WatchEventType, type WatchEvent } from './watch-stream.ts';
 
 export interface InformerHandlers {
   onAdd?(object: KubeObject): void;
   onUpdate?(object: KubeObject): void;
   onDelete?(object: KubeObject): void;
-  /** After every completed list (initial or relist), once the add/update/delete callbacks for it ran. */
+  /** After every completed list (initial or relist), once the add/update/delete callbacks for it ran, with the listed objects. */
   onSynced?(info: { readonly relist: boolean; readonly objects: readonly KubeObject[] }): void;
   /** After every failure, with the classified error; the informer restarts itself. */
   onError?(error: Error, restartInMs: number): void;
@@ -34,18 +35,20 @@ export interface InformerHealth {
 }
 
 export interface ResilientInformer {
+  /** Starts listing and watching; resolves once the first list and watch connected, or the first failure was reported. */
   start(): Promise<void>;
-  /** Final: a stopped informer cannot be started again (create a new one). */
+  /** Final: aborts the open request; a stopped informer cannot be started again (create a new one). */
   stop(): Promise<void>;
   health(): InformerHealth;
-  /** The cached objects. */
-  list(): readonly KubeObject[];
   /** Resolves after the first completed list (or rejects when stopped first). */
   synced(): Promise<void>;
 }
 
 export interface ResilientInformerOptions {
-  readonly kubeConfig: KubeConfig;
+  /** The cluster's transport (credentials asked per request). */
+  readonly transport: Pick<KubeTransport, 'send' | 'stream'>;
+  /** For messages: the kubeconfig context. */
+  readonly context: string;
   readonly kind: KindInfo;
   readonly namespace: string;
   readonly handlers: InformerHandlers;
@@ -53,114 +56,220 @@ export interface ResilientInformerOptions {
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
   /** Timeout of each list call. @defaultValue 10_000 */
   readonly listTimeoutMs?: number;
+  /** The server-side `timeoutSeconds` of each watch, drawn between these. @defaultValue { minS: 300, maxS: 600 } */
+  readonly watchTimeout?: { readonly minS: number; readonly maxS: number };
+  /** In [0, 1), for the watch timeout's jitter. @defaultValue Math.random */
+  readonly random?: () => number;
 }
 
-export function createResilientInformer(options: ResilientInformerOptions): ResilientInformer {
-  const { kubeConfig, kind, namespace, handlers } = options;
-  const backoff = options.backoff ?? { baseMs: 250, capMs: 10_000 };
-  const { CustomObjectsApi, makeInformer } = clientNode();
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  const path = `/apis/${kind.group}/${kind.version}/namespaces/${namespace}/${kind.plural}`;
-  const listOptions = timeoutOptions(options.listTimeoutMs ?? 10_000);
-  const context = kubeConfig.getCurrentContext();
+/** A watch is given this much more than its server-side timeout before the client gives up on a silent stream. */
+const WATCH_BODY_MARGIN_MS = 60_000;
 
-  let stopped = true;
+/** The watch answered 410 Gone: its resourceVersion is too old, relist. */
+class Gone {
+  readonly gone = true;
+}
+
+interface ListBody {
+  readonly items?: KubeObject[];
+  readonly metadata?: { readonly resourceVersion?: string };
+}
+
+const rvOf = (object: { metadata?: { resourceVersion?: unknown } } | undefined): string | undefined => {
+  const rv = object?.metadata?.resourceVersion;
+  return typeof rv === 'string' && rv !== '' ? rv : undefined;
+};
+
+export function createResilientInformer(options: ResilientInformerOptions): ResilientInformer {
+  const { transport, context, kind, namespace, handlers } = options;
+  const backoff = options.backoff ?? { baseMs: 250, capMs: 10_000 };
+  const listTimeoutMs = options.listTimeoutMs ?? 10_000;
+  const watchTimeout = options.watchTimeout ?? { minS: 300, maxS: 600 };
+  const random = options.random ?? Math.random;
+  const basePath = `/apis/${kind.group}/${kind.version}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
+  const watchOperation = `watch ${kind.kind} ${namespace} on ${context}`;
+
+  /** name → resourceVersion of every object the informer reported and has not reported deleted. */
+  const known = new Map<string, string>();
+  /** Where the next watch starts; undefined: list first. */
+  let resourceVersion: string | undefined;
+  let lists = 0;
+  let state: 'new' | 'running' | 'stopped' = 'new';
   let synced = false;
   let healthy = false;
   let restarts = 0;
   let failures = 0;
-  let errorCount = 0;
   let lastError: string | undefined;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let listCount = 0;
-  let resolveSynced: (() => void) | undefined;
-  let rejectSynced: ((err: Error) => void) | undefined;
-  let finished = false;
-  const syncedPromise = newSyncedPromise();
+  const abort = new AbortController();
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> = Promise.resolve();
+  let firstAttempt: (() => void) | undefined;
 
-  function newSyncedPromise(): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => {
-      resolveSynced = resolve;
-      rejectSynced = reject;
-    });
-    p.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
-    return p;
+  let resolveSynced: () => void = () => undefined;
+  let rejectSynced: (err: Error) => void = () => undefined;
+  const syncedPromise = new Promise<void>((resolve, reject) => {
+    resolveSynced = resolve;
+    rejectSynced = reject;
+  });
+  syncedPromise.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
+
+  const stopped = (): boolean => state === 'stopped';
+
+  function recovered(): void {
+    healthy = true;
+    failures = 0;
+    lastError = undefined;
   }
 
-  // Custom objects arrive as plain JSON (timestamps stay strings), which is what KubeObject describes.
-  const asKube = (o: KubernetesObject): KubeObject => o as unknown as KubeObject;
-  const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-    const list = (await custom.listNamespacedCustomObject(
-      { group: kind.group, version: kind.version, namespace, plural: kind.plural },
-      listOptions,
-    )) as KubernetesListObject<KubernetesObject>;
-    listCount += 1;
-    const relist = listCount > 1;
-    // the library applies the list (add/update/delete callbacks) right after this promise resolves
-    setImmediate(() => {
-      if (stopped) return;
-      synced = true;
-      healthy = true;
-      failures = 0;
-      lastError = undefined;
-      resolveSynced?.();
-      handlers.onSynced?.({ relist, objects: informer.list(namespace).map(asKube) });
-    });
-    return list;
-  };
+  function tombstone(name: string, rv: string): KubeObject {
+    return { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, metadata: { name, namespace, resourceVersion: rv } } as KubeObject;
+  }
 
-  const informer = makeInformer<KubernetesObject>(kubeConfig, path, listFn);
-  if (handlers.onAdd) informer.on('add', (o) => handlers.onAdd?.(asKube(o)));
-  if (handlers.onUpdate) informer.on('update', (o) => handlers.onUpdate?.(asKube(o)));
-  if (handlers.onDelete) informer.on('delete', (o) => handlers.onDelete?.(asKube(o)));
-  informer.on('connect', () => {
-    if (synced) healthy = true;
-  });
-  /** Starts (or restarts) the library informer; healthy again when the watch connected without error. */
-  async function startOnce(): Promise<void> {
-    const errorsBefore = errorCount;
-    await informer.start();
-    if (!stopped && synced && errorCount === errorsBefore) {
-      healthy = true;
-      failures = 0;
-      lastError = undefined;
+  async function list(): Promise<void> {
+    const body = (await transport.send({ method: 'GET', path: basePath, operation: `list ${kind.kind} ${namespace} on ${context}`, timeoutMs: listTimeoutMs, signal: abort.signal, unobserved: true })) as ListBody;
+    if (stopped()) return;
+    const items = body.items ?? [];
+    lists += 1;
+    const relist = lists > 1;
+    const seen = new Set<string>();
+    for (const object of items) {
+      const name = object.metadata.name;
+      const rv = rvOf(object) ?? '';
+      seen.add(name);
+      const before = known.get(name);
+      known.set(name, rv);
+      if (before === undefined) handlers.onAdd?.(object);
+      else if (before !== rv) handlers.onUpdate?.(object);
+    }
+    for (const [name, rv] of [...known]) {
+      if (seen.has(name)) continue;
+      known.delete(name);
+      handlers.onDelete?.(tombstone(name, rv));
+    }
+    resourceVersion = rvOf(body) ?? '0';
+    synced = true;
+    recovered();
+    resolveSynced();
+    handlers.onSynced?.({ relist, objects: items });
+  }
+
+  /** Applies one event; a Gone for an expired resourceVersion. */
+  function apply(event: WatchEvent): Gone | undefined {
+    const object = event.object as unknown as KubeObject;
+    switch (event.type) {
+      case WatchEventType.Added:
+      case WatchEventType.Modified: {
+        const name = object.metadata.name;
+        const rv = rvOf(object) ?? '';
+        const before = known.get(name);
+        if (rv !== '') resourceVersion = rv;
+        if (before === rv) return undefined;
+        known.set(name, rv);
+        if (before === undefined) handlers.onAdd?.(object);
+        else handlers.onUpdate?.(object);
+        return undefined;
+      }
+      case WatchEventType.Deleted: {
+        const rv = rvOf(object);
+        if (rv !== undefined) resourceVersion = rv;
+        if (known.delete(object.metadata.name)) handlers.onDelete?.(object);
+        return undefined;
+      }
+      case WatchEventType.Bookmark:
+        resourceVersion = rvOf(object) ?? resourceVersion;
+        return undefined;
+      case WatchEventType.Error: {
+        const code = typeof event.object['code'] === 'number' ? event.object['code'] : 500;
+        if (code === 410) return new Gone();
+        throw errorForResponse(code, event.object, undefined, watchOperation) ?? new Error(`${watchOperation}: ERROR event with code ${code}`);
+      }
+      default: {
+        const _exhaustive: never = event.type;
+        throw new Error(`unknown watch event type ${String(_exhaustive)}`);
+      }
     }
   }
 
-  informer.on('error', (err: unknown) => {
-    if (stopped) return;
-    errorCount += 1;
-    healthy = false;
-    failures += 1;
-    const delay = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(failures - 1, 20));
-    const classified = toKubeError(err, `watch ${kind.kind} ${namespace} on ${context}`);
-    lastError = classified.message;
-    handlers.onError?.(classified, delay);
-    clearTimeout(restartTimer);
-    restartTimer = setTimeout(() => {
-      if (stopped) return;
-      restarts += 1;
-      void startOnce().catch(() => undefined);
-    }, delay);
-  });
+  /** One watch from `resourceVersion` until the server ends it (undefined) or answers 410 (Gone). */
+  async function watch(): Promise<Gone | undefined> {
+    const timeoutS = Math.floor(watchTimeout.minS + random() * (watchTimeout.maxS - watchTimeout.minS));
+    const query = `?watch=true&allowWatchBookmarks=true&timeoutSeconds=${timeoutS}&resourceVersion=${encodeURIComponent(resourceVersion ?? '0')}`;
+    let body: AsyncIterable<Buffer>;
+    try {
+      body = await transport.stream({ path: basePath + query, operation: watchOperation, signal: abort.signal, bodyTimeoutMs: timeoutS * 1000 + WATCH_BODY_MARGIN_MS });
+    } catch (err) {
+      if (httpStatusOf(err) === 410) return new Gone();
+      throw err;
+    }
+    if (stopped()) return undefined;
+    recovered(); // connected: healthy again after a failure
+    firstAttempt?.();
+    for await (const event of watchEvents(body, watchOperation)) {
+      if (stopped()) return undefined;
+      const gone = apply(event);
+      if (gone !== undefined) return gone;
+    }
+    return undefined;
+  }
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (!stopped()) {
+      try {
+        if (resourceVersion === undefined) await list();
+        if (stopped()) return;
+        const outcome = await watch();
+        if (outcome !== undefined) resourceVersion = undefined; // 410: relist now, no error
+      } catch (err) {
+        if (stopped()) return;
+        healthy = false;
+        failures += 1;
+        const delay = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(failures - 1, 20));
+        const classified = toKubeError(err, watchOperation);
+        lastError = classified.message;
+        handlers.onError?.(classified, delay);
+        firstAttempt?.();
+        await pause(delay);
+        if (stopped()) return;
+        restarts += 1;
+      }
+    }
+  }
 
   return {
     async start() {
-      if (finished) throw new Error('a stopped informer cannot be started again; create a new one');
-      if (!stopped) return;
-      stopped = false;
-      await startOnce();
+      if (state === 'stopped') throw new Error('a stopped informer cannot be started again; create a new one');
+      if (state === 'running') return;
+      state = 'running';
+      const attempted = new Promise<void>((resolve) => {
+        firstAttempt = () => {
+          firstAttempt = undefined;
+          resolve();
+        };
+      });
+      loop = run();
+      await attempted;
     },
     async stop() {
-      stopped = true;
-      finished = true;
-      clearTimeout(restartTimer);
-      await informer.stop();
-      if (!synced) rejectSynced?.(new Error(`informer for ${kind.kind} on ${context} stopped before it synced`));
+      const wasRunning = state === 'running';
+      state = 'stopped';
+      abort.abort();
+      wake?.();
+      firstAttempt?.();
+      if (wasRunning) await loop;
       healthy = false;
+      if (!synced) rejectSynced(new Error(`informer for ${kind.kind} on ${context} stopped before it synced`));
     },
     health: () => ({ synced, healthy, restarts, lastError }),
-    list: () => informer.list(namespace).map(asKube),
     synced: () => (synced ? Promise.resolve() : syncedPromise),
   };
 }

@@ -1,14 +1,19 @@
 /**
- * Run as a child process by cluster-client-for-context.int.spec.ts: a client from
- * `clusterClientForContext` does CRUD calls, then reads a Lease; prints whether client-node was
- * loaded after each step (a fresh process, so nothing else loaded it before).
- *   KUBECONFIG_TEXT=… CONTEXT=… node libs/kube/test/lean-client-probe.ts
+ * Run as a child process by cluster-client-for-context.int.spec.ts, with client-node-loads.ts
+ * preloaded: a client from `clusterClientForContext` (static token) or `localClusterClient`
+ * (in-cluster, SA_DIR) does CRUD calls, reads a Lease and a Secret, runs an informer to its first
+ * sync and stops it, and prints what it saw; the preload records whether client-node was loaded.
+ *   KUBECONFIG_TEXT=… CONTEXT=… node --import ./client-node-loads.ts lean-client-probe.ts
+ *   IN_CLUSTER_HOST=… IN_CLUSTER_PORT=… SA_DIR=… node --import ./client-node-loads.ts lean-client-probe.ts
  */
 import { FEDERATED_KINDS } from '@amko-fed/domain';
-import { loadedClientNode } from '../src/client-node.ts';
-import { clusterClientForContext } from '../src/index.ts';
+import { clusterClientForContext, localClusterClient } from '../src/index.ts';
 
-const client = clusterClientForContext(process.env['KUBECONFIG_TEXT'] ?? '', process.env['CONTEXT'] ?? '', { timeoutMs: 5_000 });
+const env = process.env;
+const client =
+  env['SA_DIR'] === undefined
+    ? clusterClientForContext(env['KUBECONFIG_TEXT'] ?? '', env['CONTEXT'] ?? '', { timeoutMs: 5_000 })
+    : await localClusterClient({ kind: 'in-cluster', host: env['IN_CLUSTER_HOST'], port: env['IN_CLUSTER_PORT'], serviceAccountDir: env['SA_DIR'] }, { timeoutMs: 5_000 });
 const kind = FEDERATED_KINDS.GSLBConfig;
 const name = `probe-${process.pid}`;
 const created = await client.create(kind, 'avi-system', {
@@ -20,7 +25,11 @@ const created = await client.create(kind, 'avi-system', {
 const read = await client.get(kind, 'avi-system', name);
 const absent = await client.get(kind, 'avi-system', `${name}-missing`);
 await client.delete(kind, 'avi-system', name);
-const afterCrud = loadedClientNode() !== undefined;
 const lease = await client.getLease('avi-system', `${name}-lease`);
-const afterLease = loadedClientNode() !== undefined;
-process.stdout.write(JSON.stringify({ created: created.metadata.uid === read?.metadata.uid, absent: absent === undefined, lease: lease === undefined, afterCrud, afterLease }));
+const secret = await client.getSecret('avi-system', `${name}-secret`);
+const added: string[] = [];
+const informer = client.informer({ kind, namespace: 'avi-system', handlers: { onAdd: (o) => added.push(o.metadata.name) } });
+await informer.start();
+await informer.synced();
+await informer.stop();
+process.stdout.write(JSON.stringify({ created: created.metadata.uid === read?.metadata.uid, absent: absent === undefined, lease: lease === undefined, secret: secret === undefined, synced: informer.health().synced }));

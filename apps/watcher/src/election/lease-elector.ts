@@ -6,8 +6,7 @@
  * takes over at once.
  */
 import { ConflictError } from '@amko-fed/domain';
-import type { ClusterClient } from '@amko-fed/kube';
-import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { microTime, type ClusterClient, type Lease } from '@amko-fed/kube';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { decideLease, heldLeaseSpec, LeaseAction, mustStepDown, observeLease, type LeaseObservation } from './lease-rules.ts';
@@ -56,18 +55,18 @@ export function createLeaseElector(options: LeaseElectorOptions): LeaseElector {
   let inFlight: Promise<void> = Promise.resolve();
   let waitingFor: string | undefined;
 
-  const leaseBody = (spec: ReturnType<typeof heldLeaseSpec> | undefined, resourceVersion?: string): V1Lease => ({
+  const leaseBody = (spec: ReturnType<typeof heldLeaseSpec> | undefined, resourceVersion?: string): Lease => ({
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: { name, namespace, ...(resourceVersion === undefined ? {} : { resourceVersion }) },
     spec:
       spec === undefined
-        ? { holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(clock().getTime()) }
+        ? { holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(clock().getTime()) }
         : {
             holderIdentity: spec.holderIdentity,
             leaseDurationSeconds: spec.leaseDurationSeconds,
-            acquireTime: new V1MicroTime(spec.acquireTimeMs),
-            renewTime: new V1MicroTime(spec.renewTimeMs),
+            acquireTime: microTime(spec.acquireTimeMs),
+            renewTime: microTime(spec.renewTimeMs),
             leaseTransitions: spec.leaseTransitions,
           },
   });
@@ -94,7 +93,7 @@ export function createLeaseElector(options: LeaseElectorOptions): LeaseElector {
 
   async function tick(): Promise<void> {
     const now = clock().getTime();
-    let lease: V1Lease | undefined;
+    let lease: Lease | undefined;
     try {
       lease = await client.getLease(namespace, name);
     } catch (err) {

@@ -4,15 +4,10 @@
  * lease record change, never by comparing another node's renewTime with our clock, so clock skew
  * between replicas cannot make two of them leaders.
  */
+import type { LeaseSpec } from '@amko-fed/kube';
 
-/** The fields of a Lease spec the rules read (times as the API returns them). */
-export interface LeaseRecord {
-  readonly holderIdentity?: string | undefined;
-  readonly leaseDurationSeconds?: number | undefined;
-  readonly acquireTime?: Date | string | undefined;
-  readonly renewTime?: Date | string | undefined;
-  readonly leaseTransitions?: number | undefined;
-}
+/** The fields of a Lease spec the rules read (times as the API returns them: RFC 3339 MicroTime text). */
+export type LeaseRecord = Pick<LeaseSpec, 'holderIdentity' | 'leaseDurationSeconds' | 'acquireTime' | 'renewTime' | 'leaseTransitions'>;
 
 /** What this process saw of the lease and when (its own monotonic-enough clock). */
 export interface LeaseObservation {
@@ -41,11 +36,6 @@ export type LeaseDecision =
   | { readonly action: typeof LeaseAction.TakeOver }
   | { readonly action: typeof LeaseAction.Wait; readonly holder: string; readonly expiresAtMs: number };
 
-function timeText(value: Date | string | undefined): string {
-  if (value === undefined) return '';
-  return value instanceof Date ? value.toISOString() : value;
-}
-
 /** Updates the observation: a changed record restarts the expiry clock at `nowMs`. */
 export function observeLease(
   previous: LeaseObservation | undefined,
@@ -54,7 +44,7 @@ export function observeLease(
   defaultDurationMs: number,
 ): LeaseObservation {
   const holderIdentity = record.holderIdentity ?? '';
-  const fingerprint = `${holderIdentity}|${timeText(record.renewTime)}|${record.leaseTransitions ?? 0}`;
+  const fingerprint = `${holderIdentity}|${record.renewTime ?? ''}|${record.leaseTransitions ?? 0}`;
   if (previous !== undefined && previous.fingerprint === fingerprint) return previous;
   const seconds = record.leaseDurationSeconds;
   const durationMs = seconds !== undefined && seconds > 0 ? seconds * 1000 : defaultDurationMs;

@@ -53,12 +53,11 @@ export function clusterInformerContract(client: () => ClusterClient): void {
     }
 
     describe('when it starts', () => {
-      it('reports the existing objects, then synced with them, and caches them', async () => {
+      it('reports the existing objects, then synced with them', async () => {
         const name = fresh();
         await client().create(KIND, NS, amkoCluster(name));
         const { informer, events } = await watch([name]);
         await vi.waitFor(() => expect(events).toEqual([`add ${name}`, `synced relist=false ${name}`]));
-        expect(informer.list().map((o) => o.metadata.name)).toContain(name);
         expect(informer.health()).toMatchObject({ synced: true, healthy: true, restarts: 0 });
       });
     });
@@ -66,13 +65,12 @@ export function clusterInformerContract(client: () => ClusterClient): void {
     describe('when objects are added, changed and deleted', () => {
       it('delivers each change with the object as written', async () => {
         const name = fresh();
-        const { informer, events, updates } = await watch([name]);
+        const { events, updates } = await watch([name]);
         await client().create(KIND, NS, amkoCluster(name));
         await client().mergePatch(KIND, NS, name, { spec: { isLeader: true } });
         await client().delete(KIND, NS, name);
         await vi.waitFor(() => expect(events).toEqual([`synced relist=false `, `add ${name}`, `update ${name}`, `delete ${name}`]));
         expect((updates[0] as { spec?: { isLeader?: unknown } }).spec?.isLeader).toBe(true);
-        expect(informer.list().map((o) => o.metadata.name)).not.toContain(name);
       });
     });
 

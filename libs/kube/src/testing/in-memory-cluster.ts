@@ -9,8 +9,8 @@
  * (cluster-client.contract.ts) runs against this fake and the real client on an emulated cluster.
  */
 import { errorForHttpStatus, type AmkoFedError, type KindInfo, type KubeObject } from '@amko-fed/domain';
-import type { V1Lease, V1Secret } from '@kubernetes/client-node';
 import type { ClusterClient, ObjectList } from '../cluster-client.ts';
+import type { Lease, Secret } from '../core-objects.ts';
 import { createInMemoryInformer, type ChangeType, type InMemoryInformerHandle } from './in-memory-informer.ts';
 
 export type ClientVerb = 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'patchStatus';
@@ -22,7 +22,7 @@ export interface InMemoryCluster {
   /** Writes (create, replace, patch, delete, patchStatus) made so far, as `<verb> <Kind> <ns>/<name>`. */
   readonly writes: readonly string[];
   /** Stores a Secret (the members kubeconfig, for example). */
-  putSecret(secret: V1Secret): void;
+  putSecret(secret: Secret): void;
   /**
    * Simulates a relist (after a 410 or a restarted watch) of every started informer, or of those of
    * `kind`: each reports what changed since its cache (onAdd/onUpdate/onDelete), then
@@ -52,8 +52,8 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 export function createInMemoryCluster(options: { readonly context: string; readonly server?: string }): InMemoryCluster {
   const { context } = options;
   const store = new Map<string, KubeObject>();
-  const leases = new Map<string, V1Lease>();
-  const secrets = new Map<string, V1Secret>();
+  const leases = new Map<string, Lease>();
+  const secrets = new Map<string, Secret>();
   const writes: string[] = [];
   let resourceVersion = 0;
   let decide: ((verb: ClientVerb, kind: string) => AmkoFedError | undefined) | undefined;

@@ -40,11 +40,12 @@ describe('in-memory informer', () => {
     it('hands each handler a copy', async () => {
       const cluster = createInMemoryCluster({ context: 'c1' });
       const seen: KubeObject[] = [];
-      const informer = cluster.client.informer({ kind: GC, namespace: NS, handlers: { onAdd: (o) => seen.push(o) } });
+      const informer = cluster.client.informer({ kind: GC, namespace: NS, handlers: { onAdd: (o) => seen.push(o), onUpdate: (o) => seen.push(o) } });
       await informer.start();
       await cluster.client.create(GC, NS, gc('a'));
       (seen[0] as unknown as { spec: { refreshInterval: number } }).spec.refreshInterval = 1;
-      expect({ cached: informer.list()[0], stored: await cluster.client.get(GC, NS, 'a') }).toMatchObject({ cached: { spec: { refreshInterval: 60 } }, stored: { spec: { refreshInterval: 60 } } });
+      await cluster.client.mergePatch(GC, NS, 'a', { metadata: { labels: { touched: 'yes' } } });
+      expect({ delivered: seen[1], stored: await cluster.client.get(GC, NS, 'a') }).toMatchObject({ delivered: { spec: { refreshInterval: 60 } }, stored: { spec: { refreshInterval: 60 } } });
     });
   });
 

@@ -3,10 +3,12 @@
  * synchronous: a write's handlers have run before the write's promise resolves, so a unit test
  * awaits the write and asserts. `start()` lists (onAdd for each object, then onSynced with
  * relist false); later create/replace/patch/patchStatus/delete of the kind in the namespace arrive
- * as onAdd/onUpdate/onDelete (status changes too, as client-node reports them), each handler call
- * with its own copy. The cluster's test controls drive the rest: `breakWatch` reports an error and
- * stops delivery (health unhealthy), `relist` diffs the cache against the store, reports the
- * differences and onSynced with relist true, and delivers again.
+ * as onAdd/onUpdate/onDelete (status changes too, as the API server reports them), each handler
+ * call with its own copy. Like the real informer it keeps only name → resourceVersion, and a delete
+ * found by a relist carries only name, namespace and the last known resourceVersion. The cluster's
+ * test controls drive the rest: `breakWatch` reports an error and stops delivery (health
+ * unhealthy), `relist` diffs what it knows against the store, reports the differences and onSynced
+ * with relist true, and delivers again.
  */
 import type { KindInfo, KubeObject } from '@amko-fed/domain';
 import type { ClusterInformerOptions } from '../cluster-client.ts';
@@ -34,7 +36,8 @@ export function createInMemoryInformer(
 ): ResilientInformer {
   const { kind, namespace, handlers } = options;
   const backoff = options.backoff ?? { baseMs: 250, capMs: 10_000 };
-  const cache = new Map<string, KubeObject>();
+  /** name → resourceVersion of what the informer reported. */
+  const known = new Map<string, string>();
   let state: 'new' | 'running' | 'stopped' = 'new';
   let synced = false;
   let watching = false;
@@ -51,21 +54,22 @@ export function createInMemoryInformer(
   syncedPromise.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
 
   const name = (object: KubeObject): string => object.metadata.name;
+  const rvOf = (object: KubeObject): string => object.metadata.resourceVersion ?? '';
 
   function list(relist: boolean): void {
     const current = snapshot();
     const seen = new Set<string>();
     for (const object of current) {
       seen.add(name(object));
-      const cached = cache.get(name(object));
-      cache.set(name(object), clone(object));
-      if (cached === undefined) handlers.onAdd?.(clone(object));
-      else if (cached.metadata.resourceVersion !== object.metadata.resourceVersion) handlers.onUpdate?.(clone(object));
+      const before = known.get(name(object));
+      known.set(name(object), rvOf(object));
+      if (before === undefined) handlers.onAdd?.(clone(object));
+      else if (before !== rvOf(object)) handlers.onUpdate?.(clone(object));
     }
-    for (const [key, cached] of [...cache]) {
+    for (const [key, rv] of [...known]) {
       if (seen.has(key)) continue;
-      cache.delete(key);
-      handlers.onDelete?.(cached);
+      known.delete(key);
+      handlers.onDelete?.({ apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, metadata: { name: key, namespace, resourceVersion: rv } } as KubeObject);
     }
     if (relist && !healthy) restarts += 1;
     synced = true;
@@ -74,7 +78,7 @@ export function createInMemoryInformer(
     failures = 0;
     lastError = undefined;
     resolveSynced();
-    handlers.onSynced?.({ relist, objects: [...cache.values()].map(clone) });
+    handlers.onSynced?.({ relist, objects: current.map(clone) });
   }
 
   const handle: InMemoryInformerHandle = {
@@ -83,13 +87,12 @@ export function createInMemoryInformer(
     deliver(type, object) {
       if (state !== 'running' || !watching) return;
       if (type === 'deleted') {
-        cache.delete(name(object));
-        handlers.onDelete?.(clone(object));
+        if (known.delete(name(object))) handlers.onDelete?.(clone(object));
         return;
       }
-      const known = cache.has(name(object));
-      cache.set(name(object), clone(object));
-      if (known) handlers.onUpdate?.(clone(object));
+      const before = known.get(name(object));
+      known.set(name(object), rvOf(object));
+      if (before !== undefined) handlers.onUpdate?.(clone(object));
       else handlers.onAdd?.(clone(object));
     },
     relist() {
@@ -120,7 +123,6 @@ export function createInMemoryInformer(
       if (!synced) rejectSynced(new Error(`informer for ${kind.kind} stopped before it synced`));
     },
     health: () => ({ synced, healthy, restarts, lastError }),
-    list: () => [...cache.values()].map(clone),
     synced: () => (synced ? Promise.resolve() : syncedPromise),
   };
 }
