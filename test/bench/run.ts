@@ -6,6 +6,7 @@
  *   npm run bench                                  # every scenario, about 3–5 minutes
  *   npm run bench -- --only latency,burst          # some scenarios
  *   npm run bench -- --replicator-node-options="--max-old-space-size=256"   # try other V8 flags
+ *   npm run bench -- --only curves --curves-grid=1x100,10x1000   # cost curves over other grid points
  *   npm run bench -- --list
  *
  * Scenarios: see test/bench/scenarios/*.ts and docs/benchmarks.md. Every federation a scenario
@@ -18,6 +19,7 @@ import { met, renderFigures, type ScenarioResult } from './support/figures.ts';
 import { baselines } from './scenarios/baselines.ts';
 import { burst } from './scenarios/burst.ts';
 import { cliStart } from './scenarios/cli-start.ts';
+import { curvesScenario } from './scenarios/curves.ts';
 import { latency } from './scenarios/latency.ts';
 import { memory } from './scenarios/memory.ts';
 import { outage } from './scenarios/outage.ts';
@@ -27,9 +29,11 @@ import { roundTrips } from './scenarios/round-trips.ts';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.ts';
 import { throughput } from './scenarios/throughput.ts';
 
-const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart, baselines];
+// The curves scenario reads its options (--curves-grid, --curves-out) when it runs, after parsing.
+const curves = curvesScenario(() => ({ grid: values['curves-grid'], out: values['curves-out'] }));
+const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart, baselines, curves];
 
-const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--list]
+const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--curves-grid=<followers>x<objects>,…] [--curves-out=<dir>] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
 
 function fail(message: string): never {
@@ -46,6 +50,8 @@ try {
       help: { type: 'boolean', default: false },
       'watcher-node-options': { type: 'string' },
       'replicator-node-options': { type: 'string' },
+      'curves-grid': { type: 'string' },
+      'curves-out': { type: 'string' },
     },
   });
 } catch (err) {
