@@ -26,10 +26,10 @@ describe('curveCharts', () => {
       expect(sync.title).toEqual({ text: 'Sync times', subtitle: '2 CPUs, load 1.2' });
     });
 
-    it('gives p50 and p99 their own line per object count', () => {
-      const chart = curveCharts(results, '').find((c) => c.file === 'curves-latency.svg')?.spec as unknown as { data: { values: Record<string, unknown>[] } };
-      const series = new Set(chart.data.values.map((v) => v['series']));
-      expect(series.size).toBe(4);
+    it('gives p50 and p99 their own panel, in that order', () => {
+      const chart = curveCharts(results, '').find((c) => c.file === 'curves-latency.svg')?.spec as unknown as { data: { values: Record<string, unknown>[] }; facet: { column: { field: string; sort: string[] } } };
+      expect(chart.facet.column.sort).toEqual(['p50', 'p99 (slowest of 30)']);
+      expect(chart.data.values.filter((v) => v[chart.facet.column.field] === 'p50').map((v) => v['ms'])).toEqual([7, 7, 7]);
     });
   });
 });

@@ -3,7 +3,8 @@
  * by curves/measure-point.ts (initial sync and applies/s, latency p50/p99, a steady-state resync,
  * a new follower's sync, peak RSS of watcher and replicator, Redis used_memory). Prints one table
  * row per point, the costs fitted by least squares (per follower, object, copy), an estimate for
- * the points left out, and writes the charts (Vega-Lite → SVG) into docs/bench/.
+ * the points left out, and writes the charts (Vega-Lite → SVG) and their figures (curves.json)
+ * into docs/bench/.
  *
  *   npm run bench -- --only curves                                  # the default grid, ~10 min
  *   npm run bench -- --only curves --curves-grid=1x100,100x10000    # other points
@@ -73,6 +74,9 @@ export function curvesScenario(options: () => CurvesOptions): Scenario {
           await writeFile(join(outDir, chart.file), await renderSvg(chart.spec));
           written.push(join(outDir, chart.file));
         }
+        // The figures behind the charts, to compare runs or plot them otherwise.
+        await writeFile(join(outDir, 'curves.json'), `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: host, load: { start: loadStart, end: loadEnd }, results }, null, 2)}\n`);
+        written.push(join(outDir, 'curves.json'));
       }
       return {
         scenario: 'curves',
