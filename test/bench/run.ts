@@ -30,10 +30,10 @@ import type { Scenario, ScenarioContext } from './scenarios/scenario.ts';
 import { throughput } from './scenarios/throughput.ts';
 
 // The curves scenario reads its options (--curves-grid, --curves-out) when it runs, after parsing.
-const curves = curvesScenario(() => ({ grid: values['curves-grid'], out: values['curves-out'] }));
+const curves = curvesScenario(() => ({ grid: values['curves-grid'], out: values['curves-out'], from: values['curves-from'] }));
 const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart, baselines, curves];
 
-const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--curves-grid=<followers>x<objects>,…] [--curves-out=<dir>] [--list]
+const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--curves-grid=<followers>x<objects>,…] [--curves-out=<dir>] [--curves-from=<curves.json>] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
 
 function fail(message: string): never {
@@ -52,6 +52,7 @@ try {
       'replicator-node-options': { type: 'string' },
       'curves-grid': { type: 'string' },
       'curves-out': { type: 'string' },
+      'curves-from': { type: 'string' },
     },
   });
 } catch (err) {

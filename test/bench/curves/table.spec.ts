@@ -15,7 +15,7 @@ function point(followers: number, objects: number): PointResult {
     resync: { watcherMs: 20 + 0.01 * copies, wallMs: 120 + 0.01 * copies, jobs: 0 },
     latency: { p50: 6 + 0.5 * followers, p99: 40 + 2 * followers, writes: 30, lost: 0 },
     rss: { watcherMb: 150 + 0.1 * followers + 0.01 * objects, replicatorMb: 140 + 0.5 * followers },
-    redisUsedBytes: 1_000_000 + 1_500 * objects + 200 * copies,
+    redisUsedBytes: 1_000_000 + 1_500 * objects + 200 * copies + 1_200 * followers * Math.min(objects, 1_000),
     load: { before: 1.5, after: 1.25 },
     seconds: 5 + copies / 1000,
   };
@@ -39,7 +39,7 @@ describe('curvesTable', () => {
       expect(lines).toHaveLength(4);
       expect(lines[0]).toMatch(/^\| followers \| objects \| copies \| initial sync s \| applies\/s \|/);
       const cells = (lines[3] ?? '').split('|').map((c) => c.trim()).filter((c) => c !== '');
-      expect(cells).toEqual(['10', '1,000', '10,000', '20.50', '488', '1.73', '0.12 / 0.22', '0', '11.0', '60.0', '161', '145', '4.3', '1.50 / 1.25', '15']);
+      expect(cells).toEqual(['10', '1,000', '10,000', '20.50', '488', '1.73', '0.12 / 0.22', '0', '11.0', '60.0', '161', '145', '15.7', '1.50 / 1.25', '15']);
     });
   });
 
@@ -54,13 +54,13 @@ describe('curvesTable', () => {
 describe('fittedCosts', () => {
   describe('when the points follow lines', () => {
     it('gives back each line\'s intercept and slopes per copy, object and follower', () => {
-      const grid = [[1, 100], [1, 1_000], [10, 100], [1, 10_000], [10, 1_000], [50, 100], [100, 100], [50, 1_000]] as const;
+      const grid = [[1, 100], [1, 1_000], [10, 100], [1, 10_000], [10, 1_000], [50, 100], [100, 100], [50, 1_000], [10, 10_000]] as const;
       const lines = fittedCosts(grid.map(([f, o]) => point(f, o)));
-      expect(lines).toContain('initial sync ≈ 500 ms + 2,000 ms per 1,000 copies + 0 ms per follower (R² 1.000, 8 points)');
-      expect(lines).toContain('new follower sync ≈ 200 ms + 1,500 ms per 1,000 objects + 3.00 ms per follower already there (R² 1.000, 8 points)');
-      expect(lines).toContain('latency p50 ≈ 6.00 ms + 0.50 ms per follower + 0 ms per 1,000 objects (R² 1.000, 8 points)');
-      expect(lines).toContain('watcher RSS peak ≈ 150 MB + 102 KB per follower + 10.2 KB per object (R² 1.000, 8 points)');
-      expect(lines).toContain('Redis used_memory ≈ 1,000,000 bytes + 1,500 bytes per object + 200 bytes per copy (R² 1.000, 8 points)');
+      expect(lines).toContain('initial sync ≈ 500 ms + 2,000 ms per 1,000 copies + 0 ms per follower (R² 1.000, 9 points)');
+      expect(lines).toContain('new follower sync ≈ 200 ms + 1,500 ms per 1,000 objects + 3.00 ms per follower already there (R² 1.000, 9 points)');
+      expect(lines).toContain('latency p50 ≈ 6.00 ms + 0.50 ms per follower + 0 ms per 1,000 objects (R² 1.000, 9 points)');
+      expect(lines).toContain('watcher RSS peak ≈ 150 MB + 102 KB per follower + 10.2 KB per object (R² 1.000, 9 points)');
+      expect(lines).toContain('Redis used_memory ≈ 1,000,000 bytes + 1,500 bytes per object + 200 bytes per copy + 1,200 bytes per completed job kept (R² 1.000, 9 points)');
     });
   });
 

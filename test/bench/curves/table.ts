@@ -2,6 +2,7 @@
  * The cost curves as text: one Markdown table row per grid point (printed by the bench and pasted
  * as is into docs/benchmarks.md), and the fitted costs per follower, object and copy. Pure.
  */
+import { followerJobOptions } from '@amko-fed/queue';
 import { describeFit, leastSquares, type Observation, type Term } from './fit.ts';
 import type { PointResult } from './point-result.ts';
 
@@ -46,6 +47,13 @@ export interface FittedCost {
   readonly observe: (r: PointResult) => Observation;
 }
 
+const removeOnComplete = followerJobOptions().removeOnComplete;
+/** Completed jobs BullMQ keeps per follower queue (libs/queue follower-job-options.ts: 1,000). */
+export const KEPT_COMPLETED_JOBS = typeof removeOnComplete === 'object' ? (removeOnComplete.count ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+
+/** Completed jobs Redis still holds after a point's initial sync: up to KEPT_COMPLETED_JOBS per follower. */
+export const keptJobs = (r: PointResult): number => r.followers * Math.min(r.objects, KEPT_COMPLETED_JOBS);
+
 /** What the figures are fitted against: the regressors each cost is expected to grow with. */
 export const FITTED_COSTS: readonly FittedCost[] = [
   { label: 'initial sync', unit: 'ms', terms: [{ per: '1,000 copies', unit: 'ms', factor: 1_000 }, { per: 'follower', unit: 'ms' }], observe: (r) => ({ x: [r.copies, r.followers], y: r.initialSyncMs }) },
@@ -55,7 +63,13 @@ export const FITTED_COSTS: readonly FittedCost[] = [
   { label: 'latency p99', unit: 'ms', terms: [{ per: 'follower', unit: 'ms' }, { per: '1,000 objects', unit: 'ms', factor: 1_000 }], observe: (r) => ({ x: [r.followers, r.objects], y: r.latency.p99 }) },
   { label: 'watcher RSS peak', unit: 'MB', terms: [{ per: 'follower', unit: 'KB', factor: 1024 }, { per: 'object', unit: 'KB', factor: 1024 }], observe: (r) => ({ x: [r.followers, r.objects], y: r.rss.watcherMb }) },
   { label: 'replicator RSS peak', unit: 'MB', terms: [{ per: 'follower', unit: 'KB', factor: 1024 }, { per: 'object', unit: 'KB', factor: 1024 }], observe: (r) => ({ x: [r.followers, r.objects], y: r.rss.replicatorMb }) },
-  { label: 'Redis used_memory', unit: 'bytes', terms: [{ per: 'object', unit: 'bytes' }, { per: 'copy', unit: 'bytes' }], observe: (r) => ({ x: [r.objects, r.copies], y: r.redisUsedBytes }) },
+  // Per object: projection, history, log; per copy: the result record (and its stream entry, capped
+  // at 100,000); per completed job BullMQ keeps: the job hash (removeOnComplete count per queue).
+  {
+    label: 'Redis used_memory', unit: 'bytes',
+    terms: [{ per: 'object', unit: 'bytes' }, { per: 'copy', unit: 'bytes' }, { per: 'completed job kept', unit: 'bytes' }],
+    observe: (r) => ({ x: [r.objects, r.copies, keptJobs(r)], y: r.redisUsedBytes }),
+  },
   { label: 'point wall time', unit: 'ms', terms: [{ per: '1,000 copies', unit: 'ms', factor: 1_000 }], observe: (r) => ({ x: [r.copies], y: r.seconds * 1000 }) },
 ];
 

@@ -9,6 +9,7 @@
  *   npm run bench -- --only curves                                  # the default grid, ~10 min
  *   npm run bench -- --only curves --curves-grid=1x100,100x10000    # other points
  *   npm run bench -- --only curves --curves-out=/tmp/charts         # charts elsewhere
+ *   npm run bench -- --only curves --curves-from=docs/bench/curves.json   # tables, fits, charts of a saved run
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -20,13 +21,15 @@ import { copiesOf, DEFAULT_GRID, FULL_GRID, label, parseGrid, PRUNED } from '../
 import { LATENCY_WRITES, measurePoint } from '../curves/measure-point.ts';
 import type { PointResult } from '../curves/point-result.ts';
 import { curvesTable, estimate, fittedCosts } from '../curves/table.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
 
 export interface CurvesOptions {
   /** `--curves-grid`: `1x100,10x1000` (followers x objects); undefined: DEFAULT_GRID. */
   readonly grid: string | undefined;
   /** `--curves-out`: where the charts go. @defaultValue docs/bench */
   readonly out: string | undefined;
+  /** `--curves-from`: a curves.json of an earlier run: print and draw its figures instead of measuring. */
+  readonly from: string | undefined;
 }
 
 async function machine(): Promise<string> {
@@ -44,29 +47,54 @@ function prunedNotes(results: readonly PointResult[], ran: readonly string[], de
   });
 }
 
+/** A measured grid, as written to curves.json (and read back by --curves-from). */
+interface CurvesRun {
+  readonly startedAt: string;
+  readonly machine: string;
+  readonly load: { readonly start: string; readonly end: string };
+  /** `--curves-grid` as given; null for the default grid. */
+  readonly grid: string | null;
+  readonly results: readonly PointResult[];
+  readonly failed: readonly string[];
+}
+
+const loadNow = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function measureGrid(context: ScenarioContext, grid: string | undefined): Promise<CurvesRun> {
+  const points = grid === undefined ? DEFAULT_GRID : parseGrid(grid);
+  const startedAt = new Date().toISOString();
+  const loadStart = loadNow();
+  const results: PointResult[] = [];
+  const failed: string[] = [];
+  for (const point of points) {
+    context.progress(`point ${label(point)} (${copiesOf(point).toLocaleString('en-US')} copies), load ${loadNow()}`);
+    try {
+      results.push(await measurePoint(context, point));
+    } catch (err) {
+      failed.push(`${label(point)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+  }
+  return { startedAt, machine: await machine(), load: { start: loadStart, end: loadNow() }, grid: grid ?? null, results, failed };
+}
+
+async function readRun(file: string): Promise<CurvesRun> {
+  const run = JSON.parse(await readFile(file, 'utf8')) as Partial<CurvesRun>;
+  if (!Array.isArray(run.results) || typeof run.startedAt !== 'string' || typeof run.machine !== 'string' || run.load === undefined) {
+    throw new Error(`--curves-from: ${file} is not a curves.json written by this scenario (startedAt, machine, load, results)`);
+  }
+  return { startedAt: run.startedAt, machine: run.machine, load: run.load, grid: run.grid ?? null, results: run.results, failed: run.failed ?? [] };
+}
+
 export function curvesScenario(options: () => CurvesOptions): Scenario {
   return {
     name: 'curves',
     describe: `cost curves over followers × objects (default ${DEFAULT_GRID.map(label).join(', ')}; --curves-grid=FxO,…): initial sync, applies/s, a new follower's sync, steady-state resync, latency p50/p99, RSS, Redis memory; tables, fitted costs, charts in docs/bench/`,
     async run(context) {
-      const { grid, out } = options();
-      const points = grid === undefined ? DEFAULT_GRID : parseGrid(grid);
+      const { grid, out, from } = options();
       const outDir = out ?? join(REPO_ROOT, 'docs', 'bench');
-      const host = await machine();
-      const startedAt = new Date();
-      const loadStart = loadavg().map((l) => l.toFixed(2)).join(' ');
-      const results: PointResult[] = [];
-      const failed: string[] = [];
-      for (const point of points) {
-        context.progress(`point ${label(point)} (${copiesOf(point).toLocaleString('en-US')} copies), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-        try {
-          results.push(await measurePoint(context, point));
-        } catch (err) {
-          failed.push(`${label(point)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-        }
-      }
-      const loadEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
-      const subtitle = `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${host} · load ${loadStart} → ${loadEnd}`;
+      const run = from === undefined ? await measureGrid(context, grid) : await readRun(from);
+      const { results } = run;
+      const subtitle = `${run.startedAt.slice(0, 16).replace('T', ' ')} UTC · ${run.machine} · load ${run.load.start} → ${run.load.end}`;
       const written: string[] = [];
       if (results.length > 0) {
         await mkdir(outDir, { recursive: true });
@@ -74,15 +102,18 @@ export function curvesScenario(options: () => CurvesOptions): Scenario {
           await writeFile(join(outDir, chart.file), await renderSvg(chart.spec));
           written.push(join(outDir, chart.file));
         }
-        // The figures behind the charts, to compare runs or plot them otherwise.
-        await writeFile(join(outDir, 'curves.json'), `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: host, load: { start: loadStart, end: loadEnd }, results }, null, 2)}\n`);
-        written.push(join(outDir, 'curves.json'));
+        if (from === undefined) {
+          // The figures behind the charts, to compare runs, plot them again (--curves-from) or otherwise.
+          await writeFile(join(outDir, 'curves.json'), `${JSON.stringify(run, null, 2)}\n`);
+          written.push(join(outDir, 'curves.json'));
+        }
       }
       return {
         scenario: 'curves',
         figures: [],
         notes: [
-          `machine: ${host}; load average (1, 5, 15 min) ${loadStart} at the start, ${loadEnd} at the end`,
+          ...(from === undefined ? [] : [`figures read from ${from} (measured ${run.startedAt}), not measured now`]),
+          `machine: ${run.machine}; load average (1, 5, 15 min) ${run.load.start} at the start, ${run.load.end} at the end`,
           `latency: ${LATENCY_WRITES} writes per point (p99 of 30 is the slowest write); resync: the watcher's own resync histogram (watcher) and trigger → resync counted (wall, includes the relist)`,
           '',
           ...curvesTable(results),
@@ -90,9 +121,9 @@ export function curvesScenario(options: () => CurvesOptions): Scenario {
           'fitted costs (least squares over the points above):',
           ...fittedCosts(results).map((line) => `  ${line}`),
           '',
-          ...prunedNotes(results, points.map(label), grid === undefined),
-          ...failed.map((f) => `FAILED ${f}`),
-          ...(written.length > 0 ? [`charts: ${written.join(', ')}`] : ['no charts: no point was measured']),
+          ...prunedNotes(results, (run.grid === null ? DEFAULT_GRID : parseGrid(run.grid)).map(label), run.grid === null),
+          ...run.failed.map((f) => `FAILED ${f}`),
+          ...(written.length > 0 ? [`written: ${written.join(', ')}`] : ['no charts: no point was measured']),
         ],
       };
     },
