@@ -21,9 +21,10 @@ export const FULL_GRID: readonly GridPoint[] = FOLLOWER_COUNTS.flatMap((follower
 
 /** Points the default run leaves out, so that it takes about ten minutes on a 2-CPU machine. */
 export const PRUNED: readonly { readonly point: GridPoint; readonly reason: string }[] = [
-  // Measured on 2 CPUs: 540–590 follower-applies/s at 50–100 followers (issue #16's run, docs/benchmarks.md).
-  { point: { followers: 50, objects: 10_000 }, reason: '500,000 copies: ~15 min of initial sync alone at the ~560 applies/s measured at 50-100 followers, more than the whole run\'s budget of ~10 min' },
-  { point: { followers: 100, objects: 10_000 }, reason: '1,000,000 copies: ~30 min of initial sync alone at ~560 applies/s (and a million objects in the emulated followers\' stores in the bench process)' },
+  // Two default runs on 2 CPUs (docs/benchmarks.md, Cost curves): the whole grid below took 551-561 s,
+  // 555-900 follower-applies/s at 50-100 followers; the fits estimate the points left out.
+  { point: { followers: 50, objects: 10_000 }, reason: '500,000 copies: its initial sync alone is estimated at 9-12 min (555-900 applies/s measured), as long as the whole default run' },
+  { point: { followers: 100, objects: 10_000 }, reason: '1,000,000 copies: its initial sync alone is estimated at 18-23 min, and the followers\' stores would hold a million objects in the bench process' },
 ];
 
 const same = (a: GridPoint, b: GridPoint): boolean => a.followers === b.followers && a.objects === b.objects;
