@@ -93,6 +93,8 @@ export interface EmulatedCluster extends AsyncDisposable {
   dropWatches(): number;
   /** Ends all open watches cleanly; returns how many. */
   endWatches(): number;
+  /** Sends every open watch an ERROR event with a 500 Status (`message`) and ends it; returns how many. */
+  failWatches(message?: string): number;
   /** Number of open watch streams. */
   readonly openWatchCount: number;
 }
@@ -220,6 +222,7 @@ export async function startEmulatedCluster(options: EmulatedClusterOptions): Pro
     compactHistory: () => store.compactHistory(),
     dropWatches: () => openWatches.dropAll(),
     endWatches: () => openWatches.endAll(),
+    failWatches: (message = 'the watch cache was re-initialised') => openWatches.failAll(message),
     async [Symbol.asyncDispose]() {
       await cluster.close();
     },

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { expired } from './pure/index.ts';
+import { expired, internalError } from './pure/index.ts';
 import type { KubeObject } from './object.ts';
 import type { Store, StoreEvent } from './store.ts';
 import { jsonContentType } from './http-util.ts';
@@ -59,6 +59,20 @@ export class OpenWatches {
           socket.destroy();
         }
       }
+      this.#open.delete(res);
+    }
+    return count;
+  }
+
+  /**
+   * Sends every open watch an ERROR event carrying a 500 Status with `message` and ends it, as an
+   * API server does when it cannot go on serving a watch (e.g. its watch cache was re-initialised).
+   */
+  failAll(message: string): number {
+    const count = this.#open.size;
+    const line = `{"type":"ERROR","object":${JSON.stringify(internalError(message).status)}}\n`;
+    for (const res of [...this.#open]) {
+      if (!res.writableEnded && !res.destroyed) res.end(line);
       this.#open.delete(res);
     }
     return count;

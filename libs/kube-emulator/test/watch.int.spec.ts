@@ -140,4 +140,13 @@ describe.skipIf(realServerSkips(process.env, 'watch (emulator hooks)', 'a 200 ms
       expect(w.events[0]).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
     });
   });
+
+  describe('when failWatches is called (the API server cannot go on serving a watch)', () => {
+    it('sends every open watch an ERROR event with a 500 Status and closes it', async () => {
+      const w = await watch({ resourceVersion: await listRv() });
+      expect(cluster.emulator?.failWatches('watch cache re-initialised')).toBeGreaterThan(0);
+      await w.done;
+      expect(w.events).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 500, reason: 'InternalError', message: 'Internal error occurred: watch cache re-initialised' }) }]);
+    });
+  });
 });

@@ -241,6 +241,22 @@ describe('resilient informer', () => {
     });
   });
 
+  describe('when the watch carries an ERROR event other than 410', () => {
+    it('reports it classified, backs off and resumes without a relist', async () => {
+      const ns = await namespace();
+      const { informer, seen, synced, errors } = await watch(ns);
+      await eventually(() => expect(watchesOf(ns)).toHaveLength(1));
+      emulator().failWatches('watch cache re-initialised');
+      await eventually(() => expect(errors).toHaveLength(1));
+      expect(errors[0]).toMatchObject({ code: 'UNAVAILABLE', httpStatus: 500, message: expect.stringMatching(/^watch GSLBConfig .* on cluster1: Internal error occurred: watch cache re-initialised$/) });
+      await eventually(() => expect(informer.health()).toMatchObject({ healthy: true, lastError: undefined, restarts: 1 }));
+      const name = uniqueName('gc');
+      await client.create(GC, ns, gslbConfig(name));
+      await eventually(() => expect(seen).toEqual([`add ${name}`]));
+      expect(synced).toEqual([false]);
+    });
+  });
+
   describe('when it is stopped', () => {
     it('cannot be started again and rejects a pending synced()', async () => {
       const ns = await namespace();
