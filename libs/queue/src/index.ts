@@ -84,6 +84,7 @@ export {
   type ResultsStore,
   type ResultsStoreOptions,
   type RecordResultOptions,
+  type RecordedResult,
   type ResultsPage,
   type FollowResultsOptions,
   type ResultsFollower,

@@ -25,21 +25,22 @@ import { redisOperation } from './redis-operation.ts';
  * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream, KEYS[4] projection.
  * ARGV[1] cluster, ARGV[2] objectKey, ARGV[3] record JSON, ARGV[4] stream MAXLEN (~),
  * ARGV[5] "1" to record only while the projection holds the object at ARGV[6] (the record's seq)
- * or later. Returns the stream id, or nil when not recorded.
+ * or later. Returns {stream id or false when not recorded, the projection's seq of the object (0
+ * when it has no entry; only read with ARGV[5] "1", else 0)}.
  */
 const recordScript = defineLuaScript(`
+local projected = 0
 if ARGV[5] == '1' then
   local entry = redis.call('HGET', KEYS[4], ARGV[2])
-  local projected = 0
   if entry then projected = tonumber(string.match(entry, '^{"seq":(%d+)')) or 0 end
   if projected < tonumber(ARGV[6]) then
-    return false
+    return {false, projected}
   end
 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
-return redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*',
-  'type', 'result', 'cluster', ARGV[1], 'objectKey', ARGV[2], 'record', ARGV[3])
+return {redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*',
+  'type', 'result', 'cluster', ARGV[1], 'objectKey', ARGV[2], 'record', ARGV[3]), projected}
 `);
 
 /** KEYS as above; ARGV[1] cluster, ARGV[2] MAXLEN. Returns the stream id of the marker. */
@@ -83,6 +84,14 @@ export interface RecordResultOptions {
   readonly onlyIfProjected?: boolean;
 }
 
+/** What `recordResultIfProjected` did. */
+export interface RecordedResult {
+  /** The stream id, or undefined when the projection did not hold the result's seq (nothing recorded). */
+  readonly id: string | undefined;
+  /** The projection's seq of the object when the result was checked (0: no entry). */
+  readonly projectedSeq: number;
+}
+
 export interface ResultsPage {
   readonly entries: ResultStreamEntry[];
   /** The last returned id (pass it back to continue), or the id given when nothing was new. */
@@ -117,6 +126,12 @@ export interface ResultsStore {
    * state the projection no longer knows, and must not look newer than the rebuilt one.
    */
   recordResult(input: ResultRecordInput, options?: RecordResultOptions): Promise<string | undefined>;
+  /**
+   * `recordResult(input, { onlyIfProjected: true })` that also returns the projection's seq of the
+   * object, read in the same round trip (the replicator learns whether the object changed while
+   * it was applied without reading the projection again).
+   */
+  recordResultIfProjected(input: ResultRecordInput): Promise<RecordedResult>;
   readResult(cluster: string, objectKey: ObjectKey): Promise<ResultRecord | undefined>;
   /** All latest results of one cluster, or of every cluster with results. */
   readResults(cluster?: string): Promise<ResultRecord[]>;
@@ -174,6 +189,25 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
   const maxLen = options.maxStreamLength ?? 100_000;
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError('maxStreamLength must be a positive integer');
 
+  async function record(input: ResultRecordInput, onlyIfProjected: boolean): Promise<RecordedResult> {
+    const candidate = typeof input.errorMessage === 'string' ? { ...input, errorMessage: capErrorMessage(input.errorMessage) } : input;
+    const parsed = ResultRecordSchema.safeParse(candidate);
+    if (!parsed.success) {
+      throw new InvalidRecordError('result record', describeIssues(parsed.error), { cause: parsed.error });
+    }
+    const checked = parsed.data;
+    const reply = await redisOperation('recordResult', () =>
+      recordScript.run(
+        redis,
+        [keys.resultsOf(checked.cluster), keys.resultClusters, keys.resultsStream, keys.projection],
+        [checked.cluster, checked.objectKey, JSON.stringify(checked), maxLen, onlyIfProjected ? '1' : '0', checked.seq],
+      ),
+    );
+    if (!Array.isArray(reply)) throw new InvalidRecordError('recordResult reply', ['expected [id, projected seq]']);
+    const [id, projected] = reply as [unknown, unknown];
+    return { id: id === null || id === undefined ? undefined : String(id), projectedSeq: Number(projected) };
+  }
+
   async function readResultsSince(id: string, count: number): Promise<ResultsPage> {
     const start = id === '0' || id === '-' ? '-' : `(${id}`;
     const raw = await redisOperation('readResultsSince', () => redis.xrange(keys.resultsStream, start, '+', 'COUNT', count));
@@ -188,22 +222,10 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
 
   return {
     async recordResult(input, recordOptions) {
-      const candidate =
-        typeof input.errorMessage === 'string' ? { ...input, errorMessage: capErrorMessage(input.errorMessage) } : input;
-      const parsed = ResultRecordSchema.safeParse(candidate);
-      if (!parsed.success) {
-        throw new InvalidRecordError('result record', describeIssues(parsed.error), { cause: parsed.error });
-      }
-      const record = parsed.data;
-      const id = await redisOperation('recordResult', () =>
-        recordScript.run(
-          redis,
-          [keys.resultsOf(record.cluster), keys.resultClusters, keys.resultsStream, keys.projection],
-          [record.cluster, record.objectKey, JSON.stringify(record), maxLen, recordOptions?.onlyIfProjected === true ? '1' : '0', record.seq],
-        ),
-      );
-      return id === null ? undefined : String(id);
+      return (await record(input, recordOptions?.onlyIfProjected === true)).id;
     },
+
+    recordResultIfProjected: (input) => record(input, true),
 
     async readResult(cluster, objectKey) {
       const raw = await redisOperation('readResult', () => redis.hget(keys.resultsOf(cluster), objectKey));

@@ -58,7 +58,7 @@ describe('createJobOutcomes', () => {
         const entry = await world.projected();
         const attempt = world.attempt({ attemptsMade: 1 });
         world.advance(20);
-        expect(await world.outcomes.succeeded(attempt, entry, { outcome: ApplyOutcome.updated, reason: 'spec differs', replans: 0 })).toEqual({ outcome: 'updated', seq: entry.seq });
+        expect(await world.outcomes.succeeded(attempt, entry, { outcome: ApplyOutcome.updated, reason: 'spec differs', replans: 0 })).toEqual({ returned: { outcome: 'updated', seq: entry.seq }, projectedSeq: entry.seq });
         expect(await world.stores.results.readResult(CLUSTER, KEY)).toEqual({
           cluster: CLUSTER, objectKey: KEY, outcome: 'updated', seq: entry.seq, contentHash: 'hash-1', attempts: 2,
           at: new Date(ENQUEUED_MS + 1_020).toISOString(), enqueuedAt: new Date(ENQUEUED_MS).toISOString(),

@@ -14,7 +14,7 @@ import type { JobLogger } from './job-logger.ts';
 export type AttemptJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'timestamp' | 'opts'>;
 
 export interface JobOutcomeDeps {
-  readonly results: Pick<ResultsStore, 'recordResult'>;
+  readonly results: Pick<ResultsStore, 'recordResultIfProjected'>;
   readonly redact: Redactor;
   readonly metrics: ReplicatorMetrics;
   readonly clock: () => Date;
@@ -46,8 +46,15 @@ function eventTimeOf(entry: ProjectionState): number {
   return Date.parse(entry.state === 'present' ? entry.updatedAt : entry.deletedAt);
 }
 
+/** A success as recorded: what the job returns, and the projection's seq when the result was recorded. */
+export interface Succeeded {
+  readonly returned: JobReturn;
+  /** The object's seq in the projection at record time: above `returned.seq` when it changed meanwhile. */
+  readonly projectedSeq: number;
+}
+
 export interface JobOutcomes {
-  succeeded(attempt: Attempt & { readonly objectKey: ObjectKey }, entry: ProjectionState, result: ApplyResult): Promise<JobReturn>;
+  succeeded(attempt: Attempt & { readonly objectKey: ObjectKey }, entry: ProjectionState, result: ApplyResult): Promise<Succeeded>;
   /** Nothing to apply: the projection has no entry for the object. */
   skipped(attempt: Attempt & { readonly objectKey: ObjectKey }, seq: number): Promise<JobReturn>;
   /** Records and logs a failure; returns the error to hand to BullMQ. */
@@ -58,26 +65,25 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
   /**
    * A result is recorded only while the projection still holds the state it is about: an attempt
    * that read a data set Redis has since lost must not leave a result that looks newer than the
-   * states the watcher rebuilds (docs/architecture.md §2).
+   * states the watcher rebuilds (docs/architecture.md §2). Returns the projection's seq of the
+   * object as the same round trip read it.
    */
-  async function record(attempt: Attempt & { readonly objectKey: ObjectKey }, fields: Pick<ResultRecordInput, 'outcome' | 'seq' | 'contentHash' | 'errorCode' | 'errorMessage'>): Promise<void> {
-    const id = await deps.results.recordResult(
-      {
-        cluster,
-        objectKey: attempt.objectKey,
-        attempts: attempt.job.attemptsMade + 1,
-        at: deps.clock().toISOString(),
-        enqueuedAt: new Date(attempt.job.timestamp).toISOString(),
-        ...fields,
-      },
-      { onlyIfProjected: true },
-    );
+  async function record(attempt: Attempt & { readonly objectKey: ObjectKey }, fields: Pick<ResultRecordInput, 'outcome' | 'seq' | 'contentHash' | 'errorCode' | 'errorMessage'>): Promise<number> {
+    const { id, projectedSeq } = await deps.results.recordResultIfProjected({
+      cluster,
+      objectKey: attempt.objectKey,
+      attempts: attempt.job.attemptsMade + 1,
+      at: deps.clock().toISOString(),
+      enqueuedAt: new Date(attempt.job.timestamp).toISOString(),
+      ...fields,
+    });
     if (id === undefined) attempt.logger.debug({ seq: fields.seq, outcome: fields.outcome }, 'Result not recorded: the federation data no longer holds this state (Redis lost it; the watcher rebuilds it)');
+    return projectedSeq;
   }
 
   return {
     async succeeded(attempt, entry, result) {
-      await record(attempt, { outcome: result.outcome, seq: entry.seq, ...(entry.state === 'present' ? { contentHash: entry.contentHash } : {}) });
+      const projectedSeq = await record(attempt, { outcome: result.outcome, seq: entry.seq, ...(entry.state === 'present' ? { contentHash: entry.contentHash } : {}) });
       const now = deps.clock().getTime();
       deps.metrics.observeAttempt(cluster, result.outcome, seconds(attempt.startedMs, now));
       deps.metrics.markSuccess(cluster, now / 1000);
@@ -90,7 +96,7 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
         else deps.metrics.observeEventToApplied(cluster, seconds(eventTimeOf(entry), now));
         attempt.logger.info({ seq: entry.seq, reason: result.reason, replans: result.replans }, `${VERB[result.outcome]} ${attempt.kind}`);
       }
-      return { outcome: result.outcome, seq: entry.seq };
+      return { returned: { outcome: result.outcome, seq: entry.seq }, projectedSeq };
     },
 
     async skipped(attempt, seq) {

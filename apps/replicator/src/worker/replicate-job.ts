@@ -134,8 +134,9 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       talkingToFollower = false;
       deps.onReachability?.(cluster, true);
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).
-      const [latest, returned] = await Promise.all([deps.log.readProjection(objectKey), outcomes.succeeded(keyed, entry, result)]);
-      bursts.noteApplied(objectKey, entry.seq, latest?.seq ?? entry.seq, deps.clock().getTime());
+      // The result record reads the projection's seq in the same round trip.
+      const { returned, projectedSeq } = await outcomes.succeeded(keyed, entry, result);
+      bursts.noteApplied(objectKey, entry.seq, projectedSeq, deps.clock().getTime());
       return returned;
     } catch (error) {
       if (error instanceof DelayedError) throw error;

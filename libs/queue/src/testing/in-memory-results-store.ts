@@ -12,10 +12,11 @@ import {
   type ObjectKey,
   type ProjectionState,
   type ResultRecord,
+  type ResultRecordInput,
   type ResultStreamEntry,
 } from '@amko-fed/domain';
 import { InvalidRecordError } from '../errors/invalid-record-error.ts';
-import type { ResultsFollower, ResultsStore } from '../results-store.ts';
+import type { RecordedResult, ResultsFollower, ResultsStore } from '../results-store.ts';
 import { createStreamIds, isAfter, type StreamIds } from './stream-ids.ts';
 
 export interface InMemoryResultsStoreOptions {
@@ -52,20 +53,29 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
     return entry.id;
   }
 
+  function record(input: ResultRecordInput, onlyIfProjected: boolean): RecordedResult {
+    const candidate = typeof input.errorMessage === 'string' ? { ...input, errorMessage: capErrorMessage(input.errorMessage) } : input;
+    const parsed = ResultRecordSchema.safeParse(candidate);
+    if (!parsed.success) throw new InvalidRecordError('result record', describeIssues(parsed.error), { cause: parsed.error });
+    const checked = parsed.data;
+    const projectedSeq = onlyIfProjected ? (projected(checked.objectKey)?.seq ?? 0) : 0;
+    if (onlyIfProjected && projectedSeq < checked.seq) return { id: undefined, projectedSeq };
+    const results = byCluster.get(checked.cluster) ?? new Map<ObjectKey, ResultRecord>();
+    results.set(checked.objectKey, checked);
+    byCluster.set(checked.cluster, results);
+    return { id: append({ id: ids.next(), type: 'result', record: structuredClone(checked) }), projectedSeq };
+  }
+
   const after = (id: string, count: number): ResultStreamEntry[] => stream.filter((e) => isAfter(e.id, id)).slice(0, count);
   const newestId = (): string => stream.at(-1)?.id ?? '0-0';
 
   return {
     async recordResult(input, recordOptions) {
-      const candidate = typeof input.errorMessage === 'string' ? { ...input, errorMessage: capErrorMessage(input.errorMessage) } : input;
-      const parsed = ResultRecordSchema.safeParse(candidate);
-      if (!parsed.success) throw new InvalidRecordError('result record', describeIssues(parsed.error), { cause: parsed.error });
-      const record = parsed.data;
-      if (recordOptions?.onlyIfProjected === true && (projected(record.objectKey)?.seq ?? 0) < record.seq) return undefined;
-      const results = byCluster.get(record.cluster) ?? new Map<ObjectKey, ResultRecord>();
-      results.set(record.objectKey, record);
-      byCluster.set(record.cluster, results);
-      return append({ id: ids.next(), type: 'result', record: structuredClone(record) });
+      return record(input, recordOptions?.onlyIfProjected === true).id;
+    },
+
+    async recordResultIfProjected(input) {
+      return record(input, true);
     },
 
     async readResult(cluster, objectKey) {

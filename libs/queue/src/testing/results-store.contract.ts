@@ -97,6 +97,19 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         expect(await store.readResults()).toEqual([]);
         expect((await store.readResultsSince('0', 10)).entries).toEqual([]);
       });
+
+      it('returns the projection seq it checked against, recorded or not', async () => {
+        const { results: store, log } = await fresh();
+        const first = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
+        const latest = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '2', contentHash: 'h2', object: { spec: {} }, source: 'watch' });
+        const recorded = await store.recordResultIfProjected(result('a', gc, { seq: first }));
+        expect(recorded.id).toMatch(/^\d+-\d+$/);
+        expect(recorded.projectedSeq).toBe(latest);
+        expect((await store.readResult('a', gc))?.seq).toBe(first);
+        expect(await store.recordResultIfProjected(result('a', gc, { seq: latest + 1 }))).toEqual({ id: undefined, projectedSeq: latest });
+        expect(await store.recordResultIfProjected(result('a', gdp, { seq: 1 }))).toEqual({ id: undefined, projectedSeq: 0 });
+        expect((await store.readResult('a', gc))?.seq).toBe(first);
+      });
     });
 
     describe('when a member leaves', () => {
