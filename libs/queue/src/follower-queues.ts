@@ -77,7 +77,7 @@ export interface FailedJob {
  */
 export interface FollowerQueues {
   enqueue(job: ReplicationJob): Promise<EnqueueResult>;
-  /** Pipelined per follower (BullMQ addBulk runs each add's dedup script); results in input order. */
+  /** Pipelined per follower (BullMQ addBulk runs each add's dedup script; a follower with one job gets a plain add); results in input order. */
   enqueueMany(jobs: readonly ReplicationJob[]): Promise<EnqueueResult[]>;
   pause(cluster: string): Promise<void>;
   resume(cluster: string): Promise<void>;
@@ -172,7 +172,12 @@ export function createFollowerQueues(options: FollowerQueuesOptions): BullFollow
             const data = encoded[i] as ReplicationJob;
             return { name: REPLICATE_JOB_NAME, data, opts: addOptions(data) };
           });
-          const added = await redisOperation('enqueueMany', () => queue(cluster).addBulk(bulk));
+          // One job (a watched change: one per follower) goes without addBulk's MULTI: the same
+          // add script, but ioredis builds no Pipeline (which copies every BullMQ script onto itself).
+          const single = bulk.length === 1 ? bulk[0] : undefined;
+          const added = await redisOperation('enqueueMany', async () =>
+            single === undefined ? queue(cluster).addBulk(bulk) : [await queue(cluster).add(single.name, single.data, single.opts)],
+          );
           added.forEach((job, n) => {
             results[indexes[n] as number] = { jobId: job.id ?? '' };
           });
