@@ -33,7 +33,7 @@ import { throughput } from './scenarios/throughput.ts';
 const curves = curvesScenario(() => ({ grid: values['curves-grid'], out: values['curves-out'], from: values['curves-from'] }));
 const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart, baselines, curves];
 
-const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--curves-grid=<followers>x<objects>,…] [--curves-out=<dir>] [--curves-from=<curves.json>] [--list]
+const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--app-env=<NAME>=<value>]… [--curves-grid=<followers>x<objects>,…] [--curves-out=<dir>] [--curves-from=<curves.json>] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
 
 function fail(message: string): never {
@@ -50,6 +50,7 @@ try {
       help: { type: 'boolean', default: false },
       'watcher-node-options': { type: 'string' },
       'replicator-node-options': { type: 'string' },
+      'app-env': { type: 'string', multiple: true },
       'curves-grid': { type: 'string' },
       'curves-out': { type: 'string' },
       'curves-from': { type: 'string' },
@@ -72,8 +73,17 @@ const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name))
 if (unknown.length > 0) fail(`unknown scenario(s): ${unknown.join(', ')}`);
 const selected = SCENARIOS.filter((s) => wanted.includes(s.name));
 
-/** Only what the command line says; the harness adds the deployment's own settings (NODE_OPTIONS, compile cache). */
-const nodeOptions = (flags: string | undefined): Record<string, string> => (flags === undefined ? {} : { NODE_OPTIONS: flags });
+/**
+ * Only what the command line says; the harness adds the deployment's own settings (NODE_OPTIONS,
+ * compile cache). `--app-env NAME=value` (repeatable) goes to both apps, e.g. MALLOC_ARENA_MAX=2.
+ */
+const appEnv: Record<string, string> = {};
+for (const pair of values['app-env'] ?? []) {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+  if (match === null) fail(`--app-env "${pair}": expected NAME=value, e.g. --app-env=MALLOC_ARENA_MAX=2`);
+  appEnv[match[1] as string] = match[2] as string;
+}
+const nodeOptions = (flags: string | undefined): Record<string, string> => ({ ...appEnv, ...(flags === undefined ? {} : { NODE_OPTIONS: flags }) });
 const running = new Set<Federation>();
 const context: ScenarioContext = {
   // stop() is idempotent: a scenario stops its federations itself, an interrupted run stops them here.
