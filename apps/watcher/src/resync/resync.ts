@@ -23,7 +23,7 @@ import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
-import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
+import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, listingConcurrency, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 
 export interface ResyncDeps {
@@ -58,7 +58,7 @@ export interface PendingReconcile {
   readonly sinceMs: number;
 }
 
-/** Followers listed at the same time during a resync. */
+/** Followers listed at the same time during a resync, fewer with large listings (listingConcurrency). */
 const LISTING_CONCURRENCY = 8;
 
 export interface Resync {
@@ -112,16 +112,23 @@ export function createResync(deps: ResyncDeps): Resync {
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
     let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync' });
 
-    // Bounded: each listing holds a follower's objects in memory until only their hashes are kept.
+    // Bounded: each listing holds a follower's objects in memory until only their hashes are kept,
+    // so large listings run fewer at a time.
     const listedAtMs = (deps.now ?? Date.now)();
     const followers = new Map<string, FollowerObjects | undefined>(
-      await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
+      await mapConcurrent(clusters, listingConcurrency(leader.size, LISTING_CONCURRENCY), async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
     );
     const unknown = unknownFollowerKeys(followers, leader, index);
     if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync' })) && ok;
 
-    const jobs = resyncJobs({ clusters, leader, followers, projectedKeys: index.keys(kinds), index, lastApplyFailed: deps.lastApplyFailed });
-    await deps.dispatch(jobs);
+    // One follower's jobs at a time (dispatch batches them further), not every follower's at once.
+    const projectedKeys = index.keys(kinds);
+    let jobs = 0;
+    for (const cluster of clusters) {
+      const clusterJobs = resyncJobs({ clusters: [cluster], leader, followers, projectedKeys, index, lastApplyFailed: deps.lastApplyFailed });
+      await deps.dispatch(clusterJobs);
+      jobs += clusterJobs.length;
+    }
     const found = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>();
     for (const [cluster, listed] of followers) {
       if (listed === undefined) {
@@ -139,7 +146,7 @@ export function createResync(deps: ResyncDeps): Resync {
     const seconds = end();
     if (!ok) throw new ResyncIncompleteError('some objects could not be recorded in the federation log');
     logger.info(
-      { full, followers: clusters.length, objects: leader.size, jobs: jobs.length, tombstoned: unknown.length, seconds },
+      { full, followers: clusters.length, objects: leader.size, jobs, tombstoned: unknown.length, seconds },
       full ? 'Resynced all followers' : 'Resynced followers',
     );
   }
