@@ -8,8 +8,8 @@
  *   - the Redis readiness of both connections (secret-free reasons);
  *   - the BullMQ worker factory over the `worker` connection;
  *   - the follower ClusterClients from the members kubeconfig;
- *   - bull-board over the BullMQ queues;
- *   - `close()`: the queues, then the connections.
+ *   - bull-board over the BullMQ queues (loaded on the first /board request);
+ *   - `close()`: the board, the queues, then the connections.
  */
 import {
   checkRedisReady,
@@ -141,6 +141,7 @@ export function createReplicatorAdapters(config: ReplicatorConfig, logger: Logge
       for (const connection of [client, workerConnection]) connection.connect().catch(() => undefined);
     },
     async close() {
+      await board.close();
       await stores.queues.close();
       // A connection that is not ready (never connected, or reconnecting) is dropped: QUIT would
       // wait for a server that is not there. The others quit cleanly.
