@@ -56,14 +56,18 @@ export function toFederatedCopy(leader: KubeObject, provenance: Provenance, kind
   return { apiVersion: apiVersionOf(kindInfo), kind: kindInfo.kind, metadata, spec: structuredClone(leader.spec ?? null) };
 }
 
-/** The PUT body that turns the observed follower object into the leader's state. */
+/**
+ * The PUT body that turns the observed follower object into the leader's state. The observed
+ * object is not copied (it is the GET's fresh answer): the body shares its untouched values
+ * (labels, finalizers, ownerReferences…) and never changes them; annotations and spec are new.
+ */
 export function toFederatedUpdate(
   observed: KubeObject,
   leader: KubeObject,
   provenance: Provenance,
   kindInfo: KindInfo,
 ): FederatedObjectBody {
-  const { status: _status, spec: _spec, metadata: observedMeta, ...rest } = structuredClone(observed);
+  const { status: _status, spec: _spec, metadata: observedMeta, ...rest } = observed;
   const { managedFields: _managedFields, ...keptMeta } = observedMeta;
   const annotations: Record<string, string> = { ...keptMeta.annotations };
   const copied = toFederatedContent(leader, kindInfo).annotations;
