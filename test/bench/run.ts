@@ -134,3 +134,6 @@ for (const scenario of selected) {
 
 process.stdout.write(`\n== summary (${((performance.now() - startedAll) / 1000).toFixed(0)} s)\n${renderFigures(results)}\n`);
 if (failures.length > 0) process.stdout.write(`scenarios that could not run: ${failures.join(', ')}\n`);
+// Exit now: a scenario that failed half-way may have left a timer or socket behind, and a bench that
+// never exits holds /tmp/amko-heavy.lock for everyone waiting on it.
+process.exit(failures.length > 0 ? 1 : 0);

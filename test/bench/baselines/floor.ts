@@ -4,7 +4,7 @@
  * BullMQ job per follower (the leader's object in the job); the workers (one BullMQ Worker per
  * follower queue, 4 jobs at a time as the replicator's default CONCURRENCY) do one GET and one PUT
  * (or POST when absent) on their follower. No projection, no event log, no results, no fencing,
- * no validation; BullMQ's own retry (10 attempts, exponential backoff from 100 ms) and nothing else.
+ * no validation; at most 32 leader events enqueued at once; BullMQ's own retry (10 attempts, exponential backoff from 100 ms) and nothing else.
  *
  * Run as processes: `node test/bench/baselines/floor.ts <config.json>` (see child.ts).
  */
@@ -26,6 +26,7 @@ export interface FloorConfig {
 
 export const FLOOR_ENTRY = fileURLToPath(import.meta.url);
 export const FLOOR_CONCURRENCY = 4;
+const EVENTS_IN_FLIGHT = 32;
 
 const queueName = (follower: string): string => `floor-${follower}`;
 
@@ -38,11 +39,25 @@ async function startProducer(config: FloorConfig): Promise<Running> {
   const queues = config.followers.map((f) => new Queue<FloorJob>(queueName(f.name), { connection, prefix: config.prefix }));
   const leader = createKubeHttp(config.leader);
   const jobOptions = { attempts: 10, backoff: { type: 'exponential', delay: 100 }, removeOnComplete: true, removeOnFail: 1_000 } as const;
-  const watch = leader.listAndWatch(gslbConfigsPath(config.namespace), (type, object) => {
-    if (type === 'DELETED') return;
-    for (const queue of queues) {
-      queue.add('apply', { object }, jobOptions).catch((err: unknown) => process.stderr.write(`Could not enqueue: ${String(err)}\n`));
+  // At most EVENTS_IN_FLIGHT events being enqueued at once (the watcher's capture works 32 keys at
+  // a time): unbounded, a list of 1,000 objects for 50 followers puts 50,000 job adds in flight and
+  // runs the process out of its 128 MB heap.
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const enqueue = async (object: KubeObject): Promise<void> => {
+    while (inFlight >= EVENTS_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+    inFlight += 1;
+    try {
+      await Promise.all(queues.map((queue) => queue.add('apply', { object }, jobOptions)));
+    } catch (err) {
+      process.stderr.write(`Could not enqueue: ${String(err)}\n`);
+    } finally {
+      inFlight -= 1;
+      waiting.shift()?.();
     }
+  };
+  const watch = leader.listAndWatch(gslbConfigsPath(config.namespace), (type, object) => {
+    if (type !== 'DELETED') void enqueue(object);
   });
   return {
     async stop() {

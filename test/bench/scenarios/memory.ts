@@ -4,8 +4,13 @@
  * fans 50,000 jobs out and the replicator works them off. RSS (VmRSS, as `ps` shows it; RssAnon,
  * the private part, in the notes) of both is sampled every 100 ms: peak over the whole run, and
  * steady, the mean of 5 samples once everything has been applied and 10 s have passed.
+ *
+ * Then, on the same clusters and Redis with watcher and replicator stopped, the floor (BullMQ alone,
+ * baselines/floor.ts, the same V8 caps) fans 1,000 objects out to the same 50 followers: the memory
+ * of the stack without product code, printed beside the product's (notes, not targets).
  */
 import { startFederation } from '@amko-fed/testing';
+import { measureFloorMemory, type ProcessMemory } from '../baselines/floor-memory.ts';
 import { GSLB_HOST_RULES, federationClients, gslbHostRule, pendingJobs } from '../support/federation-clients.ts';
 import { cpuMs, rssOf, sampleRss, sleep, waitFor, type Rss } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
@@ -50,6 +55,11 @@ export const memory: Scenario = {
       }
       await sampler.stop();
       const cpu = { watcher: await cpuMs(apps.watcher.pid), replicator: await cpuMs(apps.replicator.pid) };
+      await apps.watcher.stop();
+      await apps.replicator.stop();
+      const floor = await measureFloorMemory(federation, OBJECTS, context.progress);
+      const floorLine = (name: string, m: ProcessMemory): string =>
+        `floor ${name}: VmRSS after start ${m.started.totalMb.toFixed(0)} MB, peak ${m.peak.totalMb.toFixed(0)} MB, steady ${m.steady.totalMb.toFixed(0)} MB; RssAnon peak ${m.peak.anonMb.toFixed(0)} MB, steady ${m.steady.anonMb.toFixed(0)} MB`;
       const mean = (rows: Rss[], field: keyof Rss): number => rows.reduce((n, r) => n + r[field], 0) / rows.length;
       const figures = (['watcher', 'replicator'] as const).flatMap((app) => [
         { what: `${app} RSS peak, ${FOLLOWERS} followers × ${OBJECTS} objects`, measured: sampler.peak[app]?.totalMb ?? Number.NaN, unit: 'MB', bound: BOUNDS[app], direction: 'at most' as const, how: 'VmRSS sampled every 100 ms from start through the fan-out' },
@@ -62,6 +72,9 @@ export const memory: Scenario = {
           `fan-out of ${FOLLOWERS * OBJECTS} applies took ${fannedOutS.toFixed(0)} s from the replicator's start; CPU used: watcher ${(cpu.watcher / 1000).toFixed(1)} s, replicator ${(cpu.replicator / 1000).toFixed(1)} s`,
           `replicator right after start (${FOLLOWERS} workers, no job yet): ${replicatorIdle.totalMb.toFixed(0)} MB`,
           ...(['watcher', 'replicator'] as const).map((app) => `${app} private memory (RssAnon): peak ${(sampler.peak[app]?.anonMb ?? Number.NaN).toFixed(0)} MB, steady ${mean(steadySamples[app], 'anonMb').toFixed(0)} MB; the rest of VmRSS is the node binary's mapped text`),
+          `the floor (BullMQ alone, no product code, same V8 caps; watcher and replicator stopped): ${FOLLOWERS * OBJECTS} copies in ${floor.fanOutS.toFixed(0)} s`,
+          floorLine('producer (list+watch, one job per follower: the watcher\'s part)', floor.producer),
+          floorLine(`workers (${FOLLOWERS} BullMQ Workers, GET + PUT: the replicator's part)`, floor.workers),
           `NODE_OPTIONS: watcher "${federation.envOf('watcher')['NODE_OPTIONS'] ?? ''}", replicator "${federation.envOf('replicator')['NODE_OPTIONS'] ?? ''}"`,
         ],
       };

@@ -1,0 +1,94 @@
+/**
+ * The floor's memory under the `memory` scenario's load: BullMQ alone (floor.ts: a producer that
+ * list+watches the leader and adds one job per follower, one Worker per follower queue doing one GET
+ * and one PUT) with the same V8 caps and compile cache as the watcher and replicator, fanning
+ * `objects` GSLBConfigs out to every follower of a running federation. What it measures is the
+ * memory of the stack amko-federation is built on (node, BullMQ, ioredis, undici, one Worker per
+ * follower), without any product code: the part of the watcher's and replicator's RSS that no
+ * change to the product can remove.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isolatedPrefix, type Federation } from '@amko-fed/testing';
+import type { EmulatedCluster } from '@amko-fed/kube-emulator';
+import { rssOf, sampleRss, sleep, waitFor, type Rss } from '../support/stats.ts';
+import { startChild, type ChildBaseline } from './child.ts';
+import { FLOOR_ENTRY, type FloorConfig } from './floor.ts';
+import { gslbConfigsPath, type ClusterAccess } from './kube-http.ts';
+
+const NAMESPACE = 'bench-floor-memory';
+
+export interface ProcessMemory {
+  /** VmRSS and RssAnon, MB, highest sample from start through the fan-out. */
+  readonly peak: Rss;
+  /** Mean of 5 samples one second apart, 10 s after every copy arrived. */
+  readonly steady: Rss;
+  /** Right after the process said it was ready, before any object. */
+  readonly started: Rss;
+}
+
+export interface FloorMemory {
+  readonly producer: ProcessMemory;
+  readonly workers: ProcessMemory;
+  readonly fanOutS: number;
+}
+
+const accessOf = (c: EmulatedCluster): ClusterAccess => ({ name: c.name, url: c.url, token: c.token, caPem: c.caPem });
+
+function floorObject(i: number): Record<string, unknown> {
+  return {
+    apiVersion: 'amko.vmware.com/v1alpha1',
+    kind: 'GSLBConfig',
+    metadata: { name: `floor-${i}`, namespace: NAMESPACE },
+    spec: { gslbLeader: { credentials: 'c', controllerVersion: '22.1.3', controllerIP: '10.0.0.1' }, memberClusters: [{ clusterContext: 'leader' }], refreshInterval: i },
+  };
+}
+
+/** Starts the floor on `federation`'s clusters and Redis, fans `objects` out, measures, stops it. */
+export async function measureFloorMemory(federation: Federation, objects: number, progress: (message: string) => void): Promise<FloorMemory> {
+  for (const cluster of federation.clusters) {
+    await federation.kube(cluster.name).create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+  }
+  const floor = { leader: accessOf(federation.leader), followers: federation.followers.map(accessOf), namespace: NAMESPACE, redisUrl: federation.redisUrl, prefix: isolatedPrefix('floor-memory') };
+  const started: ChildBaseline[] = [];
+  let stopSampler = (): Promise<void> => Promise.resolve();
+  const start = async (role: FloorConfig['role']): Promise<ChildBaseline> => {
+    const file = join(federation.workDir, `floor-memory-${role}.json`);
+    await writeFile(file, JSON.stringify({ ...floor, role } satisfies FloorConfig), { mode: 0o600 });
+    const child = await startChild(`floor ${role}`, FLOOR_ENTRY, file);
+    started.push(child);
+    return child;
+  };
+  try {
+    const workers = await start('workers');
+    const producer = await start('producer');
+    const atStart = { producer: await rssOf(producer.pid), workers: await rssOf(workers.pid) };
+    const sampler = sampleRss({ producer: () => producer.pid, workers: () => workers.pid }, 100);
+    stopSampler = () => sampler.stop();
+    const began = performance.now();
+    const leader = federation.kube(federation.leader.name);
+    for (let i = 0; i < objects; i += 25) await Promise.all(Array.from({ length: Math.min(25, objects - i) }, (_, j) => leader.create(gslbConfigsPath(NAMESPACE), floorObject(i + j))));
+    const copies = () => Promise.resolve(federation.followers.map((f) => f.store.list('amko.vmware.com/gslbconfigs', NAMESPACE).length));
+    try {
+      await waitFor(copies, (counts) => counts.every((n) => n === objects), 240_000, `the floor's ${objects} copies on every follower`, 1_000);
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; floor stderr: ${started.map((c) => c.stderr()).join(' | ').slice(-1_000)}`, { cause: err });
+    }
+    const fanOutS = (performance.now() - began) / 1000;
+    progress(`floor: ${objects * federation.followers.length} copies after ${fanOutS.toFixed(0)} s`);
+    await sleep(10_000);
+    const steady: Record<'producer' | 'workers', Rss[]> = { producer: [], workers: [] };
+    for (let i = 0; i < 5; i += 1) {
+      steady.producer.push(await rssOf(producer.pid));
+      steady.workers.push(await rssOf(workers.pid));
+      await sleep(1_000);
+    }
+    await sampler.stop();
+    const mean = (rows: readonly Rss[]): Rss => ({ totalMb: rows.reduce((n, r) => n + r.totalMb, 0) / rows.length, anonMb: rows.reduce((n, r) => n + r.anonMb, 0) / rows.length });
+    const memoryOf = (name: 'producer' | 'workers'): ProcessMemory => ({ peak: sampler.peak[name] ?? { totalMb: Number.NaN, anonMb: Number.NaN }, steady: mean(steady[name]), started: atStart[name] });
+    return { producer: memoryOf('producer'), workers: memoryOf('workers'), fanOutS };
+  } finally {
+    await stopSampler();
+    await Promise.all(started.map((child) => child.stop()));
+  }
+}
