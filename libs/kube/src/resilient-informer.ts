@@ -105,13 +105,8 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
   let loop: Promise<void> = Promise.resolve();
   let firstAttempt: (() => void) | undefined;
 
-  let resolveSynced: () => void = () => undefined;
-  let rejectSynced: (err: Error) => void = () => undefined;
-  const syncedPromise = new Promise<void>((resolve, reject) => {
-    resolveSynced = resolve;
-    rejectSynced = reject;
-  });
-  syncedPromise.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
+  const firstSync = Promise.withResolvers<void>();
+  firstSync.promise.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
 
   const stopped = (): boolean => state === 'stopped';
 
@@ -149,7 +144,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
     resourceVersion = rvOf(body) ?? '0';
     synced = true;
     recovered();
-    resolveSynced();
+    firstSync.resolve();
     handlers.onSynced?.({ relist, objects: items });
   }
 
@@ -267,9 +262,9 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
       firstAttempt?.();
       if (wasRunning) await loop;
       healthy = false;
-      if (!synced) rejectSynced(new Error(`informer for ${kind.kind} on ${context} stopped before it synced`));
+      if (!synced) firstSync.reject(new Error(`informer for ${kind.kind} on ${context} stopped before it synced`));
     },
     health: () => ({ synced, healthy, restarts, lastError }),
-    synced: () => (synced ? Promise.resolve() : syncedPromise),
+    synced: () => (synced ? Promise.resolve() : firstSync.promise),
   };
 }

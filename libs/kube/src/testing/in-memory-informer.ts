@@ -45,13 +45,8 @@ export function createInMemoryInformer(
   let restarts = 0;
   let failures = 0;
   let lastError: string | undefined;
-  let resolveSynced: () => void = () => undefined;
-  let rejectSynced: (err: Error) => void = () => undefined;
-  const syncedPromise = new Promise<void>((resolve, reject) => {
-    resolveSynced = resolve;
-    rejectSynced = reject;
-  });
-  syncedPromise.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
+  const firstSync = Promise.withResolvers<void>();
+  firstSync.promise.catch(() => undefined); // a stop before sync must not surface as an unhandled rejection
 
   const name = (object: KubeObject): string => object.metadata.name;
   const rvOf = (object: KubeObject): string => object.metadata.resourceVersion ?? '';
@@ -77,7 +72,7 @@ export function createInMemoryInformer(
     healthy = true;
     failures = 0;
     lastError = undefined;
-    resolveSynced();
+    firstSync.resolve();
     handlers.onSynced?.({ relist, objects: current.map(clone) });
   }
 
@@ -120,9 +115,9 @@ export function createInMemoryInformer(
       if (state === 'running') register(handle, false);
       state = 'stopped';
       healthy = false;
-      if (!synced) rejectSynced(new Error(`informer for ${kind.kind} stopped before it synced`));
+      if (!synced) firstSync.reject(new Error(`informer for ${kind.kind} stopped before it synced`));
     },
     health: () => ({ synced, healthy, restarts, lastError }),
-    synced: () => (synced ? Promise.resolve() : syncedPromise),
+    synced: () => (synced ? Promise.resolve() : firstSync.promise),
   };
 }
