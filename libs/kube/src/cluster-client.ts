@@ -42,6 +42,12 @@ export interface ClusterClient {
   get(kind: KindInfo, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** All objects of a kind in a namespace, or in every namespace when `namespace` is undefined. */
   list(kind: KindInfo, namespace: string | undefined): Promise<ObjectList>;
+  /**
+   * The objects of a kind in a namespace, page by page (`limit` / `continue`), so that a large
+   * listing is never one response in memory: for callers that keep only something of each object.
+   * A page after an expired continue token fails with the API server's 410.
+   */
+  listPages(kind: KindInfo, namespace: string, pageSize?: number): AsyncIterable<readonly KubeObject[]>;
   create(kind: KindInfo, namespace: string, body: KubeObject): Promise<KubeObject>;
   /** PUT with the body's metadata.resourceVersion (optimistic concurrency: 409 on a stale one). */
   replace(kind: KindInfo, namespace: string, name: string, body: KubeObject): Promise<KubeObject>;
@@ -98,6 +104,9 @@ function resourcePath(kind: KindInfo, namespace: string | undefined, name?: stri
   if (status) path += '/status';
   return path;
 }
+
+/** Objects per page of `listPages` (client-go's pager uses 500 too). */
+export const LIST_PAGE_SIZE = 500;
 
 const WRITE_QUERY = `?fieldManager=${FIELD_MANAGER}`;
 
@@ -157,6 +166,17 @@ export function buildClusterClient(parts: { readonly context: string; readonly t
         | { items?: KubeObject[]; metadata?: { resourceVersion?: string } }
         | undefined;
       return { items: body?.items ?? [], resourceVersion: body?.metadata?.resourceVersion ?? '' };
+    },
+    async *listPages(kind, namespace, pageSize = LIST_PAGE_SIZE) {
+      let token: string | undefined;
+      do {
+        const query = `?limit=${pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`;
+        const body = (await send({ method: 'GET', path: resourcePath(kind, namespace) + query, operation: describe('list', kind, namespace) })) as
+          | { items?: KubeObject[]; metadata?: { continue?: string } }
+          | undefined;
+        yield body?.items ?? [];
+        token = body?.metadata?.continue === undefined || body.metadata.continue === '' ? undefined : body.metadata.continue;
+      } while (token !== undefined);
     },
     create: (kind, namespace, body) =>
       send({ method: 'POST', path: resourcePath(kind, namespace) + WRITE_QUERY, body, operation: describe('create', kind, namespace, body.metadata.name) }) as Promise<KubeObject>,

@@ -1,6 +1,6 @@
 import type { ObjectKey } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
-import { DELETING, Divergence, divergencesOf, keysToConverge, listingConcurrency, resyncJobs, unknownFollowerKeys, type FollowerObjects, type ResyncJobsInput } from './plan-resync.ts';
+import { DELETING, Divergence, divergencesOf, keysToConverge, resyncJobs, unknownFollowerKeys, type FollowerObjects, type ResyncJobsInput } from './plan-resync.ts';
 
 const gc1 = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const gcOld = 'GSLBConfig/avi-system/gc-old' as ObjectKey;
@@ -26,22 +26,6 @@ function jobs(followers: [string, FollowerObjects | undefined][], overrides: Par
     ...overrides,
   }).map((j) => `${j.cluster} ${j.objectKey} ${j.seq} ${j.reason ?? ''}`);
 }
-
-describe('listingConcurrency', () => {
-  describe('when followers are listed with at most 8 at once and 20,000 objects in flight', () => {
-    it.each([
-      [0, 8],
-      [100, 8],
-      [2_500, 8],
-      [5_000, 4],
-      [10_000, 2],
-      [20_000, 1],
-      [100_000, 1],
-    ])('lists %i objects per follower %i followers at a time', (objects, expected) => {
-      expect(listingConcurrency(objects, 8, 20_000)).toBe(expected);
-    });
-  });
-});
 
 describe('keysToConverge', () => {
   describe('when the projection holds objects the leader no longer has', () => {

@@ -23,23 +23,6 @@ export const DELETING = 'deleting';
 /** A copy written at another leadership epoch than this leader's: it differs whatever its content (it is re-stamped). */
 export const OTHER_EPOCH = 'other-epoch';
 
-/**
- * Objects held in follower listings at once during a resync. A listing is one unpaged response
- * body (undici buffers, its text, the parsed list) until only its content hashes are kept: at
- * 10,000 objects about 15 MB, mostly outside the V8 heap. Eight such listings in flight took the
- * watcher from ~235 to ~370 MB RSS (docs/benchmarks.md, "Watcher at 10,000 objects").
- */
-export const LISTED_OBJECTS_IN_FLIGHT = 20_000;
-
-/**
- * How many followers a resync lists at once (pure): at most `maxConcurrency`, and fewer when each
- * listing is large, so that about `LISTED_OBJECTS_IN_FLIGHT` objects are being listed at a time;
- * always at least one.
- */
-export function listingConcurrency(objectsPerFollower: number, maxConcurrency: number, inFlight = LISTED_OBJECTS_IN_FLIGHT): number {
-  return Math.max(1, Math.min(maxConcurrency, Math.floor(inFlight / Math.max(1, objectsPerFollower))));
-}
-
 /** How a listed follower differs from the leader for one object. */
 export const Divergence = {
   missing: 'missing',

@@ -23,7 +23,7 @@ import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
-import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, listingConcurrency, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
+import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 
 export interface ResyncDeps {
@@ -58,7 +58,7 @@ export interface PendingReconcile {
   readonly sinceMs: number;
 }
 
-/** Followers listed at the same time during a resync, fewer with large listings (listingConcurrency). */
+/** Followers listed at the same time during a resync; each holds one page (LIST_PAGE_SIZE objects) at a time. */
 const LISTING_CONCURRENCY = 8;
 
 export interface Resync {
@@ -90,11 +90,13 @@ export function createResync(deps: ResyncDeps): Resync {
       await Promise.all(
         kinds.map(async (kind) => {
           const info = FEDERATED_KINDS[kind];
-          const list = await client.list(info, AVI_SYSTEM_NAMESPACE);
-          for (const item of list.items) {
-            if (!info.singleton && !isFederatedCopy(item)) continue;
-            const key = toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: item.metadata.name });
-            objects.set(key, item.metadata.deletionTimestamp !== undefined ? DELETING : epoch !== undefined && readEpoch(item) !== epoch ? OTHER_EPOCH : hashFederatedContent(item, info));
+          // Page by page: only the hashes are kept, never a whole listing (10,000 copies are ~45 MB as one response).
+          for await (const page of client.listPages(info, AVI_SYSTEM_NAMESPACE)) {
+            for (const item of page) {
+              if (!info.singleton && !isFederatedCopy(item)) continue;
+              const key = toObjectKey({ kind, namespace: AVI_SYSTEM_NAMESPACE, name: item.metadata.name });
+              objects.set(key, item.metadata.deletionTimestamp !== undefined ? DELETING : epoch !== undefined && readEpoch(item) !== epoch ? OTHER_EPOCH : hashFederatedContent(item, info));
+            }
           }
         }),
       );
@@ -112,11 +114,10 @@ export function createResync(deps: ResyncDeps): Resync {
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
     let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync' });
 
-    // Bounded: each listing holds a follower's objects in memory until only their hashes are kept,
-    // so large listings run fewer at a time.
+    // Bounded: a listing holds one page of a follower's objects at a time and keeps only their hashes.
     const listedAtMs = (deps.now ?? Date.now)();
     const followers = new Map<string, FollowerObjects | undefined>(
-      await mapConcurrent(clusters, listingConcurrency(leader.size, LISTING_CONCURRENCY), async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
+      await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
     );
     const unknown = unknownFollowerKeys(followers, leader, index);
     if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync' })) && ok;

@@ -46,6 +46,21 @@ export function clusterClientContract(label: string, start: () => Promise<Contra
       });
     });
 
+    describe('when objects are listed page by page', () => {
+      it('returns every object once, in pages of at most the page size', async () => {
+        const names = [fresh(), fresh(), fresh(), fresh(), fresh()];
+        for (const name of names) await client.create(GDP, NS, gdp(name, 1));
+        const pages: string[][] = [];
+        for await (const page of client.listPages(GDP, NS, 2)) pages.push(page.map((o) => o.metadata.name));
+        expect(pages.every((page) => page.length <= 2)).toBe(true);
+        expect(pages.length).toBeGreaterThanOrEqual(3);
+        const listed = pages.flat();
+        expect(new Set(listed).size).toBe(listed.length);
+        expect(listed).toEqual(expect.arrayContaining(names));
+        expect(listed.sort()).toEqual((await client.list(GDP, NS)).items.map((o) => o.metadata.name).sort());
+      });
+    });
+
     describe('when an object is missing', () => {
       it('reads as undefined, deletes as false, and a replace or patch is a 404', async () => {
         const name = fresh();

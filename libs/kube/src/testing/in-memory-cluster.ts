@@ -9,7 +9,7 @@
  * (cluster-client.contract.ts) runs against this fake and the real client on an emulated cluster.
  */
 import { errorForHttpStatus, type AmkoFedError, type KindInfo, type KubeObject } from '@amko-fed/domain';
-import type { ClusterClient, ObjectList } from '../cluster-client.ts';
+import { LIST_PAGE_SIZE, type ClusterClient, type ObjectList } from '../cluster-client.ts';
 import type { Lease, Secret } from '../core-objects.ts';
 import { createInMemoryInformer, type ChangeType, type InMemoryInformerHandle } from './in-memory-informer.ts';
 
@@ -115,6 +115,10 @@ export function createInMemoryCluster(options: { readonly context: string; reado
       const prefix = `${kind.plural}/${namespace === undefined ? '' : `${namespace}/`}`;
       const items = [...store.entries()].filter(([key]) => key.startsWith(prefix)).map(([, object]) => clone(object));
       return { items, resourceVersion: String(resourceVersion) };
+    },
+    async *listPages(kind, namespace, pageSize = LIST_PAGE_SIZE) {
+      const { items } = await client.list(kind, namespace);
+      for (let i = 0; i === 0 || i < items.length; i += pageSize) yield items.slice(i, i + pageSize);
     },
     async create(kind, namespace, body) {
       const name = body.metadata.name;
