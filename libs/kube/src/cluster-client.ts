@@ -12,6 +12,7 @@ import { kubeConfigForContext } from './kube-config.ts';
 import { readContextAccess } from './kubeconfig-context.ts';
 import { createKubeTransport, transportOptionsOf, type KubeRequest, type KubeTransport } from './kube-transport.ts';
 import { fixedCredentials } from './request-credentials.ts';
+import { resourcePath, segment } from './resource-path.ts';
 import { createResilientInformer, type InformerHandlers, type ResilientInformer } from './resilient-informer.ts';
 
 export const FIELD_MANAGER = 'amko-federation';
@@ -91,18 +92,6 @@ export function observing(context: string, observer: KubeRequestObserver | undef
     const verb = request.operation.startsWith('patch status of') ? 'patch-status' : (request.operation.split(' ')[0] ?? 'unknown');
     observer({ cluster: context, verb, code });
   };
-}
-
-const segment = encodeURIComponent;
-
-/** `/apis/<group>/<version>[/namespaces/<ns>]/<plural>[/<name>[/status]]`. */
-function resourcePath(kind: KindInfo, namespace: string | undefined, name?: string, status = false): string {
-  let path = `/apis/${kind.group}/${kind.version}`;
-  if (namespace !== undefined) path += `/namespaces/${segment(namespace)}`;
-  path += `/${kind.plural}`;
-  if (name !== undefined) path += `/${segment(name)}`;
-  if (status) path += '/status';
-  return path;
 }
 
 /** Objects per page of `listPages` (client-go's pager uses 500 too). */

@@ -112,6 +112,16 @@ export interface KubeTransportOptions {
 
 export const USER_AGENT = 'amko-federation';
 
+/** What every request sends: the credentials' headers, JSON accepted, our user agent. */
+function headersOf(current: RequestCredentials): Record<string, string> {
+  return { ...current.headers, accept: 'application/json', 'user-agent': USER_AGENT };
+}
+
+/** A non-2xx answer as a classified error. */
+function failureOf(statusCode: number, text: string, headers: Dispatcher.ResponseData['headers'], operation: string): Error {
+  return errorForResponse(statusCode, text, headers, operation) ?? new UnavailableError(`${operation}: HTTP ${statusCode}`);
+}
+
 /**
  * Idle connections are kept this long (the server's `Keep-Alive: timeout=` hint wins when lower).
  * Below the 60 s idle timeout of common load balancers; long enough that a follower touched every
@@ -208,7 +218,7 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     const current = await credentialsFor(request.operation);
     const observe = request.unobserved === true ? undefined : options.onResponse;
     const requestTimeoutMs = request.timeoutMs ?? timeoutMs;
-    const headers: Record<string, string> = { ...current.headers, accept: 'application/json', 'user-agent': USER_AGENT };
+    const headers = headersOf(current);
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
@@ -244,7 +254,7 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     }
     const { statusCode } = answer;
     if (statusCode < 200 || statusCode >= 300) {
-      throw errorForResponse(statusCode, text, answer.headers, request.operation) ?? new UnavailableError(`${request.operation}: HTTP ${statusCode}`);
+      throw failureOf(statusCode, text, answer.headers, request.operation);
     }
     if (text.length === 0) return {}; // e.g. a DELETE answered without a body: still "done"
     try {
@@ -256,7 +266,7 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
 
   async function stream(request: KubeStreamRequest): Promise<AsyncIterable<Buffer>> {
     const current = await credentialsFor(request.operation);
-    const headers: Record<string, string> = { ...current.headers, accept: 'application/json', 'user-agent': USER_AGENT };
+    const headers = headersOf(current);
     let answer: Dispatcher.ResponseData;
     try {
       answer = await dispatcherFor(current).request({
@@ -279,7 +289,7 @@ export function createKubeTransport(options: KubeTransportOptions): KubeTranspor
     } catch (err) {
       throw toKubeError(err, request.operation);
     }
-    throw errorForResponse(statusCode, text, answer.headers, request.operation) ?? new UnavailableError(`${request.operation}: HTTP ${statusCode}`);
+    throw failureOf(statusCode, text, answer.headers, request.operation);
   }
 
   return {

@@ -25,8 +25,8 @@ export interface LocalClusterClientOptions {
 function currentContext(text: string): string {
   const read = readKubeconfig(text);
   if (!read.ok) throw new KubeConfigError('the local kubeconfig could not be parsed');
-  const current = (read.kubeconfig as { 'current-context'?: unknown })['current-context'];
-  if (typeof current !== 'string' || current === '') throw new KubeConfigError('the local kubeconfig has no current-context; set LOCAL_CONTEXT');
+  const current = read.kubeconfig['current-context'];
+  if (current === undefined || current === null || current === '') throw new KubeConfigError('the local kubeconfig has no current-context; set LOCAL_CONTEXT');
   return current;
 }
 

@@ -13,6 +13,7 @@
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
 import { errorForResponse, httpStatusOf, toKubeError } from './kube-error.ts';
 import type { KubeTransport } from './kube-transport.ts';
+import { resourcePath } from './resource-path.ts';
 import { watchEvents, WatchEventType, type WatchEvent } from './watch-stream.ts';
 
 export interface InformerHandlers {
@@ -86,7 +87,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
   const listTimeoutMs = options.listTimeoutMs ?? 10_000;
   const watchTimeout = options.watchTimeout ?? { minS: 300, maxS: 600 };
   const random = options.random ?? Math.random;
-  const basePath = `/apis/${kind.group}/${kind.version}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
+  const basePath = resourcePath(kind, namespace);
   const watchOperation = `watch ${kind.kind} ${namespace} on ${context}`;
 
   /** name → resourceVersion of every object the informer reported and has not reported deleted. */
