@@ -7,14 +7,13 @@
  * follower), without any product code: the part of the watcher's and replicator's RSS that no
  * change to the product can remove.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isolatedPrefix, type Federation } from '@amko-fed/testing';
-import type { EmulatedCluster } from '@amko-fed/kube-emulator';
 import { rssOf, sampleRss, sleep, waitFor, type Rss } from '../support/stats.ts';
 import { startChild, type ChildBaseline } from './child.ts';
 import { FLOOR_ENTRY, type FloorConfig } from './floor.ts';
-import { gslbConfigsPath, type ClusterAccess } from './kube-http.ts';
+import { gslbConfigsPath } from './kube-http.ts';
+import { gslbConfig } from './measure.ts';
+import { accessOf, createNamespaceEverywhere, writeChildConfig } from './systems.ts';
 
 const NAMESPACE = 'bench-floor-memory';
 
@@ -33,28 +32,14 @@ export interface FloorMemory {
   readonly fanOutS: number;
 }
 
-const accessOf = (c: EmulatedCluster): ClusterAccess => ({ name: c.name, url: c.url, token: c.token, caPem: c.caPem });
-
-function floorObject(i: number): Record<string, unknown> {
-  return {
-    apiVersion: 'amko.vmware.com/v1alpha1',
-    kind: 'GSLBConfig',
-    metadata: { name: `floor-${i}`, namespace: NAMESPACE },
-    spec: { gslbLeader: { credentials: 'c', controllerVersion: '22.1.3', controllerIP: '10.0.0.1' }, memberClusters: [{ clusterContext: 'leader' }], refreshInterval: i },
-  };
-}
-
 /** Starts the floor on `federation`'s clusters and Redis, fans `objects` out, measures, stops it. */
 export async function measureFloorMemory(federation: Federation, objects: number, progress: (message: string) => void): Promise<FloorMemory> {
-  for (const cluster of federation.clusters) {
-    await federation.kube(cluster.name).create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-  }
+  await createNamespaceEverywhere(federation, NAMESPACE);
   const floor = { leader: accessOf(federation.leader), followers: federation.followers.map(accessOf), namespace: NAMESPACE, redisUrl: federation.redisUrl, prefix: isolatedPrefix('floor-memory') };
   const started: ChildBaseline[] = [];
   let stopSampler = (): Promise<void> => Promise.resolve();
   const start = async (role: FloorConfig['role']): Promise<ChildBaseline> => {
-    const file = join(federation.workDir, `floor-memory-${role}.json`);
-    await writeFile(file, JSON.stringify({ ...floor, role } satisfies FloorConfig), { mode: 0o600 });
+    const file = await writeChildConfig(federation, `floor-memory-${role}`, { ...floor, role } satisfies FloorConfig);
     const child = await startChild(`floor ${role}`, FLOOR_ENTRY, file);
     started.push(child);
     return child;
@@ -67,7 +52,7 @@ export async function measureFloorMemory(federation: Federation, objects: number
     stopSampler = () => sampler.stop();
     const began = performance.now();
     const leader = federation.kube(federation.leader.name);
-    for (let i = 0; i < objects; i += 25) await Promise.all(Array.from({ length: Math.min(25, objects - i) }, (_, j) => leader.create(gslbConfigsPath(NAMESPACE), floorObject(i + j))));
+    for (let i = 0; i < objects; i += 25) await Promise.all(Array.from({ length: Math.min(25, objects - i) }, (_, j) => leader.create(gslbConfigsPath(NAMESPACE), gslbConfig(NAMESPACE, `floor-${i + j}`, i + j))));
     const copies = () => Promise.resolve(federation.followers.map((f) => f.store.list('amko.vmware.com/gslbconfigs', NAMESPACE).length));
     try {
       await waitFor(copies, (counts) => counts.every((n) => n === objects), 240_000, `the floor's ${objects} copies on every follower`, 1_000);

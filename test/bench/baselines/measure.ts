@@ -19,7 +19,8 @@ export interface Bench {
   next(): number;
 }
 
-const gslbConfig = (namespace: string, name: string, refreshInterval: number): Record<string, unknown> => ({
+/** A GSLBConfig in a baseline's namespace. */
+export const gslbConfig = (namespace: string, name: string, refreshInterval: number): Record<string, unknown> => ({
   apiVersion: 'amko.vmware.com/v1alpha1',
   kind: 'GSLBConfig',
   metadata: { name, namespace },

@@ -44,7 +44,21 @@ export interface StartedSystems {
   stop(): Promise<void>;
 }
 
-const accessOf = (c: EmulatedCluster): ClusterAccess => ({ name: c.name, url: c.url, token: c.token, caPem: c.caPem });
+export const accessOf = (c: EmulatedCluster): ClusterAccess => ({ name: c.name, url: c.url, token: c.token, caPem: c.caPem });
+
+/** Creates `namespace` on every cluster of the federation (each baseline federates its own). */
+export async function createNamespaceEverywhere(federation: Federation, namespace: string): Promise<void> {
+  for (const cluster of federation.clusters) {
+    await federation.kube(cluster.name).create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  }
+}
+
+/** Writes a child baseline's config into the federation's work directory (owner-only: it holds tokens). */
+export async function writeChildConfig(federation: Federation, name: string, config: unknown): Promise<string> {
+  const path = join(federation.workDir, `${name}.json`);
+  await writeFile(path, JSON.stringify(config), { mode: 0o600 });
+  return path;
+}
 
 /** Creates the baselines' namespaces on every cluster and starts the three baselines (amko-federation runs already). */
 export async function startSystems(federation: Federation): Promise<StartedSystems> {
@@ -54,20 +68,11 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
     { name: SYSTEMS.floor, namespace: 'bench-floor' },
     { name: SYSTEMS.kubectlLoop, namespace: 'bench-kubectl' },
   ];
-  for (const cluster of federation.clusters) {
-    for (const { namespace } of systems.slice(1)) {
-      await federation.kube(cluster.name).create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    }
-  }
+  for (const { namespace } of systems.slice(1)) await createNamespaceEverywhere(federation, namespace);
   const leader = accessOf(federation.leader);
   const followers = federation.followers.map(accessOf);
   const started: Running[] = [];
   const children: { readonly pid: number | undefined; stderr(): string }[] = [];
-  const configFile = async (name: string, config: unknown): Promise<string> => {
-    const path = join(federation.workDir, `${name}.json`);
-    await writeFile(path, JSON.stringify(config), { mode: 0o600 });
-    return path;
-  };
   try {
     const amkoStyle: AmkoStyleConfig = { leader, members: followers, namespace: 'bench-amko-style' };
     const floor = { leader, followers, namespace: 'bench-floor', redisUrl: federation.redisUrl, prefix: isolatedPrefix('floor') };
@@ -76,7 +81,7 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
       ['floor-workers', FLOOR_ENTRY, { ...floor, role: 'workers' } satisfies FloorConfig],
       ['floor-producer', FLOOR_ENTRY, { ...floor, role: 'producer' } satisfies FloorConfig],
     ] as const) {
-      const child = await startChild(name, entry, await configFile(name, config));
+      const child = await startChild(name, entry, await writeChildConfig(federation, name, config));
       started.push(child);
       children.push(child);
     }
