@@ -26,6 +26,7 @@ import {
   pathOf,
   specOn,
   SUCCESS,
+  withTimeline,
 } from './support.ts';
 
 export const FOLLOWERS = ['follower1', 'follower2'] as const;
@@ -146,14 +147,27 @@ export interface FailoverTopology {
   killMaster(prefix: string, whileDown: () => Promise<void>): Promise<{ killedPort: number; promotedPort: number }>;
   /** Stops replication from that master; returns the undo. */
   cutReplication(prefix: string): Promise<() => Promise<void>>;
+  /** What the topology did (its failovers), printed with a failure. */
+  events?(): Promise<string>;
 }
 
 const RULE_NAMES = ['rule-a', 'rule-b', 'rule-c', ...Array.from({ length: 6 }, (_, i) => `during-${i}`), 'after-a'];
 const initialState = (): LeaderState => ({ refreshInterval: 1, ttl: 10, rules: new Map([['rule-a', 30], ['rule-b', 30], ['rule-c', 30]]) });
 
-async function federated(federation: Federation, state: LeaderState): Promise<void> {
-  await followersMatch(federation, state, RULE_NAMES);
-  await statusFederated(federation);
+/** The topology's failover events, for a failure message. */
+async function eventsOf(topology: FailoverTopology): Promise<string> {
+  return (await topology.events?.()) ?? '(the topology tells no events)';
+}
+
+async function federated(federation: Federation, state: LeaderState, topology: FailoverTopology): Promise<void> {
+  await withTimeline(
+    federation,
+    async () => {
+      await followersMatch(federation, state, RULE_NAMES);
+      await statusFederated(federation);
+    },
+    () => eventsOf(topology),
+  );
 }
 
 /**
@@ -165,7 +179,7 @@ export async function changesAcrossFailover(federation: Federation, topology: Fa
   const state = initialState();
   const write = leaderWriter(federation, state);
   await write.createAll();
-  await federated(federation, state);
+  await federated(federation, state, topology);
   const before = await topology.masterPort(federation.prefix);
 
   const change = async (i: number): Promise<void> => {
@@ -188,13 +202,30 @@ export async function changesAcrossFailover(federation: Federation, topology: Fa
   await write.addRule('after-a', 50);
   await write.deleteRule('during-0');
 
-  await federated(federation, state);
+  await federated(federation, state, topology);
   expect([federation.app('watcher').running, federation.app('replicator').running]).toEqual([true, true]);
   for (const secret of secrets) expect(await linesWith(federation, secret)).toEqual([]);
 
-  // amko-fed reads the same topology through REDIS_URL.
-  const status = await amkoFed(federation, ['--context', 'leader', 'status', '--json']);
-  expect({ code: status.code, err: status.err }).toEqual({ code: 0, err: '' });
+  // amko-fed reads the same topology through REDIS_URL, and says in sync once every result is
+  // recorded (a result may land a moment after the follower's object changed; results a second
+  // failover lost are confirmed again by the resync that the reconnect starts).
+  const status = await withTimeline(
+    federation,
+    () => eventually(
+      () => amkoFed(federation, ['--context', 'leader', 'status', '--json']),
+      (run) => run.code !== 3,
+      DEADLINE_MS,
+      'amko-fed status no longer says pending',
+    ),
+    () => eventsOf(topology),
+  );
+  await withTimeline(
+    federation,
+    async () => {
+      expect({ code: status.code, err: status.err, out: status.code === 0 ? '' : status.out }).toEqual({ code: 0, err: '', out: '' });
+    },
+    () => eventsOf(topology),
+  );
   const view = JSON.parse(status.out) as { inSync: boolean; followers: { cluster: string }[] };
   expect({ inSync: view.inSync, followers: view.followers.map((f) => f.cluster).sort() }).toEqual({ inSync: true, followers: [...FOLLOWERS] });
 }
@@ -211,7 +242,7 @@ export async function lostWritesRecovered(federation: Federation, topology: Fail
   const state = initialState();
   const write = leaderWriter(federation, state);
   await write.createAll();
-  await federated(federation, state);
+  await federated(federation, state, topology);
   const lossesBefore = (await storeLossLines(federation)).length;
 
   const replicator = federation.app('replicator');
@@ -243,7 +274,7 @@ export async function lostWritesRecovered(federation: Federation, topology: Fail
     if (!undone) await undo();
   }
   await replicator.start();
-  await federated(federation, state);
+  await federated(federation, state, topology);
   // The convergence came from the store-loss detection (the periodic resync is 5 min away).
   expect((await storeLossLines(federation)).length).toBeGreaterThan(lossesBefore);
 }

@@ -31,6 +31,7 @@ async function start(): Promise<{ fed: Federation; topology: FailoverTopology }>
       masterPort: () => redis.masterPort(),
       killMaster: (_prefix, whileDown) => redis.killMaster(whileDown),
       cutReplication: () => redis.cutReplication(),
+      events: () => redis.failoverEvents(),
     },
   };
 }

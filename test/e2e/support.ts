@@ -198,3 +198,50 @@ export function runAmkoFed(args: readonly string[], env: Readonly<Record<string,
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
 }
+
+/** Fields of a log record worth a column in a failure timeline. */
+const TIMELINE_FIELDS = ['cluster', 'objectKey', 'seq', 'jobId', 'op', 'source', 'reason', 'change', 'full', 'jobs'] as const;
+
+/**
+ * The last `limit` log records of the watcher and the replicator merged by time, one short line
+ * each (time, app, level, component, message, the fields above, the error message): what a failed
+ * end-to-end assertion appends to its message, so a failure on a CI machine can be read from the
+ * test output alone. The logs hold no secrets (every suite checks that), so neither does this.
+ */
+export async function timelineOf(federation: Federation, limit = 200): Promise<string> {
+  const records: { time: number; line: string }[] = [];
+  for (const name of ['watcher', 'replicator'] as const) {
+    for (const raw of (await federation.app(name).logs()).split('\n')) {
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const time = typeof record['time'] === 'number' ? record['time'] : 0;
+      const fields = TIMELINE_FIELDS.flatMap((f) => (record[f] === undefined ? [] : [`${f}=${typeof record[f] === 'string' ? record[f] : JSON.stringify(record[f])}`]));
+      const err = (record['err'] as { message?: unknown } | undefined)?.message;
+      const line = [new Date(time).toISOString().slice(11, 23), name[0], String(record['level']), String(record['component'] ?? '-'), String(record['msg']), ...fields, ...(typeof err === 'string' ? [`err=${err.slice(0, 120)}`] : [])].join(' ');
+      records.push({ time, line });
+    }
+  }
+  records.sort((a, b) => a.time - b.time);
+  return records.slice(-limit).map((r) => r.line.slice(0, 400)).join('\n');
+}
+
+/**
+ * Runs `check`; when it fails, the federation's log timeline is appended to the error, and what
+ * `context` tells (e.g. the Redis topology's failovers) after it.
+ */
+export async function withTimeline<T>(federation: Federation, check: () => Promise<T>, context?: () => Promise<string>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof Error) {
+      err.message += `\n--- log timeline (watcher w, replicator r) ---\n${await timelineOf(federation)}`;
+      const told = await context?.().catch((e: unknown) => `(could not tell: ${String(e)})`);
+      if (told !== undefined) err.message += `\n--- context ---\n${told}`;
+    }
+    throw err;
+  }
+}

@@ -4,7 +4,7 @@
  * and `failover-timeout`. `killMaster()` kills the master with SIGKILL and waits until the
  * sentinels name a promoted replica that answers as master.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cutReplication, infoField, pollUntil, redisCli, startOnFreePort, startRedisProcess, type RedisProcess } from './redis-process.ts';
 
@@ -36,8 +36,17 @@ export interface TestRedisSentinel extends AsyncDisposable {
    * on are not replicated, so a failover loses them. Returns the undo (call it after the kill).
    */
   cutReplication(): Promise<() => Promise<void>>;
+  /**
+   * The sentinels' role-change events so far (`+sdown`, `+odown`, `+switch-master`, `+promoted-slave`…),
+   * one line each, prefixed with the sentinel's port: what a failing test prints to show which
+   * failovers took place (e.g. a second one while the machine was busy).
+   */
+  failoverEvents(): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** Sentinel log lines about roles: down/up verdicts, failovers, promotions, master switches. */
+const ROLE_EVENT = /[+-](sdown|odown|switch-master|promoted-slave|failover-state|failover-end|selected-slave|try-failover|elected-leader|convert-to-slave|reboot)\b/;
 
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<TestRedisSentinel> {
   const masterName = options.masterName ?? 'amko';
@@ -84,7 +93,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
               await writeFile(
                 config,
                 [
-                  `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
+                  `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'logfile sentinel.log',
                   `sentinel monitor ${masterName} 127.0.0.1 ${master.port} 2`,
                   `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 1_000}`,
                   `sentinel failover-timeout ${masterName} 5000`,
@@ -148,6 +157,12 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         if (password === undefined) throw new Error('cutReplication needs a Sentinel set started with a password');
         const masterPort = await masterAddress(liveSentinel());
         return cutReplication(masterPort, servers.filter((s) => s.running && s.port !== masterPort).map((s) => s.port), password);
+      },
+      async failoverEvents() {
+        const logs = await Promise.all(
+          sentinels.map(async (s) => (await readFile(join(s.dir, 'sentinel.log'), 'utf8').catch(() => '')).split('\n').filter((line) => ROLE_EVENT.test(line)).map((line) => `${s.port} ${line}`)),
+        );
+        return logs.flat().join('\n');
       },
       stop,
       [Symbol.asyncDispose]: stop,

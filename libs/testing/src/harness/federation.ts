@@ -65,7 +65,7 @@ export interface FederationOptions {
   readonly prefix?: string;
   /** Where kubeconfigs and logs go. @defaultValue a new temporary directory (removed by stop unless keepWorkDir) */
   readonly workDir?: string;
-  /** Keep the work directory (logs) after stop. @defaultValue false */
+  /** Keep the work directory (logs) after stop. @defaultValue true when AMKO_TEST_KEEP_WORKDIR=1, else false */
   readonly keepWorkDir?: boolean;
   /** LOG_LEVEL of both processes. @defaultValue "debug" */
   readonly logLevel?: string;
@@ -184,7 +184,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     for (const rest of rests.values()) rest.close();
     await Promise.all(clusters.map((c) => c.close().catch(() => undefined)));
     await redis?.dispose().catch(() => undefined);
-    if (!options.keepWorkDir && options.workDir === undefined) await rm(workDir, { recursive: true, force: true });
+    if (!(options.keepWorkDir ?? process.env['AMKO_TEST_KEEP_WORKDIR'] === '1') && options.workDir === undefined) await rm(workDir, { recursive: true, force: true });
   }
 
   try {
