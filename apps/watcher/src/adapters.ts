@@ -60,7 +60,19 @@ export async function createWatcherAdapters(config: WatcherConfig, rootLogger: L
   // The results store follows a stream with blocking reads on a duplicate of its connection; that
   // one keeps ioredis' offline queue, so a read issued while (re)connecting waits instead of failing.
   const resultsRedis = createRedisConnection(config.redisUrl, { role: 'client', connectionName: 'amko-fed-watcher-results' });
-  resultsRedis.on('error', () => undefined); // reported through the main connection's events
+  // Errors are reported through the main connection's events. A reconnect of this one alone (a
+  // failover the main connection did not notice) also counts as a recovery: the server it reads
+  // now may lack results the previous one held, and the resync that follows confirms them again.
+  let resultsDown = false;
+  resultsRedis.on('error', () => undefined);
+  resultsRedis.on('close', () => {
+    resultsDown = true;
+  });
+  resultsRedis.on('ready', () => {
+    if (!resultsDown) return;
+    resultsDown = false;
+    for (const listener of recovered) listener();
+  });
   const results = createResultsStore({ redis: resultsRedis, prefix });
 
   return {

@@ -6,6 +6,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { AMKO_CLUSTER_KIND, FEDERATED_KINDS } from '@amko-fed/domain';
 import { microTime } from '@amko-fed/kube';
+import { createRedisConnection } from '@amko-fed/queue';
 import { freePort } from '@amko-fed/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -152,6 +153,23 @@ describe('watcher (roles and replicas)', () => {
       cleanups.push(() => view.close());
       await eventually(async () => expect((await view.registry.readMembers())?.members.map((m) => m.state)).toEqual(['stop', 'stop']));
       await eventually(async () => expect((await w.watcher.health()).ready).toBe(true));
+    });
+  });
+
+  describe('when only the connection that follows the results is dropped', () => {
+    it('resyncs, as after any reconnect: the server it reads now may lack results the last one held', async () => {
+      const w = await startWatcher(suite.fixture, {}, running);
+      await settled(w);
+      const before = (await w.watcher.health()).resyncs ?? 0;
+      const admin = createRedisConnection(suite.fixture.redisUrl, { role: 'client' });
+      cleanups.push(async () => void admin.disconnect());
+      const clients = String(await admin.call('CLIENT', 'LIST')).split('\n');
+      const ids = clients.filter((line) => line.includes(' name=amko-fed-watcher-results ')).map((line) => /\bid=(\d+)/.exec(line)?.[1] ?? '');
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id);
+
+      await eventually(async () => expect((await w.watcher.health()).resyncs ?? 0).toBeGreaterThan(before), 15_000);
+      expect(w.logs.messages()).not.toContain('Redis is reachable again');
     });
   });
 

@@ -22,7 +22,7 @@ function jobs(followers: [string, FollowerObjects | undefined][], overrides: Par
     followers: new Map(followers),
     projectedKeys: [...index.keys()],
     index,
-    lastApplyFailed: () => false,
+    unconfirmed: () => false,
     ...overrides,
   }).map((j) => `${j.cluster} ${j.objectKey} ${j.seq} ${j.reason ?? ''}`);
 }
@@ -72,8 +72,16 @@ describe('resyncJobs', () => {
 
   describe('when the follower\'s last apply of an object failed', () => {
     it('reconciles it even if it looks equal, so a new result replaces the failure', () => {
-      expect(jobs([['cluster2', new Map([[gc1, 'hash-1']])]], { lastApplyFailed: (c, k) => c === 'cluster2' && k === gc1 })).toEqual([
+      expect(jobs([['cluster2', new Map([[gc1, 'hash-1']])]], { unconfirmed: (c, k) => c === 'cluster2' && k === gc1 })).toEqual([
         'cluster2 GSLBConfig/avi-system/gc-1 7 resync',
+      ]);
+    });
+  });
+
+  describe('when the follower\'s result of a deletion is not confirmed (older, or failed)', () => {
+    it('reconciles the tombstone there although the follower does not hold the object', () => {
+      expect(jobs([['cluster2', new Map([[gc1, 'hash-1']])]], { unconfirmed: (c, k) => c === 'cluster2' && k === gdp })).toEqual([
+        'cluster2 GlobalDeploymentPolicy/avi-system/global-gdp 5 resync',
       ]);
     });
   });

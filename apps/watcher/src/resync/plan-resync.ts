@@ -5,8 +5,10 @@
  * A follower is listed (its objects of the federated kinds with their content hashes), so the
  * resync sees drift itself: a reconcile is enqueued where the follower differs from the leader —
  * missing, extra (a tombstone makes the replicator delete it: singleton consolidation), other
- * content, being deleted — or where the follower's last apply of the object failed (so the next
- * result can clear it). Where the follower already holds exactly the leader's content, the
+ * content, being deleted — or where the follower's latest result does not confirm the projection's
+ * state (it failed, is about an older seq, or is missing: so the next result can clear it; a job or
+ * a result Redis lost in a failover that its seq counter did not reveal is made good this way).
+ * Where the follower already holds exactly the leader's content and its result says so, the
  * replicator would plan a no-op, so no job is made: steady-state resyncs cost one list per kind and
  * follower, not one job per object and follower. When listing a follower failed, every object is
  * reconciled there, tombstones included.
@@ -80,8 +82,12 @@ export interface ResyncJobsInput {
   /** Every projection key of the federated kinds. */
   readonly projectedKeys: readonly ObjectKey[];
   readonly index: IndexView;
-  /** Whether the follower's latest result for the key is a failure. */
-  lastApplyFailed(cluster: string, key: ObjectKey): boolean;
+  /**
+   * Whether the follower's latest result for the key does not confirm the projection's state (it
+   * failed, or describes an older seq, or is missing for a present object): then the key is
+   * reconciled even where the follower looks equal, so a result at the current seq replaces it.
+   */
+  unconfirmed(cluster: string, key: ObjectKey): boolean;
 }
 
 /** The reconcile jobs; keys without a projection entry are skipped (nothing to apply yet). */
@@ -95,7 +101,8 @@ export function resyncJobs(input: ResyncJobsInput): ReplicationJob[] {
       for (const key of input.projectedKeys) keys.add(key);
     } else {
       for (const key of divergencesOf(input.leader, listed).keys()) keys.add(key);
-      for (const key of input.leader.keys()) if (input.lastApplyFailed(cluster, key)) keys.add(key);
+      for (const key of input.leader.keys()) if (input.unconfirmed(cluster, key)) keys.add(key);
+      for (const key of input.projectedKeys) if (input.unconfirmed(cluster, key)) keys.add(key);
     }
     for (const key of keys) {
       const seq = input.index.get(key)?.seq ?? 0;

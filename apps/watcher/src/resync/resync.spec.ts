@@ -70,7 +70,7 @@ function world(options: { readonly followers?: readonly string[]; readonly clust
     logger: f.logger,
     validFollowers: () => f.followers,
     clientOf: (cluster) => clusters.get(cluster)?.client,
-    lastApplyFailed: (cluster, key) => failedPairs.has(`${cluster}/${key}`),
+    unconfirmed: (cluster, key) => failedPairs.has(`${cluster}/${key}`),
     now: () => NOW_MS,
     onDivergences: (report) => found.push(report),
   });

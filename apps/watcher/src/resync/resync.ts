@@ -35,8 +35,8 @@ export interface ResyncDeps {
   readonly logger: Logger;
   validFollowers(): readonly string[];
   clientOf(cluster: string): ClusterClient | undefined;
-  /** Whether a follower's latest result for an object is a failure (then it is reconciled even if it looks equal). */
-  lastApplyFailed(cluster: string, key: ObjectKey): boolean;
+  /** Whether a follower's latest result does not confirm the projection's state (then it is reconciled even if it looks equal). */
+  unconfirmed(cluster: string, key: ObjectKey): boolean;
   /** @defaultValue () => Date.now() */
   now?(): number;
   /** This leadership's epoch: a copy written at another (or none) differs and is re-stamped. */
@@ -126,7 +126,7 @@ export function createResync(deps: ResyncDeps): Resync {
     const projectedKeys = index.keys(kinds);
     let jobs = 0;
     for (const cluster of clusters) {
-      const clusterJobs = resyncJobs({ clusters: [cluster], leader, followers, projectedKeys, index, lastApplyFailed: deps.lastApplyFailed });
+      const clusterJobs = resyncJobs({ clusters: [cluster], leader, followers, projectedKeys, index, unconfirmed: deps.unconfirmed });
       await deps.dispatch(clusterJobs);
       jobs += clusterJobs.length;
     }

@@ -89,6 +89,34 @@ describe('federation', () => {
     });
   });
 
+  describe('when a follower holds the leader\'s change but its result is about an older seq', () => {
+    it('enqueues one confirming reconcile at the current seq there (a result Redis lost in a failover)', async () => {
+      const first = await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      for (const follower of ['cluster2', 'cluster3'] as const) {
+        await site.clusters[follower].client.create(GC, NS, followerCopy(first));
+        await site.stores.results.recordResult({ cluster: follower, objectKey: GC_KEY, outcome: 'noop', seq: 1, attempts: 1, at: new Date().toISOString() });
+      }
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      const changed = await site.local.mergePatch(GC, NS, 'gc-1', { spec: { ttl: 31 } });
+      await until(() => expect(waiting('cluster2')).toEqual([`${GC_KEY}@2 (event)`]));
+      // The replicator applied the change on both followers and its jobs completed, but cluster2's
+      // result at seq 2 was lost (cluster3's was recorded).
+      for (const follower of ['cluster2', 'cluster3'] as const) {
+        await site.clusters[follower].client.delete(GC, NS, 'gc-1');
+        await site.clusters[follower].client.create(GC, NS, followerCopy(changed));
+        for (let job = site.stores.queues.take(follower); job !== undefined; job = site.stores.queues.take(follower)) site.stores.queues.complete(follower, job.id);
+      }
+      await site.stores.results.recordResult({ cluster: 'cluster3', objectKey: GC_KEY, outcome: 'updated', seq: 2, attempts: 1, at: new Date().toISOString() });
+
+      f.resync.request();
+      await until(() => expect(f.resync.completed()).toBe(2));
+
+      expect(waiting('cluster2')).toEqual([`${GC_KEY}@2 (resync)`]);
+      expect(waiting('cluster3')).toEqual([]);
+    });
+  });
+
   describe('when a follower lacks an object the resync found', () => {
     it('shows it as not reconciled until the replicator\'s result arrives', async () => {
       const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));

@@ -140,16 +140,19 @@ export function createFederation(deps: FederationDeps): Federation {
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
     ...(deps.epoch === undefined ? {} : { epoch: deps.epoch }),
-    // Also a present object without any result on this follower (a new leader whose followers
-    // already hold its copies, results lost with Redis): one reconcile confirms it (a no-op there)
-    // and records a result, so amko-fed status can say "in sync" instead of "not applied yet".
-    // Once every pair has a result, a steady-state resync still enqueues nothing.
-    lastApplyFailed: (cluster, key) => {
+    // A failed result, a result about an older seq, and a present object without any result on
+    // this follower (a new leader whose followers already hold its copies; a job or a result Redis
+    // lost in a failover that left its seq counter as it was): one reconcile confirms the state (a
+    // no-op where the follower already holds it) and records a result, so the status and amko-fed
+    // status stop saying "not applied yet". A deletion the follower never had a result for needs
+    // nothing. Once every pair's result is current, a steady-state resync still enqueues nothing;
+    // a job still in flight gets a duplicate that deduplication absorbs.
+    unconfirmed: (cluster, key) => {
       const entry = index.get(key);
       if (entry === undefined) return false;
       const result = results.get(cluster, key);
       if (result === undefined) return entry.state === 'present';
-      return syncStateOf(entry, result) === SyncState.failed;
+      return syncStateOf(entry, result) !== SyncState.inSync;
     },
     onDivergences: (found) => {
       for (const [cluster, differences] of found) {
