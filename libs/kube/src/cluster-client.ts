@@ -11,6 +11,9 @@ import type { Lease, Secret } from './core-objects.ts';
 import { kubeConfigForContext } from './kube-config.ts';
 import { readContextAccess } from './kubeconfig-context.ts';
 import { createKubeTransport, transportOptionsOf, type KubeRequest, type KubeTransport } from './kube-transport.ts';
+import { LIST_PAGE_SIZE, listPages as pagesOf } from './list-pages.ts';
+
+export { LIST_PAGE_SIZE };
 import { fixedCredentials } from './request-credentials.ts';
 import { resourcePath, segment } from './resource-path.ts';
 import { createResilientInformer, type InformerHandlers, type ResilientInformer } from './resilient-informer.ts';
@@ -29,8 +32,10 @@ export interface ClusterInformerOptions {
   readonly handlers: InformerHandlers;
   /** Restart backoff. @defaultValue { baseMs: 250, capMs: 10_000 } */
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
-  /** Timeout of each list call. @defaultValue 10_000 */
+  /** Timeout of each list call (one page). @defaultValue 10_000 */
   readonly listTimeoutMs?: number;
+  /** Objects per list page. @defaultValue LIST_PAGE_SIZE (500) */
+  readonly pageSize?: number;
   /** The server-side timeout of each watch, drawn between these. @defaultValue { minS: 300, maxS: 600 } */
   readonly watchTimeout?: { readonly minS: number; readonly maxS: number };
 }
@@ -94,8 +99,6 @@ export function observing(context: string, observer: KubeRequestObserver | undef
   };
 }
 
-/** Objects per page of `listPages` (client-go's pager uses 500 too). */
-export const LIST_PAGE_SIZE = 500;
 
 const WRITE_QUERY = `?fieldManager=${FIELD_MANAGER}`;
 
@@ -157,15 +160,7 @@ export function buildClusterClient(parts: { readonly context: string; readonly t
       return { items: body?.items ?? [], resourceVersion: body?.metadata?.resourceVersion ?? '' };
     },
     async *listPages(kind, namespace, pageSize = LIST_PAGE_SIZE) {
-      let token: string | undefined;
-      do {
-        const query = `?limit=${pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`;
-        const body = (await send({ method: 'GET', path: resourcePath(kind, namespace) + query, operation: describe('list', kind, namespace) })) as
-          | { items?: KubeObject[]; metadata?: { continue?: string } }
-          | undefined;
-        yield body?.items ?? [];
-        token = body?.metadata?.continue === undefined || body.metadata.continue === '' ? undefined : body.metadata.continue;
-      } while (token !== undefined);
+      for await (const page of pagesOf(send, { method: 'GET', path: resourcePath(kind, namespace), operation: describe('list', kind, namespace) }, pageSize)) yield page.items;
     },
     create: (kind, namespace, body) =>
       send({ method: 'POST', path: resourcePath(kind, namespace) + WRITE_QUERY, body, operation: describe('create', kind, namespace, body.metadata.name) }) as Promise<KubeObject>,

@@ -154,6 +154,41 @@ describe('resilient informer', () => {
     });
   });
 
+  describe('when the namespace holds more objects than one list page', () => {
+    it('lists page by page from one snapshot, reports every object once and watches from that list', async () => {
+      const ns = await namespace();
+      const names = Array.from({ length: 5 }, () => uniqueName('gc'));
+      for (const name of names) await client.create(GC, ns, gslbConfig(name));
+      const { seen, synced } = await watch(ns, { pageSize: 2 });
+
+      expect([...seen].sort()).toEqual(names.map((n) => `add ${n}`).sort());
+      expect(synced).toEqual([false]);
+      const lists = emulator().requestLog.entries({ verb: 'list', namespace: ns, resource: 'gslbconfigs' });
+      expect(lists.map((e) => [e.query['limit'], e.query['continue'] === undefined ? 'first' : 'next'])).toEqual([['2', 'first'], ['2', 'next'], ['2', 'next']]);
+      const later = uniqueName('gc');
+      await client.create(GC, ns, gslbConfig(later));
+      await eventually(() => expect(seen).toContain(`add ${later}`));
+      expect(seen).toHaveLength(6);
+    });
+
+    it('finds on a relist the objects deleted meanwhile, on any page', async () => {
+      const ns = await namespace();
+      const names = Array.from({ length: 5 }, () => uniqueName('gc'));
+      for (const name of names) await client.create(GC, ns, gslbConfig(name));
+      const { seen, synced } = await watch(ns, { pageSize: 2 });
+      const doomed = [...names].sort()[4] ?? '';
+
+      emulator().faults.set({ latencyByVerb: { watch: 400 } });
+      emulator().endWatches();
+      await client.delete(GC, ns, doomed);
+      emulator().compactHistory();
+
+      await eventually(() => expect(seen).toContain(`delete ${doomed}`));
+      expect(synced).toEqual([false, true]);
+      expect(seen.filter((e) => e.startsWith('add'))).toHaveLength(5);
+    });
+  });
+
   describe('when its watch resumes from a compacted resourceVersion (410 Expired)', () => {
     it('relists, reports the relist and deletes what vanished meanwhile', async () => {
       const ns = await namespace();

@@ -1,7 +1,7 @@
 /**
- * A list+watch informer on the lean transport (kube-transport.ts) that never stays down. It lists,
- * then watches from the list's resourceVersion with bookmarks and a jittered server-side timeout;
- * a watch the server ends is resumed from the last resourceVersion seen (events and bookmarks
+ * A list+watch informer on the lean transport (kube-transport.ts) that never stays down. It lists
+ * (page by page, `limit`/`continue`: list-pages.ts), then watches from the list's resourceVersion
+ * with bookmarks and a jittered server-side timeout; a watch the server ends is resumed from the last resourceVersion seen (events and bookmarks
  * advance it), a 410 Gone (HTTP or an ERROR event) relists at once, and any other failure is
  * reported through `onError` and retried with capped exponential backoff (a resume first, a relist
  * when no list completed yet). Every completed list emits add/update/delete for what changed
@@ -13,6 +13,7 @@
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
 import { errorForResponse, httpStatusOf, toKubeError } from './kube-error.ts';
 import type { KubeTransport } from './kube-transport.ts';
+import { LIST_PAGE_SIZE, listPages } from './list-pages.ts';
 import { resourcePath } from './resource-path.ts';
 import { watchEvents, WatchEventType, type WatchEvent } from './watch-stream.ts';
 
@@ -20,8 +21,11 @@ export interface InformerHandlers {
   onAdd?(object: KubeObject): void;
   onUpdate?(object: KubeObject): void;
   onDelete?(object: KubeObject): void;
-  /** After every completed list (initial or relist), once the add/update/delete callbacks for it ran, with the listed objects. */
-  onSynced?(info: { readonly relist: boolean; readonly objects: readonly KubeObject[] }): void;
+  /**
+   * After every completed list (initial or relist), once the add/update/delete callbacks for it ran,
+   * with how many objects it listed (the objects themselves went to those callbacks page by page).
+   */
+  onSynced?(info: { readonly relist: boolean; readonly count: number }): void;
   /** After every failure, with the classified error; the informer restarts itself. */
   onError?(error: Error, restartInMs: number): void;
 }
@@ -55,8 +59,10 @@ export interface ResilientInformerOptions {
   readonly handlers: InformerHandlers;
   /** Restart backoff. @defaultValue { baseMs: 250, capMs: 10_000 } */
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
-  /** Timeout of each list call. @defaultValue 10_000 */
+  /** Timeout of each list call (one page). @defaultValue 10_000 */
   readonly listTimeoutMs?: number;
+  /** Objects per list page. @defaultValue LIST_PAGE_SIZE (500) */
+  readonly pageSize?: number;
   /** The server-side `timeoutSeconds` of each watch, drawn between these. @defaultValue { minS: 300, maxS: 600 } */
   readonly watchTimeout?: { readonly minS: number; readonly maxS: number };
   /** In [0, 1), for the watch timeout's jitter. @defaultValue Math.random */
@@ -71,11 +77,6 @@ class Gone {
   readonly gone = true;
 }
 
-interface ListBody {
-  readonly items?: KubeObject[];
-  readonly metadata?: { readonly resourceVersion?: string };
-}
-
 const rvOf = (object: { metadata?: { resourceVersion?: unknown } } | undefined): string | undefined => {
   const rv = object?.metadata?.resourceVersion;
   return typeof rv === 'string' && rv !== '' ? rv : undefined;
@@ -85,6 +86,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
   const { transport, context, kind, namespace, handlers } = options;
   const backoff = options.backoff ?? { baseMs: 250, capMs: 10_000 };
   const listTimeoutMs = options.listTimeoutMs ?? 10_000;
+  const pageSize = options.pageSize ?? LIST_PAGE_SIZE;
   const watchTimeout = options.watchTimeout ?? { minS: 300, maxS: 600 };
   const random = options.random ?? Math.random;
   const basePath = resourcePath(kind, namespace);
@@ -121,32 +123,42 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
     return { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, metadata: { name, namespace, resourceVersion: rv } } as KubeObject;
   }
 
+  /**
+   * Lists page by page (one page held at a time), reporting each page's adds and updates as it
+   * arrives; deletes (what the whole list no longer holds) follow the last page. A page that fails
+   * fails the list, which is retried from the start; what earlier pages reported stays known, so the
+   * retry reports only what changed since.
+   */
   async function list(): Promise<void> {
-    const body = (await transport.send({ method: 'GET', path: basePath, operation: `list ${kind.kind} ${namespace} on ${context}`, timeoutMs: listTimeoutMs, signal: abort.signal, unobserved: true })) as ListBody;
-    if (stopped()) return;
-    const items = body.items ?? [];
-    lists += 1;
-    const relist = lists > 1;
+    const relist = lists > 0;
     const seen = new Set<string>();
-    for (const object of items) {
-      const name = object.metadata.name;
-      const rv = rvOf(object) ?? '';
-      seen.add(name);
-      const before = known.get(name);
-      known.set(name, rv);
-      if (before === undefined) handlers.onAdd?.(object);
-      else if (before !== rv) handlers.onUpdate?.(object);
+    let listVersion: string | undefined;
+    const request = { method: 'GET' as const, path: basePath, operation: `list ${kind.kind} ${namespace} on ${context}`, timeoutMs: listTimeoutMs, signal: abort.signal, unobserved: true };
+    for await (const page of listPages(transport.send, request, pageSize)) {
+      if (stopped()) return;
+      listVersion ??= page.resourceVersion === '' ? undefined : page.resourceVersion;
+      for (const object of page.items) {
+        const name = object.metadata.name;
+        const rv = rvOf(object) ?? '';
+        seen.add(name);
+        const before = known.get(name);
+        known.set(name, rv);
+        if (before === undefined) handlers.onAdd?.(object);
+        else if (before !== rv) handlers.onUpdate?.(object);
+      }
     }
+    if (stopped()) return;
     for (const [name, rv] of [...known]) {
       if (seen.has(name)) continue;
       known.delete(name);
       handlers.onDelete?.(tombstone(name, rv));
     }
-    resourceVersion = rvOf(body) ?? '0';
+    lists += 1;
+    resourceVersion = listVersion ?? '0';
     synced = true;
     recovered();
     firstSync.resolve();
-    handlers.onSynced?.({ relist, objects: items });
+    handlers.onSynced?.({ relist, count: seen.size });
   }
 
   /** Applies one event; a Gone for an expired resourceVersion. */

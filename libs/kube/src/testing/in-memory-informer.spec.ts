@@ -18,7 +18,7 @@ async function watched(cluster: InMemoryCluster, kind = GC) {
       onAdd: (o) => events.push(`add ${o.metadata.name}`),
       onUpdate: (o) => events.push(`update ${o.metadata.name}`),
       onDelete: (o) => events.push(`delete ${o.metadata.name}`),
-      onSynced: ({ relist, objects }) => events.push(`synced relist=${String(relist)} ${objects.map((o) => o.metadata.name).join(',')}`),
+      onSynced: ({ relist, count }) => events.push(`synced relist=${String(relist)} count=${count}`),
       onError: (err, restartInMs) => errors.push([err.message, restartInMs]),
     },
   });
@@ -34,7 +34,7 @@ describe('in-memory informer', () => {
       await cluster.client.create(GC, NS, gc('a'));
       await cluster.client.create(GC, 'elsewhere', gc('b'));
       await cluster.client.create(AMKO_CLUSTER_KIND, NS, { ...gc('c'), kind: 'AMKOCluster' } as KubeObject);
-      expect(events).toEqual(['synced relist=false ', 'add a']);
+      expect(events).toEqual(['synced relist=false count=0', 'add a']);
     });
 
     it('hands each handler a copy', async () => {
@@ -67,7 +67,7 @@ describe('in-memory informer', () => {
       expect(events.slice(4)).toEqual([]);
 
       cluster.relist(GC);
-      expect(events.slice(4)).toEqual(['update changed', 'add added', 'delete removed', 'synced relist=true kept,changed,added']);
+      expect(events.slice(4)).toEqual(['update changed', 'add added', 'delete removed', 'synced relist=true count=3']);
       expect(informer.health()).toEqual({ synced: true, healthy: true, restarts: 1, lastError: undefined });
       await cluster.client.delete(GC, NS, 'kept');
       expect(events.at(-1)).toBe('delete kept');
@@ -81,7 +81,7 @@ describe('in-memory informer', () => {
       const gcs = await watched(cluster);
       const amko = await watched(cluster, AMKO_CLUSTER_KIND);
       cluster.relist(GC);
-      expect({ gc: gcs.events, amko: amko.events }).toEqual({ gc: ['add a', 'synced relist=false a', 'synced relist=true a'], amko: ['synced relist=false '] });
+      expect({ gc: gcs.events, amko: amko.events }).toEqual({ gc: ['add a', 'synced relist=false count=1', 'synced relist=true count=1'], amko: ['synced relist=false count=0'] });
       expect(gcs.informer.health().restarts).toBe(0);
     });
   });

@@ -73,7 +73,7 @@ export function createInMemoryInformer(
     failures = 0;
     lastError = undefined;
     firstSync.resolve();
-    handlers.onSynced?.({ relist, objects: current.map(clone) });
+    handlers.onSynced?.({ relist, count: current.length });
   }
 
   const handle: InMemoryInformerHandle = {
