@@ -56,6 +56,14 @@ async function watch(ns: string, options: Partial<ClusterInformerOptions> = {}):
   return { informer, seen, deleted, synced, errors };
 }
 
+/** Deletes `name` while the informer's next watch is held back, and compacts the history: only a relist can see it go. */
+async function deleteUnwatched(ns: string, name: string): Promise<void> {
+  emulator().faults.set({ latencyByVerb: { watch: 400 } });
+  emulator().endWatches();
+  await client.delete(GC, ns, name);
+  emulator().compactHistory();
+}
+
 /** The watch requests the emulator answered for `ns`, oldest first. */
 const watchesOf = (ns: string) => emulator().requestLog.entries({ verb: 'watch', namespace: ns, resource: 'gslbconfigs' });
 
@@ -178,10 +186,7 @@ describe('resilient informer', () => {
       const { seen, synced } = await watch(ns, { pageSize: 2 });
       const doomed = [...names].sort()[4] ?? '';
 
-      emulator().faults.set({ latencyByVerb: { watch: 400 } });
-      emulator().endWatches();
-      await client.delete(GC, ns, doomed);
-      emulator().compactHistory();
+      await deleteUnwatched(ns, doomed);
 
       await eventually(() => expect(seen).toContain(`delete ${doomed}`));
       expect(synced).toEqual([false, true]);
@@ -199,11 +204,7 @@ describe('resilient informer', () => {
       const { seen, deleted, synced, errors } = await watch(ns);
       const doomedRv = (await client.get(GC, ns, doomed))?.metadata.resourceVersion;
 
-      // Hold the informer's next watch back while the object goes and the history is compacted.
-      emulator().faults.set({ latencyByVerb: { watch: 400 } });
-      emulator().endWatches();
-      await client.delete(GC, ns, doomed);
-      emulator().compactHistory();
+      await deleteUnwatched(ns, doomed);
 
       await eventually(() => expect(seen).toContain(`delete ${doomed}`));
       expect(synced).toEqual([false, true]);

@@ -50,6 +50,18 @@ async function onLeader(object: KubeObject): Promise<KubeObject> {
   return site.local.create(GC, NS, object);
 }
 
+/** gc-1 on the leader, its copy on both followers with a no-op result at seq 1; started and resynced once. */
+async function startWithCopiesHeld(): Promise<Federation> {
+  const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
+  for (const follower of ['cluster2', 'cluster3'] as const) {
+    await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
+    await site.stores.results.recordResult({ cluster: follower, objectKey: GC_KEY, outcome: 'noop', seq: 1, attempts: 1, at: new Date().toISOString() });
+  }
+  const f = await start();
+  await until(() => expect(f.resync.completed()).toBe(1));
+  return f;
+}
+
 describe('federation', () => {
   describe('when it starts and the leader holds an object the followers lack', () => {
     it('records it, and the first full resync enqueues it once for every valid follower', async () => {
@@ -65,13 +77,7 @@ describe('federation', () => {
 
   describe('when the followers already hold the leader\'s copies', () => {
     it('enqueues nothing where a result confirms them, and reports the kind federated', async () => {
-      const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
-      for (const follower of ['cluster2', 'cluster3'] as const) {
-        await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
-        await site.stores.results.recordResult({ cluster: follower, objectKey: GC_KEY, outcome: 'noop', seq: 1, attempts: 1, at: new Date().toISOString() });
-      }
-      const f = await start();
-      await until(() => expect(f.resync.completed()).toBe(1));
+      const f = await startWithCopiesHeld();
       expect(waiting('cluster2')).toEqual([]);
       expect(waiting('cluster3')).toEqual([]);
       expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
@@ -91,13 +97,7 @@ describe('federation', () => {
 
   describe('when a follower holds the leader\'s change but its result is about an older seq', () => {
     it('enqueues one confirming reconcile at the current seq there (a result Redis lost in a failover)', async () => {
-      const first = await onLeader(rawObject('GSLBConfig', 'gc-1'));
-      for (const follower of ['cluster2', 'cluster3'] as const) {
-        await site.clusters[follower].client.create(GC, NS, followerCopy(first));
-        await site.stores.results.recordResult({ cluster: follower, objectKey: GC_KEY, outcome: 'noop', seq: 1, attempts: 1, at: new Date().toISOString() });
-      }
-      const f = await start();
-      await until(() => expect(f.resync.completed()).toBe(1));
+      const f = await startWithCopiesHeld();
       const changed = await site.local.mergePatch(GC, NS, 'gc-1', { spec: { ttl: 31 } });
       await until(() => expect(waiting('cluster2')).toEqual([`${GC_KEY}@2 (event)`]));
       // The replicator applied the change on both followers and its jobs completed, but cluster2's
