@@ -135,6 +135,11 @@ export interface ResultsStore {
   readResult(cluster: string, objectKey: ObjectKey): Promise<ResultRecord | undefined>;
   /** All latest results of one cluster, or of every cluster with results. */
   readResults(cluster?: string): Promise<ResultRecord[]>;
+  /**
+   * The same results, a page (`pageSize` fields of one cluster's hash, HSCAN) at a time, so that
+   * loading 100,000 of them never holds them all at once; each result once, in no set order.
+   */
+  scanResults(pageSize?: number): AsyncIterable<ResultRecord>;
   /** Stream entries strictly after `id` (`0` = from the start). */
   readResultsSince(id: string, count: number): Promise<ResultsPage>;
   /**
@@ -237,6 +242,25 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
       const clusters = await redisOperation('readResults', () => redis.smembers(keys.resultClusters));
       const perCluster = await Promise.all(clusters.sort().map(readClusterResults));
       return perCluster.flat();
+    },
+
+    async *scanResults(pageSize = 500) {
+      const clusters = await redisOperation('scanResults', () => redis.smembers(keys.resultClusters));
+      for (const cluster of clusters.sort()) {
+        const seen = new Set<string>();
+        let cursor = '0';
+        do {
+          const [next, flat] = await redisOperation('scanResults', () => redis.hscan(keys.resultsOf(cluster), cursor, 'COUNT', pageSize));
+          cursor = next;
+          for (let i = 0; i + 1 < flat.length; i += 2) {
+            const objectKey = flat[i] ?? '';
+            // HSCAN may return a field more than once.
+            if (seen.has(objectKey)) continue;
+            seen.add(objectKey);
+            yield parseRecord(`result ${cluster}/${objectKey}`, flat[i + 1] ?? '');
+          }
+        } while (cursor !== '0');
+      }
     },
 
     readResultsSince,

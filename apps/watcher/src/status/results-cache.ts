@@ -77,7 +77,8 @@ export function createResultsCache(options: {
     while (follower.lastId === '$' && !stopped) await sleep(5);
     for (let attempt = 1; !stopped; attempt += 1) {
       try {
-        for (const record of await options.store.readResults()) apply(record);
+        // Page by page: 10 followers × 10,000 objects are 100,000 records, never held at once.
+        for await (const record of options.store.scanResults()) apply(record);
         options.onChange();
         return;
       } catch (err) {

@@ -90,6 +90,10 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
       return clusters.flatMap((name) => [...(byCluster.get(name)?.values() ?? [])].map((r) => structuredClone(r)));
     },
 
+    async *scanResults() {
+      for (const name of [...byCluster.keys()].sort()) for (const record of [...(byCluster.get(name)?.values() ?? [])]) yield structuredClone(record);
+    },
+
     async readResultsSince(id, count) {
       const entries = after(id, count).map((e) => structuredClone(e));
       return { entries, lastId: entries.at(-1)?.id ?? id };

@@ -39,6 +39,18 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         expect((await store.readResults()).map((r) => `${r.cluster}:${r.outcome}`).sort()).toEqual(['a:noop', 'a:updated', 'b:fenced']);
       });
 
+      it('scans every cluster\'s latest results page by page, each once', async () => {
+        const { results: store } = await fresh();
+        const keys = Array.from({ length: 7 }, (_, i) => `GSLBHostRule/avi-system/rule-${i}` as ObjectKey);
+        for (const key of keys) for (const cluster of ['a', 'b']) await store.recordResult(result(cluster, key, { seq: 3 }));
+        await store.recordResult(result('a', keys[0] ?? gc, { seq: 4 }));
+        const scanned: string[] = [];
+        for await (const r of store.scanResults(2)) scanned.push(`${r.cluster} ${r.objectKey} ${r.seq}`);
+        expect(scanned.sort()).toEqual((await store.readResults()).map((r) => `${r.cluster} ${r.objectKey} ${r.seq}`).sort());
+        expect(scanned).toHaveLength(14);
+        expect(scanned).toContain(`a ${keys[0] ?? ''} 4`);
+      });
+
       it('keeps the results of followers with context names as oc login, EKS and people write them apart, under their names', async () => {
         const { results: store } = await fresh();
         const names = ['avi-system/api-ocp2-example-com:6443/kube:admin', 'arn:aws:eks:us-east-1:123456789012:cluster/site3', 'site four {DR}', 'a%3Ab', 'a:b'];
