@@ -71,7 +71,7 @@ export function recordJobs(redisUrl: string, prefix: string, clusters: readonly 
         jobs.push(job.data);
         const entry = await log.readProjection(job.data.objectKey as Parameters<FederationLog['readProjection']>[0]);
         if (entry === undefined) return;
-        await results.recordResult({ cluster, objectKey: job.data.objectKey, outcome: 'noop', seq: entry.seq, attempts: 1, at: new Date().toISOString() }, { onlyIfProjected: true });
+        await results.recordResultIfProjected({ cluster, objectKey: job.data.objectKey, outcome: 'noop', seq: entry.seq, attempts: 1, at: new Date().toISOString() });
       }, { connection, prefix, concurrency: 1 }),
   );
   return {

@@ -83,7 +83,6 @@ export {
   createResultsStore,
   type ResultsStore,
   type ResultsStoreOptions,
-  type RecordResultOptions,
   type RecordedResult,
   type ResultsPage,
   type FollowResultsOptions,

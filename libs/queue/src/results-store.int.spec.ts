@@ -80,7 +80,7 @@ describe('results store', () => {
       const log = createFederationLog({ redis, prefix });
       const seq = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
       await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '2', contentHash: 'h2', object: { spec: {} }, source: 'watch' });
-      expect(await store.recordResult(result('a', gc, { seq }), { onlyIfProjected: true })).toMatch(/^\d+-\d+$/);
+      expect((await store.recordResultIfProjected(result('a', gc, { seq }))).id).toMatch(/^\d+-\d+$/);
       expect((await store.readResult('a', gc))?.seq).toBe(seq);
     });
 
@@ -88,8 +88,8 @@ describe('results store', () => {
       const { prefix, store } = freshStore();
       const log = createFederationLog({ redis, prefix });
       await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
-      expect(await store.recordResult(result('a', gc, { seq: 51, outcome: 'failed' }), { onlyIfProjected: true })).toBeUndefined();
-      expect(await store.recordResult(result('a', gdp, { seq: 51, outcome: 'failed' }), { onlyIfProjected: true })).toBeUndefined();
+      expect((await store.recordResultIfProjected(result('a', gc, { seq: 51, outcome: 'failed' }))).id).toBeUndefined();
+      expect((await store.recordResultIfProjected(result('a', gdp, { seq: 51, outcome: 'failed' }))).id).toBeUndefined();
       expect(await store.readResults()).toEqual([]);
       expect((await store.readResultsSince('0', 10)).entries).toEqual([]);
     });

@@ -79,11 +79,6 @@ export interface ResultsStoreOptions {
   readonly maxStreamLength?: number;
 }
 
-export interface RecordResultOptions {
-  /** @defaultValue false */
-  readonly onlyIfProjected?: boolean;
-}
-
 /** What `recordResultIfProjected` did. */
 export interface RecordedResult {
   /** The stream id, or undefined when the projection did not hold the result's seq (nothing recorded). */
@@ -118,18 +113,15 @@ export interface ResultsFollower {
 }
 
 export interface ResultsStore {
+  /** Validates (cutting `errorMessage`), stores and streams a result; returns its stream id. */
+  recordResult(input: ResultRecordInput): Promise<string>;
   /**
-   * Validates (cutting `errorMessage`), stores and streams a result; returns its stream id.
-   * With `onlyIfProjected`, the result is recorded only while the projection holds the object at
-   * the result's seq or later, and undefined is returned otherwise: a result of an attempt that
-   * read a data set Redis has since lost (restarted empty, flushed, an older snapshot) describes a
-   * state the projection no longer knows, and must not look newer than the rebuilt one.
-   */
-  recordResult(input: ResultRecordInput, options?: RecordResultOptions): Promise<string | undefined>;
-  /**
-   * `recordResult(input, { onlyIfProjected: true })` that also returns the projection's seq of the
-   * object, read in the same round trip (the replicator learns whether the object changed while
-   * it was applied without reading the projection again).
+   * `recordResult` only while the projection holds the object at the result's seq or later (id
+   * undefined otherwise: a result of an attempt that read a data set Redis has since lost —
+   * restarted empty, flushed, an older snapshot — describes a state the projection no longer knows,
+   * and must not look newer than the rebuilt one), with the projection's seq of the object read in
+   * the same round trip (the replicator learns whether the object changed while it was applied
+   * without reading the projection again).
    */
   recordResultIfProjected(input: ResultRecordInput): Promise<RecordedResult>;
   readResult(cluster: string, objectKey: ObjectKey): Promise<ResultRecord | undefined>;
@@ -226,8 +218,8 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
   }
 
   return {
-    async recordResult(input, recordOptions) {
-      return (await record(input, recordOptions?.onlyIfProjected === true)).id;
+    async recordResult(input) {
+      return (await record(input, false)).id ?? '';
     },
 
     recordResultIfProjected: (input) => record(input, true),

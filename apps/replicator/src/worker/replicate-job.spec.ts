@@ -96,7 +96,7 @@ describe('createJobProcessor', () => {
     });
   });
 
-  describe('when Redis lost the data set while the object was applied (onlyIfProjected)', () => {
+  describe('when Redis lost the data set while the object was applied (recordResultIfProjected)', () => {
     it('still converges the follower but records no result about the lost state', async () => {
       const world = await workerWorld();
       world.follower.fail((verb) => {

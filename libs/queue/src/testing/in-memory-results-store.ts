@@ -1,6 +1,6 @@
 /**
  * An in-memory ResultsStore: the latest result per (follower, object) and the results stream, with
- * the real store's validation, `onlyIfProjected` rule, paging and follow semantics. Following is
+ * the real store's validation, `recordResultIfProjected` rule, paging and follow semantics. Following is
  * push-based (no blocking reads): every record or clear schedules a delivery. Checked against the
  * Redis store by results-store.contract.ts.
  */
@@ -21,7 +21,7 @@ import { createStreamIds, isAfter, type StreamIds } from './stream-ids.ts';
 
 export interface InMemoryResultsStoreOptions {
   /**
-   * The projection `recordResult(…, { onlyIfProjected })` checks (the log of the same data set).
+   * The projection `recordResultIfProjected` checks (the log of the same data set).
    * @defaultValue an empty projection: every such result is dropped
    */
   readonly projected?: (objectKey: ObjectKey) => ProjectionState | undefined;
@@ -70,8 +70,8 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
   const newestId = (): string => stream.at(-1)?.id ?? '0-0';
 
   return {
-    async recordResult(input, recordOptions) {
-      return record(input, recordOptions?.onlyIfProjected === true).id;
+    async recordResult(input) {
+      return record(input, false).id ?? '';
     },
 
     async recordResultIfProjected(input) {

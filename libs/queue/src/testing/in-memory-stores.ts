@@ -1,6 +1,6 @@
 /**
  * The four stores of one data set in memory, as one Redis holds them: the results store checks the
- * log's projection for `onlyIfProjected`, stream ids come from one sequence, and `loseData()`
+ * log's projection for `recordResultIfProjected`, stream ids come from one sequence, and `loseData()`
  * empties everything at once like a Redis FLUSHALL.
  */
 import type { HistoryRetention } from '@amko-fed/domain';
