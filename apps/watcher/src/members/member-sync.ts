@@ -24,7 +24,7 @@ export interface MemberSync {
   applyStopped(memberNames: readonly string[], leader: string, reason: string): Promise<void>;
   /** The followers jobs go to. */
   valid(): readonly string[];
-  /** Redis lost its data: the queue states applied so far are gone too, and are applied again on the next pass. */
+  /** Redis lost its data, or was reconnected to (perhaps another server): the queue states are applied again on the next pass. */
   forgetQueueStates(): void;
 }
 

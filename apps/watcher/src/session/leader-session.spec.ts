@@ -103,6 +103,20 @@ describe('leader session', () => {
     });
   });
 
+  describe('when Redis comes back with a follower queue paused that this session had resumed', () => {
+    it('resumes it on the next pass (a failover may lose a resume without losing any seq)', async () => {
+      const s = start();
+      await federating(s);
+      await until(async () => expect(await site.stores.queues.isPaused('cluster2')).toBe(false));
+      await site.stores.queues.pause('cluster2');
+
+      s.redisRecovered();
+
+      await until(async () => expect(await site.stores.queues.isPaused('cluster2')).toBe(false));
+      expect((await site.metrics.storeLosses.get()).values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
+    });
+  });
+
   describe('when Redis comes back without its data', () => {
     it('rebuilds the data set above every seq seen, re-publishes the members and enqueues everything again', async () => {
       await site.local.create(FEDERATED_KINDS.GSLBConfig, 'avi-system', rawObject('GSLBConfig', 'gc-1'));

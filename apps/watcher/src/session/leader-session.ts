@@ -252,6 +252,9 @@ export function createLeaderSession(deps: LeaderSessionDeps): LeaderSession {
     },
     redisRecovered() {
       if (stopped) return;
+      // The server reached now may not hold the pauses and resumes applied before (a failover that
+      // lost them leaves the seq counter as it was): the next pass applies every queue's state again.
+      members.forgetQueueStates();
       evaluate();
       // Redis may have come back without its data (restart without AOF): checked before resyncing.
       const running = federation;
