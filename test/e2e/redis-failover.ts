@@ -207,27 +207,22 @@ export async function changesAcrossFailover(federation: Federation, topology: Fa
   for (const secret of secrets) expect(await linesWith(federation, secret)).toEqual([]);
 
   // amko-fed reads the same topology through REDIS_URL, and says in sync once every result is
-  // recorded (a result may land a moment after the follower's object changed; results a second
-  // failover lost are confirmed again by the resync that the reconnect starts).
-  const status = await withTimeline(
-    federation,
-    () => eventually(
-      () => amkoFed(federation, ['--context', 'leader', 'status', '--json']),
-      (run) => run.code !== 3,
-      DEADLINE_MS,
-      'amko-fed status no longer says pending',
-    ),
-    () => eventsOf(topology),
-  );
+  // recorded (a result may land a moment after the follower's object changed).
   await withTimeline(
     federation,
     async () => {
+      const status = await eventually(
+        () => amkoFed(federation, ['--context', 'leader', 'status', '--json']),
+        (run) => run.code !== 3,
+        DEADLINE_MS,
+        'amko-fed status no longer says pending',
+      );
       expect({ code: status.code, err: status.err, out: status.code === 0 ? '' : status.out }).toEqual({ code: 0, err: '', out: '' });
+      const view = JSON.parse(status.out) as { inSync: boolean; followers: { cluster: string }[] };
+      expect({ inSync: view.inSync, followers: view.followers.map((f) => f.cluster).sort() }).toEqual({ inSync: true, followers: [...FOLLOWERS] });
     },
     () => eventsOf(topology),
   );
-  const view = JSON.parse(status.out) as { inSync: boolean; followers: { cluster: string }[] };
-  expect({ inSync: view.inSync, followers: view.followers.map((f) => f.cluster).sort() }).toEqual({ inSync: true, followers: [...FOLLOWERS] });
 }
 
 

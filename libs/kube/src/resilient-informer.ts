@@ -1,12 +1,12 @@
 /**
  * A list+watch informer on the lean transport (kube-transport.ts) that never stays down. It lists
  * (page by page, `limit`/`continue`: list-pages.ts), then watches from the list's resourceVersion
- * with bookmarks and a jittered server-side timeout; a watch the server ends is resumed from the last resourceVersion seen (events and bookmarks
- * advance it), a 410 Gone (HTTP or an ERROR event) relists at once, and any other failure is
- * reported through `onError` and retried with capped exponential backoff (a resume first, a relist
- * when no list completed yet). Every completed list emits add/update/delete for what changed
- * against what the informer knew (deletes for keys that vanished) and then `onSynced`, so the
- * owner can run a full resync after a relist. It keeps no objects: only name → resourceVersion,
+ * with bookmarks and a jittered server-side timeout; a watch the server ends is resumed from the
+ * last resourceVersion seen (events and bookmarks advance it), a 410 Gone (HTTP or an ERROR event)
+ * relists at once, and any other failure is reported through `onError` and retried with capped
+ * exponential backoff (a resume first, a relist when no list completed yet). Every completed list
+ * emits add/update/delete for what changed against what the informer knew (deletes for keys that
+ * vanished) and then `onSynced`, so the owner can run a full resync after a relist. It keeps no objects: only name → resourceVersion,
  * enough to diff a relist and to skip updates that change nothing (the owner keeps the one copy).
  * A delete found by a relist carries only the name, namespace and last known resourceVersion.
  */
