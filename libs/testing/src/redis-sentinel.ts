@@ -38,8 +38,9 @@ export interface TestRedisSentinel extends AsyncDisposable {
   cutReplication(): Promise<() => Promise<void>>;
   /**
    * The sentinels' role-change events so far (`+sdown`, `+odown`, `+switch-master`, `+promoted-slave`…),
-   * one line each, prefixed with the sentinel's port: what a failing test prints to show which
-   * failovers took place (e.g. a second one while the machine was busy).
+   * one line each, prefixed with the sentinel's port, then each running server's own replication
+   * state (role, master port, link, offsets): what a failing test prints to show which failovers
+   * took place (e.g. a second one while the machine was busy) and where each server stands.
    */
   failoverEvents(): Promise<string>;
   stop(): Promise<void>;
@@ -162,7 +163,18 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         const logs = await Promise.all(
           sentinels.map(async (s) => (await readFile(join(s.dir, 'sentinel.log'), 'utf8').catch(() => '')).split('\n').filter((line) => ROLE_EVENT.test(line)).map((line) => `${s.port} ${line}`)),
         );
-        return logs.flat().join('\n');
+        // And what each server says of itself now: two that answer role:master would be a split.
+        const roles = await Promise.all(
+          servers.filter((s) => s.running).map(async (s) => {
+            const info = await redisCli(s.port, ['INFO', 'replication'], password, 5_000).catch((err: unknown) => `error: ${String(err)}`);
+            const fields = ['role', 'master_port', 'master_link_status', 'master_repl_offset', 'slave_repl_offset'].flatMap((f) => {
+              const value = infoField(info, f);
+              return value === undefined ? [] : [`${f}=${value}`];
+            });
+            return `server ${s.port}: ${fields.join(' ') || info.slice(0, 120)}`;
+          }),
+        );
+        return [...logs.flat(), ...roles].join('\n');
       },
       stop,
       [Symbol.asyncDispose]: stop,
