@@ -35,6 +35,10 @@ async function start(): Promise<{ fed: Federation; topology: FailoverTopology }>
       masterPort: async (prefix) => (await redis.masterOf(slotKey(prefix))).port,
       killMaster: (prefix, whileDown) => redis.killMasterOf(slotKey(prefix), whileDown),
       cutReplication: (prefix) => redis.cutReplicationOf(slotKey(prefix)),
+      events: async () =>
+        (await redis.nodes())
+          .map((n) => `node ${n.port}: ${n.role}${n.failed ? ' (failed)' : ''}${n.slots.length > 0 ? ` slots ${n.slots.map(([a, b]) => `${a}-${b}`).join(',')}` : ''}`)
+          .join('\n'),
     },
   };
 }
