@@ -39,6 +39,17 @@ export function createResultsCache(options: {
   const now = options.now ?? (() => Date.now());
   const logger = options.logger.child({ component: 'status' });
   const byCluster = new Map<string, Map<ObjectKey, ResultSummary>>();
+  /**
+   * One string per object key, shared by every follower's map: each record parsed from Redis brings
+   * its own copy of the key, and at 10 followers × 10,000 objects the copies alone are ~4 MB.
+   */
+  const keys = new Map<ObjectKey, ObjectKey>();
+  const shared = (key: ObjectKey): ObjectKey => {
+    const known = keys.get(key);
+    if (known !== undefined) return known;
+    keys.set(key, key);
+    return key;
+  };
   let follower: ResultsFollower | undefined;
   let lastErrorText: string | undefined;
   let stopped = false;
@@ -51,7 +62,7 @@ export function createResultsCache(options: {
     }
     const next = summarise(record, now());
     if (!isNewerResult(results.get(record.objectKey), next)) return false;
-    results.set(record.objectKey, next);
+    results.set(shared(record.objectKey), next);
     return true;
   }
 
@@ -101,10 +112,13 @@ export function createResultsCache(options: {
 
   return {
     forget(key, upToSeq) {
+      let held = false;
       for (const results of byCluster.values()) {
         const result = results.get(key);
         if (result !== undefined && result.seq <= upToSeq) results.delete(key);
+        else if (result !== undefined) held = true;
       }
+      if (!held) keys.delete(key);
     },
     start: follow,
     async stop() {
@@ -115,6 +129,7 @@ export function createResultsCache(options: {
       if (stopped) return;
       await unfollow();
       byCluster.clear();
+      keys.clear();
       options.onChange();
       await follow();
     },
