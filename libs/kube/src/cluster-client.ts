@@ -11,9 +11,7 @@ import type { Lease, Secret } from './core-objects.ts';
 import { kubeConfigForContext } from './kube-config.ts';
 import { readContextAccess } from './kubeconfig-context.ts';
 import { createKubeTransport, transportOptionsOf, type KubeRequest, type KubeTransport } from './kube-transport.ts';
-import { LIST_PAGE_SIZE, listPages as pagesOf } from './list-pages.ts';
-
-export { LIST_PAGE_SIZE };
+import { LIST_PAGE_SIZE, pagesOf } from './list-pages.ts';
 import { fixedCredentials } from './request-credentials.ts';
 import { resourcePath, segment } from './resource-path.ts';
 import { createResilientInformer, type InformerHandlers, type ResilientInformer } from './resilient-informer.ts';

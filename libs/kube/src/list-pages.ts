@@ -22,7 +22,7 @@ interface ListBody {
 }
 
 /** GETs `request.path` page by page with `send`; `request.path` carries no query. */
-export async function* listPages(send: (request: KubeRequest) => Promise<unknown>, request: KubeRequest, pageSize: number = LIST_PAGE_SIZE): AsyncGenerator<ListPage> {
+export async function* pagesOf(send: (request: KubeRequest) => Promise<unknown>, request: KubeRequest, pageSize: number = LIST_PAGE_SIZE): AsyncGenerator<ListPage> {
   let token: string | undefined;
   do {
     const query = `?limit=${pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`;

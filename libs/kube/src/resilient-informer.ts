@@ -6,14 +6,15 @@
  * relists at once, and any other failure is reported through `onError` and retried with capped
  * exponential backoff (a resume first, a relist when no list completed yet). Every completed list
  * emits add/update/delete for what changed against what the informer knew (deletes for keys that
- * vanished) and then `onSynced`, so the owner can run a full resync after a relist. It keeps no objects: only name → resourceVersion,
- * enough to diff a relist and to skip updates that change nothing (the owner keeps the one copy).
+ * vanished) and then `onSynced`, so the owner can run a full resync after a relist. It keeps no
+ * objects: only name → resourceVersion, enough to diff a relist and to skip updates that change
+ * nothing (the owner keeps the one copy).
  * A delete found by a relist carries only the name, namespace and last known resourceVersion.
  */
 import { type KindInfo, type KubeObject } from '@amko-fed/domain';
 import { errorForResponse, httpStatusOf, toKubeError } from './kube-error.ts';
 import type { KubeTransport } from './kube-transport.ts';
-import { LIST_PAGE_SIZE, listPages } from './list-pages.ts';
+import { LIST_PAGE_SIZE, pagesOf } from './list-pages.ts';
 import { resourcePath } from './resource-path.ts';
 import { watchEvents, WatchEventType, type WatchEvent } from './watch-stream.ts';
 
@@ -134,7 +135,7 @@ export function createResilientInformer(options: ResilientInformerOptions): Resi
     const seen = new Set<string>();
     let listVersion: string | undefined;
     const request = { method: 'GET' as const, path: basePath, operation: `list ${kind.kind} ${namespace} on ${context}`, timeoutMs: listTimeoutMs, signal: abort.signal, unobserved: true };
-    for await (const page of listPages(transport.send, request, pageSize)) {
+    for await (const page of pagesOf(transport.send, request, pageSize)) {
       if (stopped()) return;
       listVersion ??= page.resourceVersion === '' ? undefined : page.resourceVersion;
       for (const object of page.items) {

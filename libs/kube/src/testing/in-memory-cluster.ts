@@ -9,8 +9,9 @@
  * (cluster-client.contract.ts) runs against this fake and the real client on an emulated cluster.
  */
 import { errorForHttpStatus, type AmkoFedError, type KindInfo, type KubeObject } from '@amko-fed/domain';
-import { LIST_PAGE_SIZE, type ClusterClient, type ObjectList } from '../cluster-client.ts';
+import type { ClusterClient, ObjectList } from '../cluster-client.ts';
 import type { Lease, Secret } from '../core-objects.ts';
+import { LIST_PAGE_SIZE } from '../list-pages.ts';
 import { createInMemoryInformer, type ChangeType, type InMemoryInformerHandle } from './in-memory-informer.ts';
 
 export type ClientVerb = 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'patchStatus';
