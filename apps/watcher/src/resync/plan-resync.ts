@@ -101,7 +101,7 @@ export function resyncJobs(input: ResyncJobsInput): ReplicationJob[] {
       for (const key of input.projectedKeys) keys.add(key);
     } else {
       for (const key of divergencesOf(input.leader, listed).keys()) keys.add(key);
-      for (const key of input.leader.keys()) if (input.unconfirmed(cluster, key)) keys.add(key);
+      // Every leader object the resync could record is in the projection, tombstones too.
       for (const key of input.projectedKeys) if (input.unconfirmed(cluster, key)) keys.add(key);
     }
     for (const key of keys) {
