@@ -22,6 +22,7 @@ import { StoreChange, StoreChangedError } from './errors/store-changed-error.ts'
 import { parseEvent, parseProjectionEntry } from './federation-log-codec.ts';
 import { appendEventScript, claimIncarnationScript, pruneHistoryScript, pruneTombstoneScript } from './federation-log-script.ts';
 import { historyBody, parseHistoryEntry } from './history-codec.ts';
+import { scanHash } from './hash-scan.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys, type FederationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
 
@@ -209,21 +210,9 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
   }
 
   async function* scanProjection(pageSize = 500): AsyncIterable<ProjectionListing> {
-    const seen = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, flat] = await redisOperation('scanProjection', () =>
-        redis.hscan(keys.projection, cursor, 'COUNT', pageSize),
-      );
-      cursor = next;
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const field = flat[i] ?? '';
-        // HSCAN may return a field more than once.
-        if (seen.has(field)) continue;
-        seen.add(field);
-        yield { objectKey: field as ObjectKey, entry: parseProjectionEntry(field, flat[i + 1] ?? '') };
-      }
-    } while (cursor !== '0');
+    for await (const [field, raw] of scanHash(redis, keys.projection, pageSize, 'scanProjection')) {
+      yield { objectKey: field as ObjectKey, entry: parseProjectionEntry(field, raw) };
+    }
   }
 
   return {

@@ -17,6 +17,7 @@ import {
 } from '@amko-fed/domain';
 import { duplicateForBlocking, type RedisConnection } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
+import { scanHash } from './hash-scan.ts';
 import { defineLuaScript } from './lua-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
@@ -239,19 +240,7 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
     async *scanResults(pageSize = 500) {
       const clusters = await redisOperation('scanResults', () => redis.smembers(keys.resultClusters));
       for (const cluster of clusters.sort()) {
-        const seen = new Set<string>();
-        let cursor = '0';
-        do {
-          const [next, flat] = await redisOperation('scanResults', () => redis.hscan(keys.resultsOf(cluster), cursor, 'COUNT', pageSize));
-          cursor = next;
-          for (let i = 0; i + 1 < flat.length; i += 2) {
-            const objectKey = flat[i] ?? '';
-            // HSCAN may return a field more than once.
-            if (seen.has(objectKey)) continue;
-            seen.add(objectKey);
-            yield parseRecord(`result ${cluster}/${objectKey}`, flat[i + 1] ?? '');
-          }
-        } while (cursor !== '0');
+        for await (const [objectKey, raw] of scanHash(redis, keys.resultsOf(cluster), pageSize, 'scanResults')) yield parseRecord(`result ${cluster}/${objectKey}`, raw);
       }
     },
 
