@@ -8,7 +8,7 @@
  * change to the product can remove.
  */
 import { isolatedPrefix, type Federation } from '@amko-fed/testing';
-import { rssOf, sampleRss, sleep, waitFor, type Rss } from '../support/stats.ts';
+import { rssOf, sampleRss, steadyRss, waitFor, type Rss } from '../support/stats.ts';
 import { startChild, type ChildBaseline } from './child.ts';
 import { FLOOR_ENTRY, type FloorConfig } from './floor.ts';
 import { gslbConfigsPath } from './kube-http.ts';
@@ -61,16 +61,9 @@ export async function measureFloorMemory(federation: Federation, objects: number
     }
     const fanOutS = (performance.now() - began) / 1000;
     progress(`floor: ${objects * federation.followers.length} copies after ${fanOutS.toFixed(0)} s`);
-    await sleep(10_000);
-    const steady: Record<'producer' | 'workers', Rss[]> = { producer: [], workers: [] };
-    for (let i = 0; i < 5; i += 1) {
-      steady.producer.push(await rssOf(producer.pid));
-      steady.workers.push(await rssOf(workers.pid));
-      await sleep(1_000);
-    }
+    const steady = await steadyRss({ producer: producer.pid, workers: workers.pid });
     await sampler.stop();
-    const mean = (rows: readonly Rss[]): Rss => ({ totalMb: rows.reduce((n, r) => n + r.totalMb, 0) / rows.length, anonMb: rows.reduce((n, r) => n + r.anonMb, 0) / rows.length });
-    const memoryOf = (name: 'producer' | 'workers'): ProcessMemory => ({ peak: sampler.peak[name] ?? { totalMb: Number.NaN, anonMb: Number.NaN }, steady: mean(steady[name]), started: atStart[name] });
+    const memoryOf = (name: 'producer' | 'workers'): ProcessMemory => ({ peak: sampler.peak[name] ?? { totalMb: Number.NaN, anonMb: Number.NaN }, steady: steady[name], started: atStart[name] });
     return { producer: memoryOf('producer'), workers: memoryOf('workers'), fanOutS };
   } finally {
     await stopSampler();

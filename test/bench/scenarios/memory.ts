@@ -12,7 +12,7 @@
 import { startFederation } from '@amko-fed/testing';
 import { measureFloorMemory, type ProcessMemory } from '../baselines/floor-memory.ts';
 import { GSLB_HOST_RULES, federationClients, gslbHostRule, pendingJobs } from '../support/federation-clients.ts';
-import { cpuMs, rssOf, sampleRss, sleep, waitFor, type Rss } from '../support/stats.ts';
+import { cpuMs, rssOf, sampleRss, steadyRss, waitFor } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
 
 const FOLLOWERS = 50;
@@ -46,13 +46,7 @@ export const memory: Scenario = {
       await waitFor(async () => ({ copies: await federated(), pending: await pendingJobs(clients, followers) }), ({ copies, pending }) => pending === 0 && copies.every((n) => n === OBJECTS), 240_000, `${OBJECTS} copies on every follower`, 1_000);
       const fannedOutS = (performance.now() - started) / 1000;
       context.progress(`all ${FOLLOWERS * OBJECTS} copies applied after ${fannedOutS.toFixed(0)} s`);
-      await sleep(10_000);
-      const steadySamples: Record<'watcher' | 'replicator', Rss[]> = { watcher: [], replicator: [] };
-      for (let i = 0; i < 5; i += 1) {
-        steadySamples.watcher.push(await rssOf(apps.watcher.pid));
-        steadySamples.replicator.push(await rssOf(apps.replicator.pid));
-        await sleep(1_000);
-      }
+      const steady = await steadyRss({ watcher: apps.watcher.pid, replicator: apps.replicator.pid });
       await sampler.stop();
       const cpu = { watcher: await cpuMs(apps.watcher.pid), replicator: await cpuMs(apps.replicator.pid) };
       await apps.watcher.stop();
@@ -60,10 +54,9 @@ export const memory: Scenario = {
       const floor = await measureFloorMemory(federation, OBJECTS, context.progress);
       const floorLine = (name: string, m: ProcessMemory): string =>
         `floor ${name}: VmRSS after start ${m.started.totalMb.toFixed(0)} MB, peak ${m.peak.totalMb.toFixed(0)} MB, steady ${m.steady.totalMb.toFixed(0)} MB; RssAnon peak ${m.peak.anonMb.toFixed(0)} MB, steady ${m.steady.anonMb.toFixed(0)} MB`;
-      const mean = (rows: Rss[], field: keyof Rss): number => rows.reduce((n, r) => n + r[field], 0) / rows.length;
       const figures = (['watcher', 'replicator'] as const).flatMap((app) => [
         { what: `${app} RSS peak, ${FOLLOWERS} followers × ${OBJECTS} objects`, measured: sampler.peak[app]?.totalMb ?? Number.NaN, unit: 'MB', bound: BOUNDS[app], direction: 'at most' as const, how: 'VmRSS sampled every 100 ms from start through the fan-out' },
-        { what: `${app} RSS steady, ${FOLLOWERS} followers × ${OBJECTS} objects`, measured: mean(steadySamples[app], 'totalMb'), unit: 'MB', bound: BOUNDS[app], direction: 'at most' as const, how: 'mean VmRSS over 5 s, 10 s after every copy was applied' },
+        { what: `${app} RSS steady, ${FOLLOWERS} followers × ${OBJECTS} objects`, measured: steady[app].totalMb, unit: 'MB', bound: BOUNDS[app], direction: 'at most' as const, how: 'mean VmRSS over 5 s, 10 s after every copy was applied' },
       ]);
       return {
         scenario: 'memory',
@@ -71,7 +64,7 @@ export const memory: Scenario = {
         notes: [
           `fan-out of ${FOLLOWERS * OBJECTS} applies took ${fannedOutS.toFixed(0)} s from the replicator's start; CPU used: watcher ${(cpu.watcher / 1000).toFixed(1)} s, replicator ${(cpu.replicator / 1000).toFixed(1)} s`,
           `replicator right after start (${FOLLOWERS} workers, no job yet): ${replicatorIdle.totalMb.toFixed(0)} MB`,
-          ...(['watcher', 'replicator'] as const).map((app) => `${app} private memory (RssAnon): peak ${(sampler.peak[app]?.anonMb ?? Number.NaN).toFixed(0)} MB, steady ${mean(steadySamples[app], 'anonMb').toFixed(0)} MB; the rest of VmRSS is the node binary's mapped text`),
+          ...(['watcher', 'replicator'] as const).map((app) => `${app} private memory (RssAnon): peak ${(sampler.peak[app]?.anonMb ?? Number.NaN).toFixed(0)} MB, steady ${steady[app].anonMb.toFixed(0)} MB; the rest of VmRSS is the node binary's mapped text`),
           `the floor (BullMQ alone, no product code, same V8 caps; watcher and replicator stopped): ${FOLLOWERS * OBJECTS} copies in ${floor.fanOutS.toFixed(0)} s`,
           floorLine('producer (list+watch, one job per follower: the watcher\'s part)', floor.producer),
           floorLine(`workers (${FOLLOWERS} BullMQ Workers, GET + PUT: the replicator's part)`, floor.workers),

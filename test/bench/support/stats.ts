@@ -59,6 +59,22 @@ export function sampleRss(pids: Readonly<Record<string, () => number | undefined
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The steady RSS of some processes once a load is over: after `settleMs` (10 s), the mean of 5
+ * samples one second apart, per process.
+ */
+export async function steadyRss<K extends string>(pids: Readonly<Record<K, number | undefined>>, settleMs = 10_000): Promise<Record<K, Rss>> {
+  await sleep(settleMs);
+  const names = Object.keys(pids) as K[];
+  const samples = new Map<K, Rss[]>(names.map((name) => [name, []]));
+  for (let i = 0; i < 5; i += 1) {
+    for (const name of names) samples.get(name)?.push(await rssOf(pids[name]));
+    await sleep(1_000);
+  }
+  const mean = (rows: readonly Rss[]): Rss => ({ totalMb: rows.reduce((n, r) => n + r.totalMb, 0) / rows.length, anonMb: rows.reduce((n, r) => n + r.anonMb, 0) / rows.length });
+  return Object.fromEntries(names.map((name) => [name, mean(samples.get(name) ?? [])])) as Record<K, Rss>;
+}
+
 /** Polls `read` every `everyMs` until `done(value)`; returns the value, or throws after `timeoutMs` saying what it waited for. */
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
   const until = Date.now() + timeoutMs;
