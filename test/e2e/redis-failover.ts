@@ -7,6 +7,7 @@
  * store-loss detection do can make the assertions pass in time.
  */
 import { randomBytes } from 'node:crypto';
+import type { ObjectKey } from '@amko-fed/domain';
 import { createFollowerQueues, createRedisConnection } from '@amko-fed/queue';
 import { isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
 import { expect } from 'vitest';
@@ -26,8 +27,10 @@ import {
   pathOf,
   specOn,
   SUCCESS,
+  timelineOf,
   withTimeline,
 } from './support.ts';
+import { diagnosePairs, type Pair } from './queue-diagnosis.ts';
 
 export const FOLLOWERS = ['follower1', 'follower2'] as const;
 const WATCHER_ENV = {
@@ -159,6 +162,36 @@ async function eventsOf(topology: FailoverTopology): Promise<string> {
   return (await topology.events?.()) ?? '(the topology tells no events)';
 }
 
+const GC_KEY = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
+const GDP_KEY = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
+const ruleKey = (name: string): ObjectKey => `GSLBHostRule/avi-system/${name}` as ObjectKey;
+
+/** The (follower, object) pairs whose follower copy differs from `state` now (`names`: every rule name ever used). */
+async function divergentPairs(federation: Federation, state: LeaderState, names: readonly string[]): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  for (const cluster of FOLLOWERS) {
+    if ((await specOn(federation, cluster, GC))?.['refreshInterval'] !== state.refreshInterval) pairs.push({ cluster, objectKey: GC_KEY });
+    if ((await specOn(federation, cluster, GDP))?.['ttl'] !== state.ttl) pairs.push({ cluster, objectKey: GDP_KEY });
+    for (const name of names) {
+      const ttl = ((await objectOn(federation, cluster, ghrPath(name)))?.['spec'] as { ttl?: number } | undefined)?.ttl;
+      if (ttl !== state.rules.get(name)) pairs.push({ cluster, objectKey: ruleKey(name) });
+    }
+  }
+  return pairs;
+}
+
+/**
+ * What a failed wait of the scenarios appends after the log timeline (the end of a long failure
+ * message is what a CI summary shows): the topology's failovers, the log lines about the objects
+ * that did not converge (and every warning or error), and what Redis holds for each such pair.
+ */
+async function diagnosis(federation: Federation, state: LeaderState, topology: FailoverTopology): Promise<string> {
+  const pairs = await divergentPairs(federation, state, RULE_NAMES);
+  const keys = new Set<unknown>(pairs.map((p) => p.objectKey));
+  const about = await timelineOf(federation, 40, (r) => keys.has(r['objectKey']) || (typeof r['level'] === 'number' && r['level'] >= 40));
+  return [await eventsOf(topology), '--- log lines about the pairs not converged, warnings and errors ---', about, '--- pairs not converged ---', await diagnosePairs(federation, pairs)].join('\n');
+}
+
 async function federated(federation: Federation, state: LeaderState, topology: FailoverTopology): Promise<void> {
   await withTimeline(
     federation,
@@ -166,7 +199,7 @@ async function federated(federation: Federation, state: LeaderState, topology: F
       await followersMatch(federation, state, RULE_NAMES);
       await statusFederated(federation);
     },
-    () => eventsOf(topology),
+    () => diagnosis(federation, state, topology),
   );
 }
 
@@ -221,7 +254,7 @@ export async function changesAcrossFailover(federation: Federation, topology: Fa
       const view = JSON.parse(status.out) as { inSync: boolean; followers: { cluster: string }[] };
       expect({ inSync: view.inSync, followers: view.followers.map((f) => f.cluster).sort() }).toEqual({ inSync: true, followers: [...FOLLOWERS] });
     },
-    () => eventsOf(topology),
+    () => diagnosis(federation, state, topology),
   );
 }
 

@@ -203,12 +203,12 @@ export function runAmkoFed(args: readonly string[], env: Readonly<Record<string,
 const TIMELINE_FIELDS = ['cluster', 'objectKey', 'seq', 'jobId', 'op', 'source', 'reason', 'change', 'full', 'jobs'] as const;
 
 /**
- * The last `limit` log records of the watcher and the replicator merged by time, one short line
- * each (time, app, level, component, message, the fields above, the error message): what a failed
- * end-to-end assertion appends to its message, so a failure on a CI machine can be read from the
- * test output alone. The logs hold no secrets (every suite checks that), so neither does this.
+ * The last `limit` log records (those `keep` accepts) of the watcher and the replicator merged by
+ * time, one short line each (time, app, level, component, message, the fields above, the error
+ * message): what a failed end-to-end assertion appends to its message, so a failure on a CI
+ * machine can be read from the test output alone. The logs hold no secrets (every suite checks that), so neither does this.
  */
-export async function timelineOf(federation: Federation, limit = 200): Promise<string> {
+export async function timelineOf(federation: Federation, limit = 200, keep: (record: Readonly<Record<string, unknown>>) => boolean = () => true): Promise<string> {
   const records: { time: number; line: string }[] = [];
   for (const name of ['watcher', 'replicator'] as const) {
     for (const raw of (await federation.app(name).logs()).split('\n')) {
@@ -218,6 +218,7 @@ export async function timelineOf(federation: Federation, limit = 200): Promise<s
       } catch {
         continue;
       }
+      if (!keep(record)) continue;
       const time = typeof record['time'] === 'number' ? record['time'] : 0;
       const fields = TIMELINE_FIELDS.flatMap((f) => (record[f] === undefined ? [] : [`${f}=${typeof record[f] === 'string' ? record[f] : JSON.stringify(record[f])}`]));
       const err = (record['err'] as { message?: unknown } | undefined)?.message;
