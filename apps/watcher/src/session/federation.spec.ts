@@ -117,6 +117,29 @@ describe('federation', () => {
     });
   });
 
+  describe('when a follower has no result at all for a deleted object and does not hold it', () => {
+    it('enqueues one confirming delete there (an apply of the older state may still be on its way)', async () => {
+      await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      const f = await start();
+      await until(() => expect(f.resync.completed()).toBe(1));
+      await site.local.delete(GC, NS, 'gc-1');
+      await until(() => expect(site.stores.log.events().map((e) => e.op)).toEqual(['upsert', 'delete']));
+      // cluster3 applied both and recorded the deletion; cluster2's jobs ran without a result (lost
+      // in a failover, or its create of seq 1 read the projection before the deletion and has not
+      // reached the follower yet: the listing cannot see it).
+      for (const follower of ['cluster2', 'cluster3'] as const) {
+        for (let job = site.stores.queues.take(follower); job !== undefined; job = site.stores.queues.take(follower)) site.stores.queues.complete(follower, job.id);
+      }
+      await site.stores.results.recordResult({ cluster: 'cluster3', objectKey: GC_KEY, outcome: 'deleted', seq: 2, attempts: 1, at: new Date().toISOString() });
+
+      f.resync.request();
+      await until(() => expect(f.resync.completed()).toBe(2));
+
+      expect(waiting('cluster2')).toEqual([`${GC_KEY}@2 (resync)`]);
+      expect(waiting('cluster3')).toEqual([]);
+    });
+  });
+
   describe('when a follower lacks an object the resync found', () => {
     it('shows it as not reconciled until the replicator\'s result arrives', async () => {
       const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));

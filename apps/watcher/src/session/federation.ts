@@ -140,19 +140,21 @@ export function createFederation(deps: FederationDeps): Federation {
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
     ...(deps.epoch === undefined ? {} : { epoch: deps.epoch }),
-    // A failed result, a result about an older seq, and a present object without any result on
-    // this follower (a new leader whose followers already hold its copies; a job or a result Redis
-    // lost in a failover that left its seq counter as it was): one reconcile confirms the state (a
-    // no-op where the follower already holds it) and records a result, so the status and amko-fed
-    // status stop saying "not applied yet". A deletion the follower never had a result for needs
-    // nothing. Once every pair's result is current, a steady-state resync still enqueues nothing;
-    // a job still in flight gets a duplicate that deduplication absorbs.
+    // A failed result, a result about an older seq, and no result at all on this follower (a new
+    // leader whose followers already hold its copies; a job or a result Redis lost in a failover
+    // that left its seq counter as it was; a change this resync recorded itself): one reconcile
+    // confirms the state (a no-op where the follower already holds it) and records a result, so the
+    // status and amko-fed status stop saying "not applied yet". Tombstones too: the listing cannot
+    // see an apply of an older state still in flight (read before the deletion was recorded), which
+    // creates the object after the follower was listed; the reconcile waits behind that apply
+    // (deduplication keeps the latest enqueue of an active job) and deletes it again. Once every
+    // pair's result is current, a steady-state resync still enqueues nothing; a job still waiting
+    // absorbs the duplicate.
     unconfirmed: (cluster, key) => {
       const entry = index.get(key);
       if (entry === undefined) return false;
       const result = results.get(cluster, key);
-      if (result === undefined) return entry.state === 'present';
-      return syncStateOf(entry, result) !== SyncState.inSync;
+      return result === undefined || syncStateOf(entry, result) !== SyncState.inSync;
     },
     onDivergences: (found) => {
       for (const [cluster, differences] of found) {
