@@ -36,6 +36,57 @@ describe('key work queue', () => {
     });
   });
 
+  describe('when a round fails and the key is marked again before its retry', () => {
+    it('runs the new mark with the failed round\'s options merged in', async () => {
+      const seen: string[] = [];
+      let failOnce = true;
+      const queue = createKeyWorkQueue<string, string[]>({
+        concurrency: 1,
+        process: async (key, options) => {
+          seen.push(`${key}:${options.join('+')}`);
+          if (failOnce) {
+            failOnce = false;
+            throw new Error('Redis is failing over');
+          }
+        },
+        merge: (a, b) => [...new Set([...a, ...b])],
+        onError: () => undefined,
+        backoff: { baseMs: 60_000, capMs: 60_000 },
+      });
+      expect(await queue.mark('a', ['watch'])).toBe(false);
+      expect(await queue.mark('a', ['resync'])).toBe(true);
+      expect(seen).toEqual(['a:watch', 'a:watch+resync']);
+      await queue.stop();
+    });
+
+    it('gives the failed round\'s options to a mark that arrived while it ran', async () => {
+      const seen: string[] = [];
+      const blocker = gate();
+      let calls = 0;
+      const queue = createKeyWorkQueue<string, string[]>({
+        concurrency: 1,
+        process: async (key, options) => {
+          calls += 1;
+          seen.push(`${key}:${options.join('+')}`);
+          if (calls === 1) {
+            await blocker.promise;
+            throw new Error('Redis is failing over');
+          }
+        },
+        merge: (a, b) => [...new Set([...a, ...b])],
+        onError: () => undefined,
+        backoff: { baseMs: 60_000, capMs: 60_000 },
+      });
+      const first = queue.mark('a', ['watch']);
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = queue.mark('a', ['resync']);
+      blocker.open();
+      expect(await Promise.all([first, second])).toEqual([false, true]);
+      expect(seen).toEqual(['a:watch', 'a:watch+resync']);
+      await queue.stop();
+    });
+  });
+
   describe('when a key is marked while it is being processed', () => {
     it('never runs it twice at once and runs it again afterwards', async () => {
       let running = 0;

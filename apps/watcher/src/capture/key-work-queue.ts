@@ -2,7 +2,9 @@
  * A keyed work queue in the style of client-go's workqueue: marking a key "dirty" schedules one
  * processing of it; marks that arrive before it starts coalesce; a key is never processed twice at
  * once (a mark during processing runs it again afterwards), so per-key order is kept while
- * different keys run concurrently. Failures are retried with capped backoff.
+ * different keys run concurrently. Failures are retried with capped backoff; the failed round's
+ * options are owed until a round with them succeeds, so a mark that comes before the retry (and
+ * runs at once) is merged with them rather than taking their place.
  */
 
 export interface KeyWorkQueueOptions<K, O> {
@@ -41,6 +43,8 @@ export function createKeyWorkQueue<K, O>(options: KeyWorkQueueOptions<K, O>): Ke
   const active = new Set<K>();
   const failures = new Map<K, number>();
   const retryTimers = new Map<K, NodeJS.Timeout>();
+  /** Options of failed rounds not yet run again: the next round of the key takes them. */
+  const owed = new Map<K, O>();
   const running = new Set<Promise<void>>();
   let stopped = false;
 
@@ -72,13 +76,18 @@ export function createKeyWorkQueue<K, O>(options: KeyWorkQueueOptions<K, O>): Ke
       failures.set(key, attempt);
       const retryInMs = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(attempt - 1, 16));
       options.onError(key, error, retryInMs);
+      // A mark that came during the round runs next and carries the failed round's options.
+      const next = pending.get(key);
+      const before = owed.get(key);
+      if (next !== undefined) next.options = options.merge(item.options, next.options);
+      else owed.set(key, before === undefined ? item.options : options.merge(before, item.options));
       if (!stopped && !retryTimers.has(key)) {
-        const options_ = item.options;
         retryTimers.set(
           key,
           setTimeout(() => {
             retryTimers.delete(key);
-            void mark(key, options_);
+            const retry = owed.get(key);
+            if (retry !== undefined) void mark(key, retry);
           }, retryInMs),
         );
       }
@@ -86,8 +95,11 @@ export function createKeyWorkQueue<K, O>(options: KeyWorkQueueOptions<K, O>): Ke
     for (const resolve of item.waiters) resolve(ok);
   }
 
-  function mark(key: K, markOptions: O): Promise<boolean> {
+  function mark(key: K, marked: O): Promise<boolean> {
     if (stopped) return Promise.resolve(false);
+    const retry = owed.get(key);
+    owed.delete(key);
+    const markOptions = retry === undefined ? marked : options.merge(retry, marked);
     return new Promise<boolean>((resolve) => {
       const item = pending.get(key);
       if (item === undefined) {
@@ -108,6 +120,7 @@ export function createKeyWorkQueue<K, O>(options: KeyWorkQueueOptions<K, O>): Ke
       stopped = true;
       for (const timer of retryTimers.values()) clearTimeout(timer);
       retryTimers.clear();
+      owed.clear();
       for (const item of pending.values()) for (const resolve of item.waiters) resolve(false);
       pending.clear();
       ready.length = 0;
