@@ -7,7 +7,7 @@
  */
 import { startRedisSentinel, type Federation, type TestRedisSentinel } from '@amko-fed/testing';
 import { afterEach, describe, it } from 'vitest';
-import { changesAcrossFailover, lostWritesRecovered, startFederationOn, topologyPassword, type FailoverTopology } from './redis-failover.ts';
+import { changesAcrossFailover, changesAcrossRepeatedFailovers, lostWritesRecovered, startFederationOn, topologyPassword, type FailoverTopology } from './redis-failover.ts';
 
 const password = topologyPassword('redis');
 const sentinelPassword = topologyPassword('sentinel');
@@ -32,6 +32,7 @@ async function start(): Promise<{ fed: Federation; topology: FailoverTopology }>
       killMaster: (_prefix, whileDown) => redis.killMaster(whileDown),
       cutReplication: () => redis.cutReplication(),
       events: () => redis.failoverEvents(),
+      replaceKilled: () => redis.restartKilled(),
     },
   };
 }
@@ -42,6 +43,13 @@ describe('federation on Redis Sentinel', () => {
       const { fed, topology } = await start();
       await changesAcrossFailover(fed, topology, [password, sentinelPassword]);
     }, 600_000);
+  });
+
+  describe('when the master crashes again and again during changes', () => {
+    it('delivers every change of every round to every follower, stale applies included', async () => {
+      const { fed, topology } = await start();
+      await changesAcrossRepeatedFailovers(fed, topology, 4);
+    }, 900_000);
   });
 
   describe('when the failover loses writes the master acknowledged', () => {

@@ -124,8 +124,11 @@ describe('npm start (the sandbox)', () => {
       expect(new Set(lines.map((l) => l.name))).toEqual(new Set([`amko-fed-${app}`]));
       expect(lines[0]).toMatchObject({ msg: `Starting the ${app}`, version: '0.1.0' });
       const shutdown = messages.slice(messages.indexOf('Shutting down'));
-      expect({ file, shutdown: shutdown.filter((m) => ['Shutting down', 'Stopped', 'Second signal, exiting now', 'Shutdown took too long, exiting', 'Shutdown failed'].includes(m)), last: raw.slice(-8) }) // the raw tail (stderr too) when it fails
-        .toMatchObject({ file, shutdown: ['Shutting down', 'Stopped'] });
+      // The raw tail (stderr too) is in the message when it fails.
+      expect(
+        shutdown.filter((m) => ['Shutting down', 'Stopped', 'Second signal, exiting now', 'Shutdown took too long, exiting', 'Shutdown failed'].includes(m)),
+        `${file}, last lines:\n${raw.slice(-8).join('\n')}`,
+      ).toEqual(['Shutting down', 'Stopped']);
     }
     for (const port of [boardPort, redisPort, ...apiPorts]) expect(await portOpen(port)).toBe(false);
   });

@@ -32,6 +32,12 @@ export interface TestRedisSentinel extends AsyncDisposable {
    */
   killMaster(whileDown?: () => Promise<void>): Promise<{ killedPort: number; promotedPort: number }>;
   /**
+   * Starts the killed servers again on their ports, as replicas of the current master (a crashed
+   * Redis coming back without data), so that the set can fail over again; resolves once each one's
+   * link is up and every sentinel counts it as a healthy replica again.
+   */
+  restartKilled(): Promise<void>;
+  /**
    * Stops replication to every replica (needs `password`): writes the master acknowledges from now
    * on are not replicated, so a failover loses them. Returns the undo (call it after the kill).
    */
@@ -49,6 +55,22 @@ export interface TestRedisSentinel extends AsyncDisposable {
 /** Sentinel log lines about roles: down/up verdicts, failovers, promotions, master switches. */
 const ROLE_EVENT = /[+-](sdown|odown|switch-master|promoted-slave|failover-state|failover-end|selected-slave|try-failover|elected-leader|convert-to-slave|reboot)\b/;
 
+/** The `flags` of the replica on `port` in a `SENTINEL replicas` answer (field and value lines), or undefined. */
+function replicaFlags(answer: string, port: number): string | undefined {
+  const lines = answer.trim().split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    if (lines[i] !== 'name') continue;
+    const end = lines.indexOf('name', i + 1);
+    const entry = lines.slice(i, end === -1 ? undefined : end);
+    const field = (name: string): string | undefined => {
+      const at = entry.findIndex((line, n) => n % 2 === 0 && line === name);
+      return at === -1 ? undefined : entry[at + 1];
+    };
+    if (field('port') === String(port)) return field('flags');
+  }
+  return undefined;
+}
+
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<TestRedisSentinel> {
   const masterName = options.masterName ?? 'amko';
   const { password, sentinelPassword } = options;
@@ -58,19 +80,18 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const stop = async (): Promise<void> => {
     await Promise.all([...sentinels, ...servers].map((p) => p.dispose().catch(() => undefined)));
   };
-  const server = (replicaOf: number | undefined): Promise<RedisProcess> =>
-    startOnFreePort((port) =>
-      startRedisProcess({
-        label: 'redis-sentinel-server',
-        port,
-        ...(password !== undefined ? { password } : {}),
-        args: (dir) => [
-          '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'notice', '--logfile', 'redis.log',
-          '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0', ...auth,
-          ...(replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
-        ],
-      }),
-    );
+  const serverOn = (port: number, replicaOf: number | undefined): Promise<RedisProcess> =>
+    startRedisProcess({
+      label: 'redis-sentinel-server',
+      port,
+      ...(password !== undefined ? { password } : {}),
+      args: (dir) => [
+        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'notice', '--logfile', 'redis.log',
+        '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0', ...auth,
+        ...(replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
+      ],
+    });
+  const server = (replicaOf: number | undefined): Promise<RedisProcess> => startOnFreePort((port) => serverOn(port, replicaOf));
   try {
     const master = await server(undefined);
     servers.push(master, await server(master.port), await server(master.port));
@@ -153,6 +174,29 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           120_000,
         ), whileDown?.()]);
         return { killedPort, promotedPort: promotedPort ?? 0 };
+      },
+      async restartKilled() {
+        const masterPort = await masterAddress(liveSentinel());
+        for (const [i, dead] of servers.entries()) {
+          if (dead.running) continue;
+          await dead.dispose();
+          const replica = await serverOn(dead.port, masterPort);
+          servers[i] = replica;
+          await pollUntil(
+            `restarted replica 127.0.0.1:${replica.port} is in sync with 127.0.0.1:${masterPort}`,
+            () => redisCli(replica.port, ['INFO', 'replication'], password, 5_000),
+            (info) => infoField(info, 'master_link_status') === 'up',
+            60_000,
+          );
+          for (const port of sentinelPorts) {
+            await pollUntil(
+              `sentinel 127.0.0.1:${port} counts the restarted 127.0.0.1:${replica.port} as a healthy replica of 127.0.0.1:${masterPort}`,
+              () => redisCli(port, ['SENTINEL', 'replicas', masterName], sentinelPassword, 5_000),
+              (answer) => replicaFlags(answer, replica.port) === 'slave',
+              60_000,
+            );
+          }
+        }
       },
       async cutReplication() {
         if (password === undefined) throw new Error('cutReplication needs a Sentinel set started with a password');
