@@ -76,11 +76,11 @@ export function createKeyWorkQueue<K, O>(options: KeyWorkQueueOptions<K, O>): Ke
       failures.set(key, attempt);
       const retryInMs = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(attempt - 1, 16));
       options.onError(key, error, retryInMs);
-      // A mark that came during the round runs next and carries the failed round's options.
+      // A mark that came during the round runs next and carries the failed round's options. Else
+      // they are owed to the next mark (every round starts from a mark, which takes what is owed).
       const next = pending.get(key);
-      const before = owed.get(key);
       if (next !== undefined) next.options = options.merge(item.options, next.options);
-      else owed.set(key, before === undefined ? item.options : options.merge(before, item.options));
+      else owed.set(key, item.options);
       if (!stopped && !retryTimers.has(key)) {
         retryTimers.set(
           key,
