@@ -52,30 +52,35 @@ export function leaderWriter(federation: Federation, state: LeaderState) {
   };
 }
 
-/** One follower's copy in the shape of LeaderState (rules looked up by every name ever used). */
-async function followerState(federation: Federation, cluster: string, names: readonly string[]): Promise<string> {
-  const rules = await Promise.all(
+/** What one follower holds, in the shape of LeaderState: values as found, a rule only where its copy exists. */
+interface HeldState {
+  readonly refreshInterval: unknown;
+  readonly ttl: unknown;
+  readonly rules: ReadonlyMap<string, unknown>;
+}
+
+/** Reads one follower's copies (rules looked up by every name ever used). */
+async function heldBy(federation: Federation, cluster: string, names: readonly string[]): Promise<HeldState> {
+  const rules = new Map<string, unknown>();
+  await Promise.all(
     names.map(async (name) => {
       const spec = (await objectOn(federation, cluster, ghrPath(name)))?.['spec'] as { ttl?: number } | undefined;
-      return spec === undefined ? undefined : `${name}=${String(spec.ttl)}`;
+      if (spec !== undefined) rules.set(name, spec.ttl);
     }),
   );
-  return describeState((await specOn(federation, cluster, GC))?.['refreshInterval'], (await specOn(federation, cluster, GDP))?.['ttl'], rules.filter((r) => r !== undefined));
+  return { refreshInterval: (await specOn(federation, cluster, GC))?.['refreshInterval'], ttl: (await specOn(federation, cluster, GDP))?.['ttl'], rules };
 }
 
-function describeState(refreshInterval: unknown, ttl: unknown, rules: readonly string[]): string {
-  return `refreshInterval=${String(refreshInterval)} ttl=${String(ttl)} rules=[${[...rules].sort().join(',')}]`;
-}
-
-export function expectedState(state: LeaderState): string {
-  return describeState(state.refreshInterval, state.ttl, [...state.rules].map(([name, ttl]) => `${name}=${ttl}`));
+function describeState(held: HeldState): string {
+  const rules = [...held.rules].map(([name, ttl]) => `${name}=${String(ttl)}`).sort();
+  return `refreshInterval=${String(held.refreshInterval)} ttl=${String(held.ttl)} rules=[${rules.join(',')}]`;
 }
 
 /** Waits until every follower holds exactly the leader's state (`names`: every rule name ever used). */
 export async function followersMatch(federation: Federation, state: LeaderState, names: readonly string[]): Promise<string[]> {
-  const want = expectedState(state);
+  const want = describeState(state);
   return eventually(
-    () => Promise.all(FOLLOWERS.map((cluster) => followerState(federation, cluster, names))),
+    async () => (await Promise.all(FOLLOWERS.map((cluster) => heldBy(federation, cluster, names)))).map(describeState),
     (all) => all.every((s) => s === want),
     DEADLINE_MS,
     `every follower holds ${want}`,
@@ -100,12 +105,10 @@ const ruleKey = (name: string): ObjectKey => `GSLBHostRule/avi-system/${name}` a
 export async function divergentPairs(federation: Federation, state: LeaderState, names: readonly string[]): Promise<Pair[]> {
   const pairs: Pair[] = [];
   for (const cluster of FOLLOWERS) {
-    if ((await specOn(federation, cluster, GC))?.['refreshInterval'] !== state.refreshInterval) pairs.push({ cluster, objectKey: GC_KEY });
-    if ((await specOn(federation, cluster, GDP))?.['ttl'] !== state.ttl) pairs.push({ cluster, objectKey: GDP_KEY });
-    for (const name of names) {
-      const ttl = ((await objectOn(federation, cluster, ghrPath(name)))?.['spec'] as { ttl?: number } | undefined)?.ttl;
-      if (ttl !== state.rules.get(name)) pairs.push({ cluster, objectKey: ruleKey(name) });
-    }
+    const held = await heldBy(federation, cluster, names);
+    if (held.refreshInterval !== state.refreshInterval) pairs.push({ cluster, objectKey: GC_KEY });
+    if (held.ttl !== state.ttl) pairs.push({ cluster, objectKey: GDP_KEY });
+    for (const name of names) if (held.rules.get(name) !== state.rules.get(name)) pairs.push({ cluster, objectKey: ruleKey(name) });
   }
   return pairs;
 }
