@@ -77,6 +77,28 @@ async function diagnosis(federation: Federation, state: LeaderState, topology: F
   return [await eventsOf(topology), '--- log lines about the pairs not converged, warnings and errors ---', about, '--- pairs not converged ---', await diagnosePairs(federation, pairs)].join('\n');
 }
 
+/**
+ * Changes `0 … racing - 1` race a crash of the master (in flight when it dies), changes
+ * `racing … total - 1` are made while there is no master; resolves once a replica took over and
+ * every change was made.
+ */
+async function changesAroundACrash(
+  federation: Federation,
+  topology: FailoverTopology,
+  change: (i: number) => Promise<void>,
+  racing: number,
+  total: number,
+): Promise<{ killedPort: number; promotedPort: number }> {
+  const inFlight = (async () => {
+    for (let i = 0; i < racing; i += 1) await change(i);
+  })();
+  const failover = await topology.killMaster(federation.prefix, async () => {
+    for (let i = racing; i < total; i += 1) await change(i);
+  });
+  await inFlight;
+  return failover;
+}
+
 async function federated(federation: Federation, state: LeaderState, topology: FailoverTopology, names: readonly string[] = RULE_NAMES): Promise<void> {
   await withTimeline(
     federation,
@@ -105,13 +127,7 @@ export async function changesAcrossFailover(federation: Federation, topology: Fa
     await write.addRule(`during-${i}`, 40 + i);
     if (i === 2) await write.deleteRule('rule-b');
   };
-  const racing = (async () => {
-    for (let i = 0; i < 3; i += 1) await change(i);
-  })();
-  const failover = await topology.killMaster(federation.prefix, async () => {
-    for (let i = 3; i < 6; i += 1) await change(i);
-  });
-  await racing;
+  const failover = await changesAroundACrash(federation, topology, change, 3, 6);
   expect(failover.killedPort).toBe(before);
   expect(await topology.masterPort(federation.prefix)).toBe(failover.promotedPort);
 
@@ -170,13 +186,7 @@ export async function changesAcrossRepeatedFailovers(federation: Federation, top
       const older = [...state.rules.keys()].find((name) => name.startsWith(`r${round - 1}-`));
       if (i === 1 && older !== undefined) await write.deleteRule(older);
     };
-    const racing = (async () => {
-      for (let i = 0; i < 3; i += 1) await change(i);
-    })();
-    await topology.killMaster(federation.prefix, async () => {
-      for (let i = 3; i < 5; i += 1) await change(i);
-    });
-    await racing;
+    await changesAroundACrash(federation, topology, change, 3, 5);
     await write.setRefreshInterval(round + 1);
     await addRule(`r${round}-after`, 50);
     await write.deleteRule(`r${round}-0`);
