@@ -55,18 +55,20 @@ export interface TestRedisSentinel extends AsyncDisposable {
 /** Sentinel log lines about roles: down/up verdicts, failovers, promotions, master switches. */
 const ROLE_EVENT = /[+-](sdown|odown|switch-master|promoted-slave|failover-state|failover-end|selected-slave|try-failover|elected-leader|convert-to-slave|reboot)\b/;
 
-/** The `flags` of the replica on `port` in a `SENTINEL replicas` answer (field and value lines), or undefined. */
+/** The value of `name` in one entry of a sentinel's answer (alternating field and value lines), or undefined. */
+function fieldOf(entry: readonly string[], name: string): string | undefined {
+  const at = entry.findIndex((line, n) => n % 2 === 0 && line === name);
+  return at === -1 ? undefined : entry[at + 1];
+}
+
+/** The `flags` of the replica on `port` in a `SENTINEL replicas` answer (one entry per replica, each from `name`), or undefined. */
 function replicaFlags(answer: string, port: number): string | undefined {
   const lines = answer.trim().split('\n');
-  for (let i = 0; i < lines.length; i += 1) {
+  for (let i = 0; i < lines.length; i += 2) {
     if (lines[i] !== 'name') continue;
     const end = lines.indexOf('name', i + 1);
     const entry = lines.slice(i, end === -1 ? undefined : end);
-    const field = (name: string): string | undefined => {
-      const at = entry.findIndex((line, n) => n % 2 === 0 && line === name);
-      return at === -1 ? undefined : entry[at + 1];
-    };
-    if (field('port') === String(port)) return field('flags');
+    if (fieldOf(entry, 'port') === String(port)) return fieldOf(entry, 'flags');
   }
   return undefined;
 }
@@ -92,17 +94,18 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
       ],
     });
   const server = (replicaOf: number | undefined): Promise<RedisProcess> => startOnFreePort((port) => serverOn(port, replicaOf));
+  /** Waits until the replica on `port` is in sync with its master. */
+  const linkUp = (port: number): Promise<string> =>
+    pollUntil(
+      `replica 127.0.0.1:${port} is in sync with its master`,
+      () => redisCli(port, ['INFO', 'replication'], password, 5_000),
+      (info) => infoField(info, 'master_link_status') === 'up',
+      60_000,
+    );
   try {
     const master = await server(undefined);
     servers.push(master, await server(master.port), await server(master.port));
-    for (const replica of servers.slice(1)) {
-      await pollUntil(
-        `replica 127.0.0.1:${replica.port} is in sync with its master`,
-        () => redisCli(replica.port, ['INFO', 'replication'], password, 5_000),
-        (info) => infoField(info, 'master_link_status') === 'up',
-        60_000,
-      );
-    }
+    for (const replica of servers.slice(1)) await linkUp(replica.port);
     for (let i = 0; i < 3; i += 1) {
       sentinels.push(
         await startOnFreePort((port) =>
@@ -145,8 +148,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         () => redisCli(port, ['SENTINEL', 'master', masterName], sentinelPassword, 5_000),
         (answer) => {
           const lines = answer.trim().split('\n');
-          const field = (name: string): string | undefined => lines[lines.indexOf(name) + 1];
-          return field('num-slaves') === '2' && field('num-other-sentinels') === '2';
+          return fieldOf(lines, 'num-slaves') === '2' && fieldOf(lines, 'num-other-sentinels') === '2';
         },
         60_000,
       );
@@ -182,12 +184,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           await dead.dispose();
           const replica = await serverOn(dead.port, masterPort);
           servers[i] = replica;
-          await pollUntil(
-            `restarted replica 127.0.0.1:${replica.port} is in sync with 127.0.0.1:${masterPort}`,
-            () => redisCli(replica.port, ['INFO', 'replication'], password, 5_000),
-            (info) => infoField(info, 'master_link_status') === 'up',
-            60_000,
-          );
+          await linkUp(replica.port);
           for (const port of sentinelPorts) {
             await pollUntil(
               `sentinel 127.0.0.1:${port} counts the restarted 127.0.0.1:${replica.port} as a healthy replica of 127.0.0.1:${masterPort}`,
