@@ -7,7 +7,7 @@
  * never enqueued, dropped by deduplication, stuck behind a job or applied without a result.
  */
 import { deduplicationIdOf, type ObjectKey } from '@amko-fed/domain';
-import { createFederationLog, createFollowerQueues, createRedisConnection, createResultsStore, type FollowerQueue } from '@amko-fed/queue';
+import { createFederationLog, createFollowerQueues, createRedisConnection, createResultsStore, type FollowerQueue, type RedisConnection } from '@amko-fed/queue';
 import type { Federation } from '@amko-fed/testing';
 import { Job } from 'bullmq';
 
@@ -16,9 +16,7 @@ export interface Pair {
   readonly objectKey: ObjectKey;
 }
 
-type Redis = ReturnType<typeof createRedisConnection>;
-
-async function describeJob(redis: Redis, queue: FollowerQueue, id: string | null): Promise<string> {
+async function describeJob(redis: RedisConnection, queue: FollowerQueue, id: string | null): Promise<string> {
   if (id === null) return 'none';
   const job = await Job.fromId(queue, id);
   if (job === undefined) return `${id} (no such job)`;
