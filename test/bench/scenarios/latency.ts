@@ -14,6 +14,8 @@ import type { Scenario } from './scenario.ts';
 const FOLLOWERS = 10;
 const WARM_UP = 20;
 const WRITES = 500;
+/** A write not applied everywhere by then fails the scenario instead of waiting for ever. */
+const APPLIED_WITHIN_MS = 60_000;
 
 export const latency: Scenario = {
   name: 'latency',
@@ -27,14 +29,32 @@ export const latency: Scenario = {
       const followers = federation.followers.map((f) => f.name);
       const latest = new Map<string, string | undefined>();
       let wake: (() => void) | undefined;
-      const follow = clients.results.followResults('$', (entries) => {
+      let lastReadError: unknown;
+      // From the stream's start, not '$': '$' is pinned by the follower's first read, and the
+      // first create's results can land before it (the wait below then never ended). The
+      // federation is new, so the stream holds only this run's results.
+      const follow = clients.results.followResults('0', (entries) => {
         for (const entry of entries) {
           if (entry.type === 'result' && entry.record.objectKey === key && entry.record.outcome !== 'failed') latest.set(entry.record.cluster, entry.record.contentHash);
         }
         wake?.();
-      }, { onError: () => undefined, blockMs: 1_000 });
+      }, { onError: (error) => (lastReadError = error), blockMs: 1_000 });
       const appliedEverywhere = async (hash: string): Promise<void> => {
-        while (!followers.every((f) => latest.get(f) === hash)) await new Promise<void>((resolve) => (wake = resolve));
+        const deadline = performance.now() + APPLIED_WITHIN_MS;
+        while (!followers.every((f) => latest.get(f) === hash)) {
+          const left = deadline - performance.now();
+          if (left <= 0) {
+            const missing = followers.filter((f) => latest.get(f) !== hash).map((f) => `${f} (has ${latest.get(f)?.slice(0, 12) ?? 'no result'})`);
+            const readError = lastReadError === undefined ? '' : `; last results read error: ${String(lastReadError)}`;
+            throw new Error(`latency: ${key} content ${hash.slice(0, 12)} not applied within ${APPLIED_WITHIN_MS / 1_000} s on ${missing.join(', ')}${readError}`);
+          }
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            timer = setTimeout(resolve, left);
+          });
+          clearTimeout(timer);
+        }
       };
       const write = async (i: number): Promise<number> => {
         const started = performance.now();
