@@ -4,7 +4,7 @@
  * is not a start failure (start() waits for it); exit code 1 is left for what waiting cannot fix,
  * such as an HTTP port already in use.
  */
-import { ConfigError, createLogger, installShutdown, packageVersion } from '@amko-fed/service';
+import { ConfigError, createLogger, installShutdown, packageVersion, setHeapGrowingPercent } from '@amko-fed/service';
 import { createReplicatorAdapters } from './adapters.ts';
 import { loadConfig } from './config.ts';
 import { createReplicator } from './replicator.ts';
@@ -17,6 +17,8 @@ try {
   process.stderr.write(`amko-fed replicator: ${err.message}\n`);
   process.exit(2);
 }
+// Before the work starts: V8 reads it at every full GC (see libs/service heap-growth.ts).
+setHeapGrowingPercent(config.heapGrowingPercent);
 
 // One logger name convention: amko-fed-<workload> (was "replicator").
 const logger = createLogger({ name: 'amko-fed-replicator', level: config.logLevel, pretty: config.logFormat === 'pretty' });

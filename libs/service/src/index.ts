@@ -5,4 +5,5 @@ export { parseEnv, readEnv, type EnvReading, parseDurationMs, durationMs, intege
 export { readGslbConfig, type GslbConfigSource } from './gslb-config.ts';
 export { createOpsServer, type OpsServerOptions, type ReadinessCheck } from './ops-server.ts';
 export { installShutdown } from './shutdown.ts';
+export { MAX_HEAP_GROWING_PERCENT, setHeapGrowingPercent } from './heap-growth.ts';
 export { createKubeRequestsCounter, packageVersion, registerBuildInfo, registerProcessMetrics, registerRedisUp, type BuildInfo, type KubeRequestsCounter } from './workload-metrics.ts';
