@@ -8,8 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AVI_SYSTEM, isolatedPrefix, type Federation } from '@amko-fed/testing';
 import type { EmulatedCluster } from '@amko-fed/kube-emulator';
-import { Redis } from 'ioredis';
-import { cpuMs } from '../support/stats.ts';
+import { cpuMs, redisPidOf } from '../support/stats.ts';
 import { AMKO_STYLE_ENTRY, type AmkoStyleConfig } from './amko-style.ts';
 import { startChild, type Running } from './child.ts';
 import { FLOOR_ENTRY, type FloorConfig } from './floor.ts';
@@ -123,17 +122,6 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
     throw err;
-  }
-}
-
-async function redisPidOf(url: string): Promise<number | undefined> {
-  const redis = new Redis(url, { lazyConnect: true });
-  try {
-    await redis.connect();
-    const pid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
-    return pid === undefined ? undefined : Number(pid);
-  } finally {
-    redis.disconnect();
   }
 }
 

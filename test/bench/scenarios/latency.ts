@@ -8,7 +8,7 @@ import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey } from '@amko-fed
 import { amkoPath, startFederation } from '@amko-fed/testing';
 import { type ScenarioResult } from '../support/figures.ts';
 import { federationClients, gslbConfig, GSLB_CONFIGS, AVI_SYSTEM } from '../support/federation-clients.ts';
-import { cpuMs, percentile } from '../support/stats.ts';
+import { cpuMs, percentile, redisPidOf } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
 
 const FOLLOWERS = 10;
@@ -66,7 +66,7 @@ export const latency: Scenario = {
       await leader.create(GSLB_CONFIGS, gslbConfig('gc-1', 1));
       await appliedEverywhere(hashFederatedContent(gslbConfig('gc-1', 1), FEDERATED_KINDS.GSLBConfig));
       for (let i = 2; i < 2 + WARM_UP; i += 1) await write(i);
-      const pids = { replicator: federation.app('replicator').pid, watcher: federation.app('watcher').pid, 'emulators+bench': process.pid };
+      const pids = { replicator: federation.app('replicator').pid, watcher: federation.app('watcher').pid, 'redis-server': await redisPidOf(federation.redisUrl), 'emulators+bench': process.pid };
       const cpuBefore = await Promise.all(Object.values(pids).map(cpuMs));
       const samples: number[] = [];
       for (let i = 0; i < WRITES; i += 1) samples.push(await write(1_000 + i));

@@ -1,5 +1,6 @@
 /** Small statistics and /proc readings for the benchmarks (Linux). */
 import { readFile } from 'node:fs/promises';
+import { Redis } from 'ioredis';
 
 /** The p-quantile (0..1) of ascending `sorted` (nearest rank). */
 export const percentile = (sorted: readonly number[], p: number): number =>
@@ -12,6 +13,18 @@ export async function cpuMs(pid: number | undefined): Promise<number> {
   if (stat === '') return Number.NaN;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** The pid of the redis-server behind `url` (INFO server), so its CPU can be read beside the apps'. */
+export async function redisPidOf(url: string): Promise<number | undefined> {
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    await redis.connect();
+    const pid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface Rss {
