@@ -20,6 +20,7 @@ import { baselines } from './scenarios/baselines.ts';
 import { burst } from './scenarios/burst.ts';
 import { cliStart } from './scenarios/cli-start.ts';
 import { curvesScenario } from './scenarios/curves.ts';
+import { followUp } from './scenarios/follow-up.ts';
 import { latency } from './scenarios/latency.ts';
 import { memory } from './scenarios/memory.ts';
 import { outage } from './scenarios/outage.ts';
@@ -31,7 +32,7 @@ import { throughput } from './scenarios/throughput.ts';
 
 // The curves scenario reads its options (--curves-grid, --curves-out) when it runs, after parsing.
 const curves = curvesScenario(() => ({ grid: values['curves-grid'], out: values['curves-out'], from: values['curves-from'] }));
-const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, outage, memory, retention, cliStart, baselines, curves];
+const SCENARIOS: readonly Scenario[] = [roundTrips, latency, throughput, replicas, burst, followUp, outage, memory, retention, cliStart, baselines, curves];
 
 const USAGE = `usage: npm run bench [-- --only <scenario>[,<scenario>…]] [--watcher-node-options="<flags>"] [--replicator-node-options="<flags>"] [--app-env=<NAME>=<value>]… [--curves-grid=<followers>x<objects>,…] [--curves-out=<dir>] [--curves-from=<curves.json>] [--list]
 scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;

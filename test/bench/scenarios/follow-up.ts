@@ -1,0 +1,98 @@
+/**
+ * Follow-up writer: a leader writer that changes an object again as soon as every follower holds
+ * its last change (a script that waits for the federation, or the baselines' latency loop). Each
+ * change is made after the followers were written, so none overlaps an apply; the burst check
+ * (apps/replicator burst-coalescer.ts) still defers those that reach the projection before the
+ * replicator has recorded the last result, by `BURST_QUIET`. Two ways of writing, alternated:
+ * back to back (the next change as soon as the stores hold the last), and settled (the next change
+ * once the results of the last are recorded). Context for the burst check; no target.
+ */
+import { amkoPath, startFederation } from '@amko-fed/testing';
+import { watchArrivals } from '../baselines/arrivals.ts';
+import { AVI_SYSTEM, federationClients, GSLB_CONFIGS, gslbConfig } from '../support/federation-clients.ts';
+import { percentile } from '../support/stats.ts';
+import type { Scenario } from './scenario.ts';
+
+const FOLLOWERS = 10;
+const WARM_UP = 20;
+/** Writes per block; two blocks per way of writing, alternated. */
+const WRITES = 200;
+const NAME = 'gc-follow-up';
+const ARRIVED_WITHIN_MS = 30_000;
+
+type Way = 'back to back' | 'settled';
+
+export const followUp: Scenario = {
+  name: 'follow-up',
+  describe: `a leader writer that changes one object again once its last change is on all ${FOLLOWERS} followers: back to back against after the results are recorded (the burst check's deferrals)`,
+  async run(context) {
+    const federation = await context.track(startFederation({ followers: FOLLOWERS, logLevel: 'warn', ...context.apps }));
+    const clients = federationClients(federation);
+    const arrivals = watchArrivals(federation.followers);
+    try {
+      const leader = federation.kube(federation.leader.name);
+      const followers = federation.followers.map((f) => f.name);
+      const path = amkoPath('v1alpha1', 'gslbconfigs', AVI_SYSTEM, NAME);
+      // Results recorded for this object (any follower), read from the results stream.
+      let recorded = 0;
+      let wake: (() => void) | undefined;
+      const follow = clients.results.followResults('0', (entries) => {
+        for (const entry of entries) if (entry.type === 'result' && entry.record.objectKey.endsWith(`/${NAME}`) && entry.record.outcome !== 'failed') recorded += 1;
+        wake?.();
+      }, { onError: () => undefined, blockMs: 1_000 });
+      const resultsAtLeast = async (count: number): Promise<void> => {
+        const deadline = performance.now() + ARRIVED_WITHIN_MS;
+        while (recorded < count) {
+          const left = deadline - performance.now();
+          if (left <= 0) throw new Error(`follow-up: ${count - recorded} results of ${NAME} not recorded within ${ARRIVED_WITHIN_MS / 1_000} s`);
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            timer = setTimeout(resolve, left);
+          });
+          clearTimeout(timer);
+        }
+      };
+      let value = 1;
+      const write = async (): Promise<number> => {
+        value += 1;
+        const started = performance.now();
+        const arrived = arrivals.until(AVI_SYSTEM, NAME, value, followers, ARRIVED_WITHIN_MS);
+        await leader.mergePatch(path, { spec: { refreshInterval: value } });
+        const at = await arrived;
+        if (at === undefined) throw new Error(`follow-up: refreshInterval ${value} not on every follower within ${ARRIVED_WITHIN_MS / 1_000} s`);
+        return at - started;
+      };
+
+      const createdAt = arrivals.until(AVI_SYSTEM, NAME, value, followers, ARRIVED_WITHIN_MS);
+      await leader.create(GSLB_CONFIGS, gslbConfig(NAME, value));
+      if ((await createdAt) === undefined) throw new Error(`follow-up: ${NAME} not on every follower`);
+      for (let i = 0; i < WARM_UP; i += 1) await write();
+      await resultsAtLeast((WARM_UP + 1) * FOLLOWERS);
+
+      const samples = new Map<Way, number[]>([['back to back', []], ['settled', []]]);
+      const applies = new Map<Way, number>([['back to back', 0], ['settled', 0]]);
+      for (const way of ['back to back', 'settled', 'back to back', 'settled'] as const) {
+        for (const f of federation.followers) f.requestLog.clear();
+        for (let i = 0; i < WRITES; i += 1) {
+          const before = recorded;
+          samples.get(way)?.push(await write());
+          if (way === 'settled') await resultsAtLeast(before + FOLLOWERS);
+        }
+        const writes = federation.followers.reduce((sum, f) => sum + f.requestLog.writes({ resource: 'gslbconfigs', name: NAME }).length, 0);
+        applies.set(way, (applies.get(way) ?? 0) + writes);
+      }
+      await follow.stop();
+      const notes = (['back to back', 'settled'] as const).map((way) => {
+        const sorted = [...(samples.get(way) ?? [])].sort((a, b) => a - b);
+        const perChange = (applies.get(way) ?? 0) / (2 * WRITES * FOLLOWERS);
+        return `${way}: p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p90 ${percentile(sorted, 0.9).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms (${sorted.length} writes until on every follower), ${perChange.toFixed(2)} writes per follower per change`;
+      });
+      return { scenario: 'follow-up', figures: [], notes };
+    } finally {
+      arrivals.stop();
+      await clients.close();
+      await federation.stop();
+    }
+  },
+};
