@@ -7,9 +7,10 @@
  * back to back (the next change as soon as the stores hold the last), and settled (the next change
  * once the results of the last are recorded). Context for the burst check; no target.
  */
-import { amkoPath, startFederation } from '@amko-fed/testing';
+import { AVI_SYSTEM, startFederation } from '@amko-fed/testing';
 import { watchArrivals } from '../baselines/arrivals.ts';
-import { AVI_SYSTEM, federationClients, GSLB_CONFIGS, gslbConfig } from '../support/federation-clients.ts';
+import { seed, timedWrite, type Bench } from '../baselines/measure.ts';
+import { federationClients, watchResults } from '../support/federation-clients.ts';
 import { percentile } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -29,44 +30,24 @@ export const followUp: Scenario = {
     const federation = await context.track(startFederation({ followers: FOLLOWERS, logLevel: 'warn', ...context.apps }));
     const clients = federationClients(federation);
     const arrivals = watchArrivals(federation.followers);
+    let counter = 1;
+    const bench: Bench = { federation, arrivals, next: () => (counter += 1) };
     try {
-      const leader = federation.kube(federation.leader.name);
       const followers = federation.followers.map((f) => f.name);
-      const path = amkoPath('v1alpha1', 'gslbconfigs', AVI_SYSTEM, NAME);
-      // Results recorded for this object (any follower), read from the results stream.
+      // Results recorded for this object (any follower).
       let recorded = 0;
-      let wake: (() => void) | undefined;
-      const follow = clients.results.followResults('0', (entries) => {
-        for (const entry of entries) if (entry.type === 'result' && entry.record.objectKey.endsWith(`/${NAME}`) && entry.record.outcome !== 'failed') recorded += 1;
-        wake?.();
-      }, { onError: () => undefined, blockMs: 1_000 });
-      const resultsAtLeast = async (count: number): Promise<void> => {
-        const deadline = performance.now() + ARRIVED_WITHIN_MS;
-        while (recorded < count) {
-          const left = deadline - performance.now();
-          if (left <= 0) throw new Error(`follow-up: ${count - recorded} results of ${NAME} not recorded within ${ARRIVED_WITHIN_MS / 1_000} s`);
-          let timer: NodeJS.Timeout | undefined;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            timer = setTimeout(resolve, left);
-          });
-          clearTimeout(timer);
-        }
-      };
-      let value = 1;
+      const results = watchResults(clients, (entry) => {
+        if (entry.type === 'result' && entry.record.objectKey.endsWith(`/${NAME}`) && entry.record.outcome !== 'failed') recorded += 1;
+      });
+      const resultsAtLeast = (count: number): Promise<void> =>
+        results.until(() => recorded >= count, ARRIVED_WITHIN_MS, () => `follow-up: ${count - recorded} results of ${NAME} not recorded`);
       const write = async (): Promise<number> => {
-        value += 1;
-        const started = performance.now();
-        const arrived = arrivals.until(AVI_SYSTEM, NAME, value, followers, ARRIVED_WITHIN_MS);
-        await leader.mergePatch(path, { spec: { refreshInterval: value } });
-        const at = await arrived;
-        if (at === undefined) throw new Error(`follow-up: refreshInterval ${value} not on every follower within ${ARRIVED_WITHIN_MS / 1_000} s`);
-        return at - started;
+        const ms = await timedWrite(bench, AVI_SYSTEM, NAME, followers, ARRIVED_WITHIN_MS);
+        if (ms === undefined) throw new Error(`follow-up: a change of ${NAME} not on every follower within ${ARRIVED_WITHIN_MS / 1_000} s`);
+        return ms;
       };
 
-      const createdAt = arrivals.until(AVI_SYSTEM, NAME, value, followers, ARRIVED_WITHIN_MS);
-      await leader.create(GSLB_CONFIGS, gslbConfig(NAME, value));
-      if ((await createdAt) === undefined) throw new Error(`follow-up: ${NAME} not on every follower`);
+      await seed(bench, AVI_SYSTEM, NAME, ARRIVED_WITHIN_MS);
       for (let i = 0; i < WARM_UP; i += 1) await write();
       await resultsAtLeast((WARM_UP + 1) * FOLLOWERS);
 
@@ -82,7 +63,7 @@ export const followUp: Scenario = {
         const writes = federation.followers.reduce((sum, f) => sum + f.requestLog.writes({ resource: 'gslbconfigs', name: NAME }).length, 0);
         applies.set(way, (applies.get(way) ?? 0) + writes);
       }
-      await follow.stop();
+      await results.stop();
       const notes = (['back to back', 'settled'] as const).map((way) => {
         const sorted = [...(samples.get(way) ?? [])].sort((a, b) => a - b);
         const perChange = (applies.get(way) ?? 0) / (2 * WRITES * FOLLOWERS);

@@ -7,7 +7,7 @@
 import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey } from '@amko-fed/domain';
 import { amkoPath, startFederation } from '@amko-fed/testing';
 import { type ScenarioResult } from '../support/figures.ts';
-import { federationClients, gslbConfig, GSLB_CONFIGS, AVI_SYSTEM } from '../support/federation-clients.ts';
+import { federationClients, gslbConfig, GSLB_CONFIGS, AVI_SYSTEM, watchResults } from '../support/federation-clients.ts';
 import { cpuMs, percentile, redisPidOf } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -28,34 +28,14 @@ export const latency: Scenario = {
       const leader = federation.kube(federation.leader.name);
       const followers = federation.followers.map((f) => f.name);
       const latest = new Map<string, string | undefined>();
-      let wake: (() => void) | undefined;
-      let lastReadError: unknown;
-      // From the stream's start, not '$': '$' is pinned by the follower's first read, and the
-      // first create's results can land before it (the wait below then never ended). The
-      // federation is new, so the stream holds only this run's results.
-      const follow = clients.results.followResults('0', (entries) => {
-        for (const entry of entries) {
-          if (entry.type === 'result' && entry.record.objectKey === key && entry.record.outcome !== 'failed') latest.set(entry.record.cluster, entry.record.contentHash);
-        }
-        wake?.();
-      }, { onError: (error) => (lastReadError = error), blockMs: 1_000 });
-      const appliedEverywhere = async (hash: string): Promise<void> => {
-        const deadline = performance.now() + APPLIED_WITHIN_MS;
-        while (!followers.every((f) => latest.get(f) === hash)) {
-          const left = deadline - performance.now();
-          if (left <= 0) {
-            const missing = followers.filter((f) => latest.get(f) !== hash).map((f) => `${f} (has ${latest.get(f)?.slice(0, 12) ?? 'no result'})`);
-            const readError = lastReadError === undefined ? '' : `; last results read error: ${String(lastReadError)}`;
-            throw new Error(`latency: ${key} content ${hash.slice(0, 12)} not applied within ${APPLIED_WITHIN_MS / 1_000} s on ${missing.join(', ')}${readError}`);
-          }
-          let timer: NodeJS.Timeout | undefined;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            timer = setTimeout(resolve, left);
-          });
-          clearTimeout(timer);
-        }
-      };
+      const results = watchResults(clients, (entry) => {
+        if (entry.type === 'result' && entry.record.objectKey === key && entry.record.outcome !== 'failed') latest.set(entry.record.cluster, entry.record.contentHash);
+      });
+      const appliedEverywhere = (hash: string): Promise<void> =>
+        results.until(() => followers.every((f) => latest.get(f) === hash), APPLIED_WITHIN_MS, () => {
+          const missing = followers.filter((f) => latest.get(f) !== hash).map((f) => `${f} (has ${latest.get(f)?.slice(0, 12) ?? 'no result'})`);
+          return `latency: ${key} content ${hash.slice(0, 12)} not applied on ${missing.join(', ')}`;
+        });
       const write = async (i: number): Promise<number> => {
         const started = performance.now();
         const updated = await leader.mergePatch(amkoPath('v1alpha1', 'gslbconfigs', AVI_SYSTEM, 'gc-1'), { spec: { refreshInterval: i } });
@@ -71,7 +51,7 @@ export const latency: Scenario = {
       const samples: number[] = [];
       for (let i = 0; i < WRITES; i += 1) samples.push(await write(1_000 + i));
       const cpuAfter = await Promise.all(Object.values(pids).map(cpuMs));
-      await follow.stop();
+      await results.stop();
       samples.sort((a, b) => a - b);
       const how = `${WRITES} writes after ${WARM_UP} warm-up writes, watcher + replicator as processes (harness), 10 followers`;
       const cpu = Object.keys(pids).map((name, i) => `${name} ${(((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / WRITES).toFixed(1)} ms`).join(', ');

@@ -2,7 +2,7 @@
  * The bench's own view of a federation's Redis (projection, queues, registry, results) and the
  * objects it writes. Moved here from apps/replicator/bench so that every scenario shares them.
  */
-import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey, type ReplicationJob } from '@amko-fed/domain';
+import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey, type ReplicationJob, type ResultStreamEntry } from '@amko-fed/domain';
 import {
   createFederationLog,
   createFollowerQueues,
@@ -105,4 +105,48 @@ export async function workOff(federation: Federation, objects: number, round: nu
   } finally {
     await clients.close();
   }
+}
+
+/** Waits on a federation's results stream: see `watchResults`. */
+export interface ResultsWatch {
+  /**
+   * Resolves once `done()` holds, checked after every batch of results; throws after `withinMs`
+   * with `describe()` (what is missing) and the last read error.
+   */
+  until(done: () => boolean, withinMs: number, describe: () => string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows the results stream from its start, not `$`: `$` is pinned by the follower's first read,
+ * and results recorded before it would be missed (a wait for them then never ended). The
+ * scenarios start a new federation, so the stream holds only their run's results. `onEntry` sees
+ * every entry in order; waiters are woken after each batch (no polling).
+ */
+export function watchResults(clients: FederationClients, onEntry: (entry: ResultStreamEntry) => void): ResultsWatch {
+  let wake: (() => void) | undefined;
+  let lastReadError: unknown;
+  const follow = clients.results.followResults('0', (entries) => {
+    for (const entry of entries) onEntry(entry);
+    wake?.();
+  }, { onError: (error) => (lastReadError = error), blockMs: 1_000 });
+  return {
+    async until(done, withinMs, describe) {
+      const deadline = performance.now() + withinMs;
+      while (!done()) {
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          const readError = lastReadError === undefined ? '' : `; last results read error: ${String(lastReadError)}`;
+          throw new Error(`${describe()} within ${withinMs / 1_000} s${readError}`);
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, left);
+        });
+        clearTimeout(timer);
+      }
+    },
+    stop: () => follow.stop(),
+  };
 }
