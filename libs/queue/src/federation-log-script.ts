@@ -16,6 +16,8 @@
  *          projection held)
  * ARGV[16] time (ms)   ARGV[17] versions kept per object   ARGV[18] entries older than this (ms)
  *          are dropped, the newest one always kept
+ * KEYS[7] change stamps (hash objectKey → "<seq>:<ms>:<previous seq>", ms from Redis's TIME, so
+ *         that the result record can tell how long ago the change was made without a second clock)
  *
  * Returns { appended (1|0), seq }, or { -1, 0 } when guarded and the incarnation is missing or
  * different (Redis lost its data), { -2, counter } when guarded and the counter is below ARGV[14]
@@ -56,6 +58,10 @@ end
 local previous = redis.call('HGET', KEYS[3], objectKey)
 local previousState = previous and string.match(previous, '^{"seq":%d+,"state":"(%a+)"')
 local seq = redis.call('INCR', KEYS[1])
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[7], objectKey, string.format('%d', seq) .. ':' ..
+  string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) .. ':' ..
+  ((previous and string.match(previous, '^{"seq":(%d+)')) or '0'))
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*',
   'seq', seq, 'op', op, 'objectKey', objectKey, 'kind', ARGV[4],
   'resourceVersion', ARGV[5], 'generation', ARGV[6], 'contentHash', ARGV[7],
@@ -139,13 +145,15 @@ return {removed, dropped}
 `);
 
 /**
- * KEYS[1] projection; ARGV[1] objectKey, ARGV[2] seq. Removes the entry when it is still the
- * tombstone with that seq (a newer change keeps it). Returns 1 when removed.
+ * KEYS[1] projection, KEYS[2] change stamps; ARGV[1] objectKey, ARGV[2] seq. Removes the entry (and
+ * its change stamp) when it is still the tombstone with that seq (a newer change keeps it).
+ * Returns 1 when removed.
  */
 export const pruneTombstoneScript = defineLuaScript(`
 local entry = redis.call('HGET', KEYS[1], ARGV[1])
 if entry and string.match(entry, '^{"seq":(%d+),"state":"absent"') == ARGV[2] then
   redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
   return 1
 end
 return 0

@@ -203,6 +203,26 @@ describe('federation log', () => {
     });
   });
 
+  describe('when a change is logged', () => {
+    it("stamps it with Redis's time and the seq it replaced, and drops the stamp with the pruned tombstone", async () => {
+      const log = freshLog();
+      const before = Date.now();
+      const created = await log.appendEvent(upsert(gc, 'h1'));
+      expect(await redis.hget(log.keys.changes, gc)).toMatch(new RegExp(`^${created}:\\d+:0$`));
+      const updated = await log.appendEvent(upsert(gc, 'h2'));
+      const unchanged = await log.appendIfChanged(upsert(gc, 'h2'));
+      expect(unchanged.appended).toBe(false);
+      const [seq, ms, previous] = String(await redis.hget(log.keys.changes, gc)).split(':').map(Number);
+      expect([seq, previous]).toEqual([updated, created]);
+      // Redis's clock and this process's are the same host's here.
+      expect(ms).toBeGreaterThanOrEqual(before - 1);
+      expect(ms).toBeLessThanOrEqual(Date.now() + 1);
+      const deleted = await log.appendEvent(remove(gc));
+      expect(await log.pruneTombstone(gc, deleted)).toBe(true);
+      expect(await redis.hexists(log.keys.changes, gc)).toBe(0);
+    });
+  });
+
   describe('when many events are appended', () => {
     it('caps the events stream near maxEvents while seqs keep counting', async () => {
       const log = freshLog(20);
@@ -253,10 +273,10 @@ describe('federation log', () => {
   });
 
   describe('when keys are laid out', () => {
-    it('keeps the seq, events, projection and history index under the prefix hash tag', () => {
+    it('keeps the seq, events, projection, change stamps and history index under the prefix hash tag', () => {
       const log = createFederationLog({ redis, prefix: '{amko-fed}' });
       const keys = federationKeys('{amko-fed}');
-      expect(log.keys).toEqual({ seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation, historyIndex: keys.historyIndex });
+      expect(log.keys).toEqual({ seq: keys.seq, events: keys.events, projection: keys.projection, changes: keys.changes, incarnation: keys.incarnation, historyIndex: keys.historyIndex });
       expect(keys.historyOf('GSLBConfig/avi-system/gc-1')).toBe('{amko-fed}:fed:history:GSLBConfig/avi-system/gc-1');
       expect(Object.values(log.keys).every((k) => k.startsWith('{amko-fed}:'))).toBe(true);
     });

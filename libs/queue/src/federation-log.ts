@@ -140,7 +140,7 @@ export interface FederationLog {
    * keeps the entry. Call it once every follower has applied the deletion (`isTombstoneApplied`).
    */
   pruneTombstone(objectKey: ObjectKey, seq: number): Promise<boolean>;
-  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection' | 'incarnation' | 'historyIndex'>;
+  readonly keys: Pick<FederationKeys, 'seq' | 'events' | 'projection' | 'changes' | 'incarnation' | 'historyIndex'>;
 }
 
 const DEFAULT_MAX_EVENTS = 100_000;
@@ -178,7 +178,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
     const reply = await redisOperation(mode === 'always' ? 'appendEvent' : 'appendIfChanged', () =>
       appendEventScript.run(
         redis,
-        [keys.seq, keys.events, keys.projection, keys.incarnation, keys.historyOf(input.objectKey), keys.historyIndex],
+        [keys.seq, keys.events, keys.projection, keys.incarnation, keys.historyOf(input.objectKey), keys.historyIndex, keys.changes],
         [
           mode,
           input.op,
@@ -216,7 +216,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
   }
 
   return {
-    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation, historyIndex: keys.historyIndex },
+    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, changes: keys.changes, incarnation: keys.incarnation, historyIndex: keys.historyIndex },
     appendEvent: async (input, guard) => (await append('always', input, guard)).seq,
     appendIfChanged: (input, guard) => append('ifChanged', input, guard),
     async storeState() {
@@ -278,7 +278,7 @@ export function createFederationLog(options: FederationLogOptions): FederationLo
       return { removedObjects, droppedEntries };
     },
     async pruneTombstone(objectKey, seq) {
-      const reply = await redisOperation('pruneTombstone', () => pruneTombstoneScript.run(redis, [keys.projection], [objectKey, String(seq)]));
+      const reply = await redisOperation('pruneTombstone', () => pruneTombstoneScript.run(redis, [keys.projection, keys.changes], [objectKey, String(seq)]));
       return Number(reply) === 1;
     },
   };

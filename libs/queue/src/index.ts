@@ -83,6 +83,7 @@ export {
   createResultsStore,
   type ResultsStore,
   type ResultsStoreOptions,
+  type LatestChange,
   type RecordedResult,
   type ResultsPage,
   type FollowResultsOptions,

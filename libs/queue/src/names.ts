@@ -80,6 +80,12 @@ export interface FederationKeys {
   readonly events: string;
   /** Hash: objectKey → projection entry JSON (latest state or tombstone). */
   readonly projection: string;
+  /**
+   * Hash: objectKey → `<seq>:<ms>:<previous seq>`: when, on Redis's own clock (ms), the projection
+   * entry took that seq, and the seq it replaced (0: the object had no entry). The result record
+   * reads it for burst coalescing; losing it only makes that check cautious.
+   */
+  readonly changes: string;
   /** String: the member registry document (JSON). */
   readonly members: string;
   /** Pub/sub channel announcing a new member registry revision. */
@@ -105,6 +111,7 @@ export function federationKeys(prefix: string = DEFAULT_KEY_PREFIX): FederationK
     incarnation: `${base}incarnation`,
     events: `${base}events`,
     projection: `${base}projection`,
+    changes: `${base}projection:changes`,
     members: `${base}members`,
     membersChannel: `${base}members:changed`,
     resultClusters: `${base}results:clusters`,

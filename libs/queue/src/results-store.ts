@@ -23,25 +23,38 @@ import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
 
 /**
- * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream, KEYS[4] projection.
- * ARGV[1] cluster, ARGV[2] objectKey, ARGV[3] record JSON, ARGV[4] stream MAXLEN (~),
- * ARGV[5] "1" to record only while the projection holds the object at ARGV[6] (the record's seq)
- * or later. Returns {stream id or false when not recorded, the projection's seq of the object (0
- * when it has no entry; only read with ARGV[5] "1", else 0)}.
+ * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream, KEYS[4] projection,
+ * KEYS[5] change stamps (see federation-log-script). ARGV[1] cluster, ARGV[2] objectKey, ARGV[3]
+ * record JSON, ARGV[4] stream MAXLEN (~), ARGV[5] "1" to record only while the projection holds the
+ * object at ARGV[6] (the record's seq) or later.
+ * Returns {stream id or false when not recorded, the projection's seq of the object (0 when it has
+ * no entry; only read with ARGV[5] "1", else 0), and when that seq is above ARGV[6] and stamped:
+ * the seq its change replaced and how many ms ago (Redis's clock) it was made, else false, false}.
  */
 const recordScript = defineLuaScript(`
 local projected = 0
+local previous = false
+local ago = false
 if ARGV[5] == '1' then
   local entry = redis.call('HGET', KEYS[4], ARGV[2])
   if entry then projected = tonumber(string.match(entry, '^{"seq":(%d+)')) or 0 end
   if projected < tonumber(ARGV[6]) then
-    return {false, projected}
+    return {false, projected, false, false}
+  end
+  if projected > tonumber(ARGV[6]) then
+    local stamp = redis.call('HGET', KEYS[5], ARGV[2])
+    local seq, ms, before = string.match(stamp or '', '^(%d+):(%d+):(%d+)$')
+    if seq and tonumber(seq) == projected then
+      local now = redis.call('TIME')
+      previous = tonumber(before)
+      ago = math.max(0, tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ms))
+    end
   end
 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
 return {redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*',
-  'type', 'result', 'cluster', ARGV[1], 'objectKey', ARGV[2], 'record', ARGV[3]), projected}
+  'type', 'result', 'cluster', ARGV[1], 'objectKey', ARGV[2], 'record', ARGV[3]), projected, previous, ago}
 `);
 
 /** KEYS as above; ARGV[1] cluster, ARGV[2] MAXLEN. Returns the stream id of the marker. */
@@ -80,12 +93,26 @@ export interface ResultsStoreOptions {
   readonly maxStreamLength?: number;
 }
 
+/** The projection's newest change of an object, as the result record found it. */
+export interface LatestChange {
+  /** The seq that change replaced (0: the object had no entry): above the result's seq when the object changed twice or more since. */
+  readonly previousSeq: number;
+  /** How long before the record, on Redis's clock, the change was logged (ms, never negative). */
+  readonly agoMs: number;
+}
+
 /** What `recordResultIfProjected` did. */
 export interface RecordedResult {
   /** The stream id, or undefined when the projection did not hold the result's seq (nothing recorded). */
   readonly id: string | undefined;
   /** The projection's seq of the object when the result was checked (0: no entry). */
   readonly projectedSeq: number;
+  /**
+   * Set when `projectedSeq` is above the result's seq (the object changed since) and the log
+   * stamped that change; undefined otherwise, or when the stamp is gone (a data set written
+   * before stamps, or restored from a snapshot).
+   */
+  readonly latestChange?: LatestChange;
 }
 
 export interface ResultsPage {
@@ -121,8 +148,8 @@ export interface ResultsStore {
    * undefined otherwise: a result of an attempt that read a data set Redis has since lost —
    * restarted empty, flushed, an older snapshot — describes a state the projection no longer knows,
    * and must not look newer than the rebuilt one), with the projection's seq of the object read in
-   * the same round trip (the replicator learns whether the object changed while it was applied
-   * without reading the projection again).
+   * the same round trip, and how that newest change came about (`latestChange`): the replicator
+   * learns whether the object changed while it was applied without reading the projection again.
    */
   recordResultIfProjected(input: ResultRecordInput): Promise<RecordedResult>;
   readResult(cluster: string, objectKey: ObjectKey): Promise<ResultRecord | undefined>;
@@ -197,13 +224,17 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
     const reply = await redisOperation('recordResult', () =>
       recordScript.run(
         redis,
-        [keys.resultsOf(checked.cluster), keys.resultClusters, keys.resultsStream, keys.projection],
+        [keys.resultsOf(checked.cluster), keys.resultClusters, keys.resultsStream, keys.projection, keys.changes],
         [checked.cluster, checked.objectKey, JSON.stringify(checked), maxLen, onlyIfProjected ? '1' : '0', checked.seq],
       ),
     );
-    if (!Array.isArray(reply)) throw new InvalidRecordError('recordResult reply', ['expected [id, projected seq]']);
-    const [id, projected] = reply as [unknown, unknown];
-    return { id: id === null || id === undefined ? undefined : String(id), projectedSeq: Number(projected) };
+    if (!Array.isArray(reply)) throw new InvalidRecordError('recordResult reply', ['expected [id, projected seq, previous seq, ms ago]']);
+    const [id, projected, previous, ago] = reply as [unknown, unknown, unknown, unknown];
+    return {
+      id: id === null || id === undefined ? undefined : String(id),
+      projectedSeq: Number(projected),
+      ...(previous === null || previous === undefined || ago === null || ago === undefined ? {} : { latestChange: { previousSeq: Number(previous), agoMs: Number(ago) } }),
+    };
   }
 
   async function readResultsSince(id: string, count: number): Promise<ResultsPage> {

@@ -8,20 +8,48 @@
  *     burst), the next job waits until the object has been quiet for QUIET_MS (a trailing-edge
  *     debounce), so the rest of the burst costs one more apply;
  *   - a continuous stream still gets an apply at least every MAX_DEFER_MS.
- * A leader that changes an object only after the previous change was applied never waits. The
- * state is per process (a job picked up by another replica simply is not deferred). The change time
- * comes from the watcher's clock: clock skew between hosts only shifts the quiet period of a burst,
- * and MAX_DEFER_MS bounds it.
+ * "Overlapped" (see `overlapped`): the change was logged before the apply sent its write, or the
+ * object changed twice or more since the applied seq. One change logged after the write was sent
+ * may be a reaction to it (a writer that waits until the followers hold its last change, then
+ * writes again): it is applied at once, like any first change. Both durations are measured on one
+ * clock each (Redis's for the change, this process's for the write), so no two hosts' clocks are
+ * compared. A leader that changes an object only after the previous change was applied never
+ * waits. The state is per process (a job picked up by another replica simply is not deferred). The
+ * quiet period is measured from the change time on the watcher's clock: clock skew between hosts
+ * only shifts the quiet period of a burst, and MAX_DEFER_MS bounds it.
  */
+import type { LatestChange } from '@amko-fed/queue';
 
 /** How long an object must be unchanged before the deferred apply of a burst runs. */
 export const QUIET_MS = 50;
 /** Longest a burst may defer an apply (bounds staleness under a continuous stream). */
 export const MAX_DEFER_MS = 1_000;
 
+/** What the result record of one apply learnt about the object's newer changes. */
+export interface AppliedChange {
+  /** The seq the apply converged the follower to. */
+  readonly appliedSeq: number;
+  /** The projection's seq once the apply finished. */
+  readonly latestSeq: number;
+  /** How the change to `latestSeq` came about; undefined when unknown (then it counts as overlapping). */
+  readonly latestChange?: LatestChange;
+  /** How long before the result was recorded the apply sent its write (or, when it wrote nothing, found the follower up to date). */
+  readonly writeSentAgoMs: number;
+}
+
+/** Did the object change while it was being applied (a burst), rather than after, or not at all? */
+export function overlapped(applied: AppliedChange): boolean {
+  if (applied.latestSeq <= applied.appliedSeq) return false;
+  const change = applied.latestChange;
+  if (change === undefined) return true;
+  if (change.previousSeq > applied.appliedSeq) return true;
+  // Logged no later than the write was sent (each side rounds to the millisecond: ties overlap).
+  return change.agoMs >= applied.writeSentAgoMs;
+}
+
 export interface BurstCoalescer {
-  /** After an apply of `appliedSeq`: `latestSeq` is the projection's seq once the apply finished. */
-  noteApplied(objectKey: string, appliedSeq: number, latestSeq: number, nowMs: number): void;
+  /** After an apply: remembers whether the object is in a burst. */
+  noteApplied(objectKey: string, applied: AppliedChange, nowMs: number): void;
   /** Before an apply: milliseconds to wait (0: apply now). `changedAtMs` is the last change's time. */
   deferFor(objectKey: string, changedAtMs: number, nowMs: number): number;
   /** Objects currently in a burst (for tests and diagnostics). */
@@ -40,8 +68,8 @@ export function createBurstCoalescer(options: BurstCoalescerOptions = {}): Burst
   const bursts = new Map<string, number>();
 
   return {
-    noteApplied(objectKey, appliedSeq, latestSeq, nowMs) {
-      if (latestSeq > appliedSeq) bursts.set(objectKey, nowMs);
+    noteApplied(objectKey, applied, nowMs) {
+      if (overlapped(applied)) bursts.set(objectKey, nowMs);
       else bursts.delete(objectKey);
     },
     deferFor(objectKey, changedAtMs, nowMs) {

@@ -3,7 +3,7 @@
  * Kubernetes style ("Updated GSLBConfig", "Could not delete GlobalDeploymentPolicy; will retry").
  */
 import { JobReason, type ObjectKey, type ProjectionState, type ResultRecordInput } from '@amko-fed/domain';
-import type { ResultsStore } from '@amko-fed/queue';
+import type { LatestChange, ResultsStore } from '@amko-fed/queue';
 import type { Job } from 'bullmq';
 import type { Redactor } from '../clusters/secret-redactor.ts';
 import type { ReplicatorMetrics } from '../metrics/metrics.ts';
@@ -51,6 +51,8 @@ export interface Succeeded {
   readonly returned: JobReturn;
   /** The object's seq in the projection at record time: above `returned.seq` when it changed meanwhile. */
   readonly projectedSeq: number;
+  /** How that newer change came about, when the log stamped it (see RecordedResult). */
+  readonly latestChange?: LatestChange;
 }
 
 export interface JobOutcomes {
@@ -66,10 +68,13 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
    * A result is recorded only while the projection still holds the state it is about: an attempt
    * that read a data set Redis has since lost must not leave a result that looks newer than the
    * states the watcher rebuilds (docs/architecture.md §2). Returns the projection's seq of the
-   * object as the same round trip read it.
+   * object as the same round trip read it, and how its newest change came about.
    */
-  async function record(attempt: Attempt & { readonly objectKey: ObjectKey }, fields: Pick<ResultRecordInput, 'outcome' | 'seq' | 'contentHash' | 'errorCode' | 'errorMessage'>): Promise<number> {
-    const { id, projectedSeq } = await deps.results.recordResultIfProjected({
+  async function record(
+    attempt: Attempt & { readonly objectKey: ObjectKey },
+    fields: Pick<ResultRecordInput, 'outcome' | 'seq' | 'contentHash' | 'errorCode' | 'errorMessage'>,
+  ): Promise<Omit<Succeeded, 'returned'>> {
+    const { id, projectedSeq, latestChange } = await deps.results.recordResultIfProjected({
       cluster,
       objectKey: attempt.objectKey,
       attempts: attempt.job.attemptsMade + 1,
@@ -78,12 +83,12 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
       ...fields,
     });
     if (id === undefined) attempt.logger.debug({ seq: fields.seq, outcome: fields.outcome }, 'Result not recorded: the federation data no longer holds this state (Redis lost it; the watcher rebuilds it)');
-    return projectedSeq;
+    return latestChange === undefined ? { projectedSeq } : { projectedSeq, latestChange };
   }
 
   return {
     async succeeded(attempt, entry, result) {
-      const projectedSeq = await record(attempt, { outcome: result.outcome, seq: entry.seq, ...(entry.state === 'present' ? { contentHash: entry.contentHash } : {}) });
+      const recorded = await record(attempt, { outcome: result.outcome, seq: entry.seq, ...(entry.state === 'present' ? { contentHash: entry.contentHash } : {}) });
       const now = deps.clock().getTime();
       deps.metrics.observeAttempt(cluster, result.outcome, seconds(attempt.startedMs, now));
       deps.metrics.markSuccess(cluster, now / 1000);
@@ -96,7 +101,7 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
         else deps.metrics.observeEventToApplied(cluster, seconds(eventTimeOf(entry), now));
         attempt.logger.info({ seq: entry.seq, reason: result.reason, replans: result.replans }, `${VERB[result.outcome]} ${attempt.kind}`);
       }
-      return { returned: { outcome: result.outcome, seq: entry.seq }, projectedSeq };
+      return { returned: { outcome: result.outcome, seq: entry.seq }, ...recorded };
     },
 
     async skipped(attempt, seq) {

@@ -9,16 +9,23 @@ import { describe, expect, it } from 'vitest';
 import { FOLLOWER, workerWorld, type WorkerWorld } from '../../test/unit-worker.ts';
 import { MAX_DEFER_MS, QUIET_MS } from './burst-coalescer.ts';
 
-/** Runs the first job; the leader changes the object again while the follower write is in flight. */
-async function applyWhileLeaderChanges(world: WorkerWorld): Promise<void> {
-  const changes: Promise<number>[] = [];
-  world.follower.fail((verb, kind) => {
-    if (kind === 'GlobalDeploymentPolicy' && changes.length === 0) changes.push(world.upsert(1));
+/**
+ * Runs the first job; the leader changes the object again while it is being applied: `changes`
+ * times, when the follower is asked to `verb` it (on 'get', before the write is sent), `lateMs`
+ * after the write was sent.
+ */
+async function applyWhileLeaderChanges(world: WorkerWorld, { verb = 'get', changes = 1, lateMs = 0 } = {}): Promise<void> {
+  const made: Promise<number>[] = [];
+  world.follower.fail((asked, kind) => {
+    if (kind === 'GlobalDeploymentPolicy' && asked === verb && made.length === 0) {
+      world.advance(lateMs);
+      for (let i = 1; i <= changes; i += 1) made.push(world.upsert(i));
+    }
     return undefined;
   });
   await world.upsert(0);
   expect((await world.run()).returned?.outcome).toBe('created');
-  await Promise.all(changes);
+  await Promise.all(made);
   world.follower.fail(undefined);
 }
 
@@ -76,6 +83,33 @@ describe('createJobProcessor burst coalescing', () => {
         expect(ran.returned?.outcome).toBe(ttl === 0 ? 'created' : 'updated');
       }
       expect(world.gdpWrites()).toHaveLength(5);
+    });
+  });
+
+  describe('when the leader changes the object once, after the follower write was sent', () => {
+    it('applies that change at once: a writer that waits for the followers is not a burst', async () => {
+      const world = await workerWorld();
+      await applyWhileLeaderChanges(world, { verb: 'create', lateMs: 3 });
+      const next = world.stores.queues.take(FOLLOWER);
+      if (next === undefined) throw new Error('the change made during the apply was not queued');
+      const ran = await world.run({ job: next });
+      expect(ran.error).toBeUndefined();
+      expect(ran.returned?.outcome).toBe('updated');
+      expect(await world.ttlOnFollower()).toBe(1);
+    });
+  });
+
+  describe('when the leader changes the object twice or more after the follower write was sent', () => {
+    it('defers the next apply until the object is quiet', async () => {
+      const world = await workerWorld();
+      await applyWhileLeaderChanges(world, { verb: 'create', lateMs: 3, changes: 2 });
+      const next = world.stores.queues.take(FOLLOWER);
+      if (next === undefined) throw new Error('the changes made during the apply were not queued');
+      expect((await world.run({ job: next })).error).toBeInstanceOf(DelayedError);
+      world.advance(QUIET_MS);
+      expect((await world.run({ job: next })).returned?.outcome).toBe('updated');
+      expect(await world.ttlOnFollower()).toBe(2);
+      expect(world.gdpWrites()).toHaveLength(2);
     });
   });
 

@@ -127,16 +127,20 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       await deps.fence.check(cluster, client);
       // Several replicators share the queue: right before a write, renew the job's lock and make sure
       // it is still ours (ADR 0009). A replicator that stalled past its lock writes nothing.
+      let writeSentMs: number | undefined;
       const beforeWrite = async (): Promise<void> => {
         if (token !== undefined && (await job.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new LockLostError(job.id);
+        writeSentMs = deps.clock().getTime();
       };
       const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader, epoch, clock: deps.clock, beforeWrite });
       talkingToFollower = false;
       deps.onReachability?.(cluster, true);
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).
-      // The result record reads the projection's seq in the same round trip.
-      const { returned, projectedSeq } = await outcomes.succeeded(keyed, entry, result);
-      bursts.noteApplied(objectKey, entry.seq, projectedSeq, deps.clock().getTime());
+      // The result record reads the projection's seq, and how its newest change came about, in the
+      // same round trip. Measured just before that round trip, so never longer than it really was.
+      const writeSentAgoMs = deps.clock().getTime() - (writeSentMs ?? deps.clock().getTime());
+      const { returned, projectedSeq, latestChange } = await outcomes.succeeded(keyed, entry, result);
+      bursts.noteApplied(objectKey, { appliedSeq: entry.seq, latestSeq: projectedSeq, writeSentAgoMs, ...(latestChange === undefined ? {} : { latestChange }) }, deps.clock().getTime());
       return returned;
     } catch (error) {
       if (error instanceof DelayedError) throw error;

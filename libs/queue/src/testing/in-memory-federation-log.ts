@@ -36,9 +36,21 @@ export interface InMemoryFederationLogOptions {
   readonly history?: HistoryRetention;
 }
 
+/** The change stamp of an object's projection entry (what the Redis log keeps in `keys.changes`). */
+export interface ChangeStamp {
+  /** The projection entry's seq. */
+  readonly seq: number;
+  /** When the change was logged (the log's clock, ms). */
+  readonly atMs: number;
+  /** The seq the change replaced (0: the object had no entry). */
+  readonly previousSeq: number;
+}
+
 export interface InMemoryFederationLog extends FederationLog {
   /** The projection entry of an object, synchronously (what `readProjection` resolves to). */
   projected(objectKey: ObjectKey): ProjectionState | undefined;
+  /** The change stamp of an object's projection entry, synchronously. */
+  changeStamp(objectKey: ObjectKey): ChangeStamp | undefined;
   /** Every event still kept, oldest first. */
   events(): readonly FederationEvent[];
   /** Forgets everything (counter, incarnation, events, projection), like a Redis FLUSHALL. */
@@ -57,6 +69,7 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
   let incarnation: string | undefined;
   let events: FederationEvent[] = [];
   const projection = new Map<ObjectKey, ProjectionState>();
+  const stamps = new Map<ObjectKey, ChangeStamp>();
   const retention = options.history ?? DEFAULT_HISTORY_RETENTION;
   assertHistoryRetention(retention);
   /** Per object, newest first, with the time in ms. */
@@ -103,6 +116,7 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
     const now = clock();
     const time = now.toISOString();
     record(input, projection.get(input.objectKey), seq, now);
+    stamps.set(input.objectKey, { seq, atMs: now.getTime(), previousSeq: projection.get(input.objectKey)?.seq ?? 0 });
     const object = copy(input.object);
     events.push({
       id: ids.next(), seq, op: input.op, objectKey: input.objectKey, kind: input.kind, resourceVersion: input.resourceVersion,
@@ -126,7 +140,7 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
   }
 
   return {
-    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, incarnation: keys.incarnation, historyIndex: keys.historyIndex },
+    keys: { seq: keys.seq, events: keys.events, projection: keys.projection, changes: keys.changes, incarnation: keys.incarnation, historyIndex: keys.historyIndex },
     appendEvent: async (input, guard) => append('always', input, guard).seq,
     appendIfChanged: async (input, guard) => append('ifChanged', input, guard),
     storeState: async () => ({ incarnation, seq }),
@@ -171,15 +185,18 @@ export function createInMemoryFederationLog(options: InMemoryFederationLogOption
       const entry = projection.get(objectKey);
       if (entry?.state !== 'absent' || entry.seq !== tombstoneSeq) return false;
       projection.delete(objectKey);
+      stamps.delete(objectKey);
       return true;
     },
     projected: (objectKey) => copy(projection.get(objectKey)),
+    changeStamp: (objectKey) => stamps.get(objectKey),
     events: () => events.map(copy),
     loseData() {
       seq = 0;
       incarnation = undefined;
       events = [];
       projection.clear();
+      stamps.clear();
       history.clear();
     },
   };

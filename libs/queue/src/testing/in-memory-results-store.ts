@@ -16,7 +16,8 @@ import {
   type ResultStreamEntry,
 } from '@amko-fed/domain';
 import { InvalidRecordError } from '../errors/invalid-record-error.ts';
-import type { RecordedResult, ResultsFollower, ResultsStore } from '../results-store.ts';
+import type { LatestChange, RecordedResult, ResultsFollower, ResultsStore } from '../results-store.ts';
+import type { ChangeStamp } from './in-memory-federation-log.ts';
 import { createStreamIds, isAfter, type StreamIds } from './stream-ids.ts';
 
 export interface InMemoryResultsStoreOptions {
@@ -25,6 +26,10 @@ export interface InMemoryResultsStoreOptions {
    * @defaultValue an empty projection: every such result is dropped
    */
   readonly projected?: (objectKey: ObjectKey) => ProjectionState | undefined;
+  /** The change stamps of that projection (`latestChange`). @defaultValue none: never a `latestChange` */
+  readonly changeStamp?: (objectKey: ObjectKey) => ChangeStamp | undefined;
+  /** "Now" for `latestChange.agoMs` (the log's clock). @defaultValue `() => new Date()` */
+  readonly clock?: () => Date;
   /** Stream entries kept (exactly). @defaultValue 100000 */
   readonly maxStreamLength?: number;
   /** Shared with the log of the same data set. */
@@ -38,6 +43,8 @@ export interface InMemoryResultsStore extends ResultsStore {
 
 export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions = {}): InMemoryResultsStore {
   const projected = options.projected ?? (() => undefined);
+  const changeStamp = options.changeStamp ?? (() => undefined);
+  const clock = options.clock ?? (() => new Date());
   const maxLen = options.maxStreamLength ?? 100_000;
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError('maxStreamLength must be a positive integer');
   const ids = options.streamIds ?? createStreamIds();
@@ -60,10 +67,13 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
     const checked = parsed.data;
     const projectedSeq = onlyIfProjected ? (projected(checked.objectKey)?.seq ?? 0) : 0;
     if (onlyIfProjected && projectedSeq < checked.seq) return { id: undefined, projectedSeq };
+    const stamp = onlyIfProjected && projectedSeq > checked.seq ? changeStamp(checked.objectKey) : undefined;
+    const latestChange: LatestChange | undefined =
+      stamp?.seq === projectedSeq ? { previousSeq: stamp.previousSeq, agoMs: Math.max(0, clock().getTime() - stamp.atMs) } : undefined;
     const results = byCluster.get(checked.cluster) ?? new Map<ObjectKey, ResultRecord>();
     results.set(checked.objectKey, checked);
     byCluster.set(checked.cluster, results);
-    return { id: append({ id: ids.next(), type: 'result', record: structuredClone(checked) }), projectedSeq };
+    return { id: append({ id: ids.next(), type: 'result', record: structuredClone(checked) }), projectedSeq, ...(latestChange === undefined ? {} : { latestChange }) };
   }
 
   const after = (id: string, count: number): ResultStreamEntry[] => stream.filter((e) => isAfter(e.id, id)).slice(0, count);

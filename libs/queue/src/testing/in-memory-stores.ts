@@ -38,7 +38,12 @@ export function createInMemoryStores(options: InMemoryStoresOptions = {}): InMem
     ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
     ...(options.history !== undefined ? { history: options.history } : {}),
   });
-  const results = createInMemoryResultsStore({ streamIds, projected: (objectKey) => log.projected(objectKey) });
+  const results = createInMemoryResultsStore({
+    streamIds,
+    projected: (objectKey) => log.projected(objectKey),
+    changeStamp: (objectKey) => log.changeStamp(objectKey),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const registry = createInMemoryMemberRegistry(options.clock ? { clock: options.clock } : {});
   const queues = createInMemoryFollowerQueues({
     ...(options.clock ? { clock: options.clock } : {}),

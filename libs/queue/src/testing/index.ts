@@ -3,7 +3,7 @@
  * behaviour of the Redis ones, checked against them by the contract suites exported here.
  */
 export { createInMemoryStores, type InMemoryStores, type InMemoryStoresOptions } from './in-memory-stores.ts';
-export { createInMemoryFederationLog, type InMemoryFederationLog, type InMemoryFederationLogOptions } from './in-memory-federation-log.ts';
+export { createInMemoryFederationLog, type ChangeStamp, type InMemoryFederationLog, type InMemoryFederationLogOptions } from './in-memory-federation-log.ts';
 export { createInMemoryResultsStore, type InMemoryResultsStore, type InMemoryResultsStoreOptions } from './in-memory-results-store.ts';
 export { createInMemoryMemberRegistry, type InMemoryMemberRegistry, type InMemoryMemberRegistryOptions } from './in-memory-member-registry.ts';
 export {

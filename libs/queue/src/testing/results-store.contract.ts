@@ -122,6 +122,47 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         expect(await store.recordResultIfProjected(result('a', gdp, { seq: 1 }))).toEqual({ id: undefined, projectedSeq: 0 });
         expect((await store.readResult('a', gc))?.seq).toBe(first);
       });
+
+      it('tells how the newer change came about: the seq it replaced, and how long ago it was made', async () => {
+        const { results: store, log } = await fresh();
+        const upsert = (resourceVersion: string): Promise<number> =>
+          log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion, contentHash: `h${resourceVersion}`, object: { spec: {} }, source: 'watch' });
+        const first = await upsert('1');
+        const beforeChange = Date.now();
+        const second = await upsert('2');
+        await poll(() => Date.now() - beforeChange, (elapsed) => elapsed >= 30);
+        const once = await store.recordResultIfProjected(result('a', gc, { seq: first }));
+        const afterRecord = Date.now();
+        expect(once.projectedSeq).toBe(second);
+        expect(once.latestChange?.previousSeq).toBe(first);
+        // Milliseconds of one clock, each side rounded down: within one of the wall time.
+        expect(once.latestChange?.agoMs).toBeGreaterThanOrEqual(29);
+        expect(once.latestChange?.agoMs).toBeLessThanOrEqual(afterRecord - beforeChange + 1);
+
+        const third = await upsert('3');
+        const twice = await store.recordResultIfProjected(result('b', gc, { seq: first }));
+        expect(twice.projectedSeq).toBe(third);
+        expect(twice.latestChange?.previousSeq).toBe(second);
+      });
+
+      it('tells nothing of a change when the result is about the newest seq, or was not recorded', async () => {
+        const { results: store, log } = await fresh();
+        const seq = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', contentHash: 'h1', object: { spec: {} }, source: 'watch' });
+        const recorded = await store.recordResultIfProjected(result('a', gc, { seq }));
+        expect(recorded.latestChange).toBeUndefined();
+        expect(await store.recordResultIfProjected(result('a', gc, { seq: seq + 1 }))).toEqual({ id: undefined, projectedSeq: seq });
+        expect((await store.recordResult(result('a', gc, { seq: 1 })))).toMatch(/^\d+-\d+$/);
+      });
+
+      it('stamps a change made after the object was deleted and its tombstone pruned as replacing nothing', async () => {
+        const { results: store, log } = await fresh();
+        const deleted = await log.appendEvent({ op: 'delete', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '1', source: 'watch' });
+        expect(await log.pruneTombstone(gc, deleted)).toBe(true);
+        const created = await log.appendEvent({ op: 'upsert', objectKey: gc, kind: 'GSLBConfig', resourceVersion: '2', contentHash: 'h2', object: { spec: {} }, source: 'watch' });
+        const recorded = await store.recordResultIfProjected(result('a', gc, { seq: deleted }));
+        expect(recorded.projectedSeq).toBe(created);
+        expect(recorded.latestChange?.previousSeq).toBe(0);
+      });
     });
 
     describe('when a member leaves', () => {
