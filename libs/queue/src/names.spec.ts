@@ -83,7 +83,7 @@ describe('names', () => {
 
     it('puts every key under the prefix so they share the hash tag', () => {
       const keys = federationKeys('{p}');
-      const all = [keys.seq, keys.events, keys.projection, keys.members, keys.resultClusters, keys.resultsStream, keys.resultsOf('c1')];
+      const all = [keys.seq, keys.events, keys.projection, keys.changes, keys.members, keys.resultClusters, keys.resultsStream, keys.resultsOf('c1')];
       for (const key of all) expect(key.startsWith('{p}:fed:')).toBe(true);
       expect(new Set(all).size).toBe(all.length);
     });
