@@ -10,9 +10,9 @@ import { FOLLOWER, workerWorld, type WorkerWorld } from '../../test/unit-worker.
 import { MAX_DEFER_MS, QUIET_MS } from './burst-coalescer.ts';
 
 /**
- * Runs the first job; the leader changes the object again while it is being applied: `changes`
- * times, when the follower is asked to `verb` it (on 'get', before the write is sent), `lateMs`
- * after the write was sent.
+ * Runs the first job; the leader changes the object again, `changes` times, while it is being
+ * applied: when the follower is asked to `verb` it ('get': before the write is sent; 'create': once
+ * it is sent), after moving the clock `lateMs` on.
  */
 async function applyWhileLeaderChanges(world: WorkerWorld, { verb = 'get', changes = 1, lateMs = 0 } = {}): Promise<void> {
   const made: Promise<number>[] = [];

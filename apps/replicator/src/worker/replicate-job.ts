@@ -138,7 +138,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).
       // The result record reads the projection's seq, and how its newest change came about, in the
       // same round trip. Measured just before that round trip, so never longer than it really was.
-      const writeSentAgoMs = deps.clock().getTime() - (writeSentMs ?? deps.clock().getTime());
+      const recordingMs = deps.clock().getTime();
+      const writeSentAgoMs = recordingMs - (writeSentMs ?? recordingMs);
       const { returned, projectedSeq, latestChange } = await outcomes.succeeded(keyed, entry, result);
       bursts.noteApplied(objectKey, { appliedSeq: entry.seq, latestSeq: projectedSeq, writeSentAgoMs, ...(latestChange === undefined ? {} : { latestChange }) }, deps.clock().getTime());
       return returned;
