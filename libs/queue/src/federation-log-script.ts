@@ -25,9 +25,9 @@
  * returned, when an upsert carries the projection's contentHash of a present object, or a delete
  * finds a tombstone or no entry at all (seq 0).
  */
-import { defineLuaScript } from './lua-script.ts';
+import { defineLuaScript, LUA_NOW_MS } from './lua-script.ts';
 
-export const appendEventScript = defineLuaScript(`
+export const appendEventScript = defineLuaScript(`${LUA_NOW_MS}
 local op = ARGV[2]
 local objectKey = ARGV[3]
 if ARGV[13] ~= '' then
@@ -58,9 +58,7 @@ end
 local previous = redis.call('HGET', KEYS[3], objectKey)
 local previousState = previous and string.match(previous, '^{"seq":%d+,"state":"(%a+)"')
 local seq = redis.call('INCR', KEYS[1])
-local now = redis.call('TIME')
-redis.call('HSET', KEYS[7], objectKey, string.format('%d', seq) .. ':' ..
-  string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) .. ':' ..
+redis.call('HSET', KEYS[7], objectKey, string.format('%d', seq) .. ':' .. string.format('%d', nowMs()) .. ':' ..
   ((previous and string.match(previous, '^{"seq":(%d+)')) or '0'))
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*',
   'seq', seq, 'op', op, 'objectKey', objectKey, 'kind', ARGV[4],

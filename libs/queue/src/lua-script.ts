@@ -11,6 +11,16 @@ export interface LuaScript {
   run(connection: RedisConnection, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
+/**
+ * Lua: `nowMs()`, Redis's own clock (TIME) in whole milliseconds, for scripts that stamp or compare
+ * times without trusting a client's clock. Prepend it to the script's source.
+ */
+export const LUA_NOW_MS = `local function nowMs()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+`;
+
 export function defineLuaScript(source: string): LuaScript {
   const sha = createHash('sha1').update(source).digest('hex');
   return {

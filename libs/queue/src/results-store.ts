@@ -18,7 +18,7 @@ import {
 import { duplicateForBlocking, type RedisConnection } from './connection.ts';
 import { InvalidRecordError } from './errors/invalid-record-error.ts';
 import { scanHash } from './hash-scan.ts';
-import { defineLuaScript } from './lua-script.ts';
+import { defineLuaScript, LUA_NOW_MS } from './lua-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
 
@@ -31,23 +31,23 @@ import { redisOperation } from './redis-operation.ts';
  * no entry; only read with ARGV[5] "1", else 0), and when that seq is above ARGV[6] and stamped:
  * the seq its change replaced and how many ms ago (Redis's clock) it was made, else false, false}.
  */
-const recordScript = defineLuaScript(`
+const recordScript = defineLuaScript(`${LUA_NOW_MS}
 local projected = 0
 local previous = false
 local ago = false
 if ARGV[5] == '1' then
+  local recorded = tonumber(ARGV[6])
   local entry = redis.call('HGET', KEYS[4], ARGV[2])
   if entry then projected = tonumber(string.match(entry, '^{"seq":(%d+)')) or 0 end
-  if projected < tonumber(ARGV[6]) then
+  if projected < recorded then
     return {false, projected, false, false}
   end
-  if projected > tonumber(ARGV[6]) then
+  if projected > recorded then
     local stamp = redis.call('HGET', KEYS[5], ARGV[2])
     local seq, ms, before = string.match(stamp or '', '^(%d+):(%d+):(%d+)$')
     if seq and tonumber(seq) == projected then
-      local now = redis.call('TIME')
       previous = tonumber(before)
-      ago = math.max(0, tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ms))
+      ago = math.max(0, nowMs() - tonumber(ms))
     end
   end
 end
@@ -233,7 +233,7 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
     return {
       id: id === null || id === undefined ? undefined : String(id),
       projectedSeq: Number(projected),
-      ...(previous === null || previous === undefined || ago === null || ago === undefined ? {} : { latestChange: { previousSeq: Number(previous), agoMs: Number(ago) } }),
+      latestChange: previous === null || previous === undefined || ago === null || ago === undefined ? undefined : { previousSeq: Number(previous), agoMs: Number(ago) },
     };
   }
 

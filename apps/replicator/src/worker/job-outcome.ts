@@ -83,7 +83,7 @@ export function createJobOutcomes(cluster: string, deps: JobOutcomeDeps): JobOut
       ...fields,
     });
     if (id === undefined) attempt.logger.debug({ seq: fields.seq, outcome: fields.outcome }, 'Result not recorded: the federation data no longer holds this state (Redis lost it; the watcher rebuilds it)');
-    return latestChange === undefined ? { projectedSeq } : { projectedSeq, latestChange };
+    return { projectedSeq, latestChange };
   }
 
   return {

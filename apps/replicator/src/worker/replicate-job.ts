@@ -141,7 +141,7 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       const recordingMs = deps.clock().getTime();
       const writeSentAgoMs = recordingMs - (writeSentMs ?? recordingMs);
       const { returned, projectedSeq, latestChange } = await outcomes.succeeded(keyed, entry, result);
-      bursts.noteApplied(objectKey, { appliedSeq: entry.seq, latestSeq: projectedSeq, writeSentAgoMs, ...(latestChange === undefined ? {} : { latestChange }) }, deps.clock().getTime());
+      bursts.noteApplied(objectKey, { appliedSeq: entry.seq, latestSeq: projectedSeq, latestChange, writeSentAgoMs }, deps.clock().getTime());
       return returned;
     } catch (error) {
       if (error instanceof DelayedError) throw error;

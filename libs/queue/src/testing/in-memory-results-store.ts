@@ -73,7 +73,7 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
     const results = byCluster.get(checked.cluster) ?? new Map<ObjectKey, ResultRecord>();
     results.set(checked.objectKey, checked);
     byCluster.set(checked.cluster, results);
-    return { id: append({ id: ids.next(), type: 'result', record: structuredClone(checked) }), projectedSeq, ...(latestChange === undefined ? {} : { latestChange }) };
+    return { id: append({ id: ids.next(), type: 'result', record: structuredClone(checked) }), projectedSeq, latestChange };
   }
 
   const after = (id: string, count: number): ResultStreamEntry[] => stream.filter((e) => isAfter(e.id, id)).slice(0, count);
