@@ -1,9 +1,10 @@
 /**
  * Follow-up writer: a leader writer that changes an object again as soon as every follower holds
  * its last change (a script that waits for the federation, or the baselines' latency loop). Each
- * change is made after the followers were written, so none overlaps an apply; the burst check
- * (apps/replicator burst-coalescer.ts) still defers those that reach the projection before the
- * replicator has recorded the last result, by `BURST_QUIET`. Two ways of writing, alternated:
+ * change is made after the followers were written, so none overlaps an apply, and the burst check
+ * (apps/replicator burst-coalescer.ts) should defer none, even those that reach the projection
+ * before the replicator has recorded the last result (until 6455a20 it deferred them by
+ * `BURST_QUIET`: back to back p90 68.7 ms against ~20 ms since). Two ways of writing, alternated:
  * back to back (the next change as soon as the stores hold the last), and settled (the next change
  * once the results of the last are recorded). Context for the burst check; no target.
  */
