@@ -6,7 +6,9 @@
  * divergences are reported.
  */
 import { FEDERATED_KINDS, UnavailableError, type FederatedKind, type KubeObject, type ObjectKey } from '@amko-fed/domain';
+import type { ClusterClient } from '@amko-fed/kube';
 import { createInMemoryCluster, type InMemoryCluster } from '@amko-fed/kube/testing';
+import { eventually } from '@amko-fed/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCapture, type Capture } from '../capture/capture.ts';
 import { toLeaderObject } from '../capture/leader-object.ts';
@@ -53,7 +55,27 @@ afterEach(async () => {
   }
 });
 
-function world(options: { readonly followers?: readonly string[]; readonly clusters?: readonly string[] } = {}): World {
+interface WorldOptions {
+  readonly followers?: readonly string[];
+  readonly clusters?: readonly string[];
+  /** Runs once, when the resync starts listing `cluster`, before its first page is read. */
+  readonly beforeListing?: { readonly cluster: string; run(w: World): Promise<void> };
+}
+
+/** `client`, whose listing of `hook.cluster` first runs `hook.run` (once). */
+function listingHooked(client: ClusterClient, hook: WorldOptions['beforeListing'], w: () => World): ClusterClient {
+  if (hook === undefined || client.context !== hook.cluster) return client;
+  let ran: Promise<void> | undefined;
+  return Object.assign(Object.create(client) as ClusterClient, {
+    async *listPages(...args: Parameters<ClusterClient['listPages']>) {
+      ran ??= hook.run(w());
+      await ran;
+      yield* client.listPages(...args);
+    },
+  });
+}
+
+function world(options: WorldOptions = {}): World {
   const followers = options.followers ?? ['cluster2', 'cluster3'];
   const f = createUnitFederation({ followers });
   const leader = createInMemoryCluster({ context: LEADER_CONTEXT });
@@ -69,7 +91,10 @@ function world(options: { readonly followers?: readonly string[]; readonly clust
     metrics: f.metrics,
     logger: f.logger,
     validFollowers: () => f.followers,
-    clientOf: (cluster) => clusters.get(cluster)?.client,
+    clientOf: (cluster) => {
+      const client = clusters.get(cluster)?.client;
+      return client === undefined ? undefined : listingHooked(client, options.beforeListing, () => w);
+    },
     unconfirmed: (cluster, key) => failedPairs.has(`${cluster}/${key}`),
     now: () => NOW_MS,
     onDivergences: (report) => found.push(report),
@@ -115,7 +140,7 @@ const rule = (name = 'rule-a', options: RawObjectOptions = {}) => rawObject('GSL
  * A world where the leader holds a GDP and a host rule, already recorded (seq 1, 2) by an earlier
  * watcher, with the capture started (unless `start` is false).
  */
-async function recorded(options: Parameters<typeof world>[0] & { readonly start?: boolean } = {}): Promise<World> {
+async function recorded(options: WorldOptions & { readonly start?: boolean } = {}): Promise<World> {
   const w = world(options);
   for (const raw of [gdp(), rule()]) {
     await w.onLeader(raw);
@@ -250,6 +275,28 @@ describe('resync', () => {
         { cluster: 'cluster2', objectKey: GDP, seq: 1, reason: 'resync' },
         { cluster: 'cluster3', objectKey: GDP, seq: 1, reason: 'resync' },
       ]);
+    });
+  });
+
+  describe('when the leader changes an object and a follower applies it while the followers are listed', () => {
+    it('reports no divergence for the follower holding the new state, and still reports one holding neither', async () => {
+      const changeDuringListing = async (w: World): Promise<void> => {
+        const before = w.f.view.leader(GDP)?.contentHash;
+        const changed = await w.leader.client.mergePatch(FEDERATED_KINDS.GlobalDeploymentPolicy, NS, 'global-gdp', { spec: { ttl: 45 } });
+        const view = w.f.view;
+        await eventually(() => view.leader(GDP)?.contentHash, (hash) => hash !== before, 10_000, 'the capture sees the change');
+        const copy = followerCopy(changed);
+        const client = w.clusters.get('cluster3')?.client;
+        const held = await client?.get(FEDERATED_KINDS.GlobalDeploymentPolicy, NS, 'global-gdp');
+        await client?.replace(FEDERATED_KINDS.GlobalDeploymentPolicy, NS, 'global-gdp', { ...copy, metadata: { ...copy.metadata, resourceVersion: held?.metadata.resourceVersion } } as KubeObject);
+      };
+      const w = await recorded({ beforeListing: { cluster: 'cluster3', run: changeDuringListing } });
+      await w.onFollower('cluster2', followerCopy(gdp({ spec: { ttl: 999 } })));
+      await w.onFollower('cluster2', followerCopy(rule()));
+      await replicated(w, 'cluster3');
+      await w.resyncNow();
+      expect(last(w).get('cluster3')).toEqual(new Map());
+      expect(last(w).get('cluster2')?.get(GDP)?.why).toBe('differs');
     });
   });
 

@@ -109,8 +109,7 @@ export function createResync(deps: ResyncDeps): Resync {
 
   async function runOnce(clusters: readonly string[], full: boolean): Promise<void> {
     const end = metrics.resyncDuration.startTimer();
-    const leader = new Map<ObjectKey, string>();
-    for (const object of capture.objects()) leader.set(object.key, object.contentHash);
+    const leader = leaderHashes(capture);
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
     let ok = await capture.converge(keysToConverge(leader.keys(), projected), { source: 'resync' });
 
@@ -130,6 +129,10 @@ export function createResync(deps: ResyncDeps): Resync {
       await deps.dispatch(clusterJobs);
       jobs += clusterJobs.length;
     }
+    // The leader can change, and a follower apply the change, while the followers are listed: a
+    // follower found holding the leader's state as it is now (or, for a deleted object, nothing)
+    // does not differ, even though it differs from the state read before the listing.
+    const leaderNow = leaderHashes(capture);
     const found = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>();
     for (const [cluster, listed] of followers) {
       if (listed === undefined) {
@@ -138,6 +141,7 @@ export function createResync(deps: ResyncDeps): Resync {
       }
       const pending = new Map<ObjectKey, PendingReconcile>();
       for (const [key, why] of divergencesOf(leader, listed)) {
+        if (listed.get(key) === leaderNow.get(key)) continue;
         const seq = index.get(key)?.seq ?? 0;
         if (seq > 0) pending.set(key, { why, seq, sinceMs: listedAtMs });
       }
@@ -213,4 +217,11 @@ export function createResync(deps: ResyncDeps): Resync {
       await running;
     },
   };
+}
+
+/** The leader's current objects: content hash per key. */
+function leaderHashes(capture: Capture): Map<ObjectKey, string> {
+  const hashes = new Map<ObjectKey, string>();
+  for (const object of capture.objects()) hashes.set(object.key, object.contentHash);
+  return hashes;
 }
