@@ -7,14 +7,21 @@
  *   node apps/watcher/bench/watcher-bench.ts memory [followers=50] [objects=1000] [steady|cold]
  *     the watcher as its own process (main.ts), `objects` GSLBHostRules on the leader (and, steady,
  *     their copies on every follower), resyncs every 5 s to every follower: peak RSS
+ *   node apps/watcher/bench/watcher-bench.ts results-memory [followers=50] [objects=1000]
+ *     the memory (heap and ArrayBuffers) the results cache holds for one latest result per
+ *     follower × object (2 % failed), after a full GC, and how long the status's pass over them
+ *     takes; and what the pending reconciles hold when every object is missing on every follower
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AMKO_CLUSTER_KIND, FEDERATED_KINDS, type KubeObject } from '@amko-fed/domain';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { AMKO_CLUSTER_KIND, FEDERATED_KINDS, toObjectKey, type KubeObject, type ObjectKey } from '@amko-fed/domain';
 import { createClusterClient, kubeConfigForContext, type ClusterClient } from '@amko-fed/kube';
 import { createRedisConnection, followerQueueName } from '@amko-fed/queue';
+import { createInMemoryResultsStore } from '@amko-fed/queue/testing';
 import { createLogger } from '@amko-fed/service';
 import { isolatedPrefix, startTestRedis } from '@amko-fed/testing';
 import { Worker, type Job } from 'bullmq';
@@ -22,6 +29,10 @@ import { loadConfig } from '../src/config.ts';
 import { createWatcherAdapters } from '../src/adapters.ts';
 import { systemClock } from '../src/clock.ts';
 import { createWatcher } from '../src/watcher.ts';
+import { federationSteps } from '../src/status/federation-steps.ts';
+import { createResultsCache } from '../src/status/results-cache.ts';
+import { createPendingReconciles } from '../src/resync/pending-reconciles.ts';
+import type { PendingReconcile } from '../src/resync/resync.ts';
 
 const [mode = 'latency', a, b] = process.argv.slice(2);
 const VERSION = '1.12.1';
@@ -162,7 +173,69 @@ async function memory(followers: number, objects: number, steady: boolean): Prom
   await rm(dir, { recursive: true, force: true });
 }
 
-if (mode === 'latency') await latency(Number(a ?? 10), Number(b ?? 200));
+/**
+ * Heap used plus ArrayBuffer backing stores (typed arrays live outside the heap) after a full GC
+ * (V8's own `gc`, exposed here without a command-line flag).
+ */
+function heapAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+async function resultsMemory(followers: number, objects: number): Promise<void> {
+  const store = createInMemoryResultsStore({ maxStreamLength: 1 });
+  const clusters = Array.from({ length: followers }, (_, i) => `follower${i + 1}`);
+  const keys: ObjectKey[] = Array.from({ length: objects }, (_, i) => toObjectKey({ kind: 'GSLBHostRule', namespace: 'avi-system', name: `rule-${i}` }));
+  for (const cluster of clusters) {
+    for (const [i, objectKey] of keys.entries()) {
+      const failed = i % 50 === 0;
+      await store.recordResult({
+        cluster,
+        objectKey,
+        outcome: failed ? 'failed' : 'created',
+        seq: i + 1,
+        attempts: 1,
+        at: new Date(1_700_000_000_000 + i).toISOString(),
+        ...(failed ? { errorCode: 'UNAVAILABLE', errorMessage: `replace GSLBHostRule avi-system/rule-${i} on ${cluster}: 503 Service Unavailable` } : {}),
+      });
+    }
+  }
+  const logger = createLogger({ name: 'bench', level: 'warn' });
+  const before = heapAfterGc();
+  const cache = createResultsCache({ store, logger, onChange: () => undefined });
+  await cache.start();
+  const after = heapAfterGc();
+  const projection = keys.map((key, i) => [key, { seq: i + 1 }] as [ObjectKey, { seq: number }]);
+  const passes: number[] = [];
+  for (let round = 0; round < 20; round += 1) {
+    const started = process.hrtime.bigint();
+    federationSteps({ kinds: ['GSLBHostRule'], validFollowers: clusters, projection, result: (c, k) => cache.get(c, k), leaderProblems: new Map() });
+    passes.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  passes.sort((x, y) => x - y);
+  const results = followers * objects;
+  const held = after - before;
+  process.stdout.write(
+    `results cache, ${followers} followers × ${objects} objects (${results} results): heap + ArrayBuffers ${(held / 1e6).toFixed(1)} MB (${Math.round(held / results)} bytes per result); ` +
+      `status pass p50 ${percentile(passes, 50).toFixed(1)} ms, max ${(passes.at(-1) ?? Number.NaN).toFixed(1)} ms\n`,
+  );
+  await cache.stop();
+
+  // What a first resync finds on followers that hold nothing yet: every object missing on each.
+  const beforePending = heapAfterGc();
+  const pending = createPendingReconciles();
+  for (const cluster of clusters) pending.replace(cluster, new Map(keys.map((key, i): [ObjectKey, PendingReconcile] => [key, { why: 'missing', seq: i + 1, sinceMs: Date.now() }])));
+  const heldPending = heapAfterGc() - beforePending;
+  process.stdout.write(`pending reconciles, every object missing on every follower: heap + ArrayBuffers ${(heldPending / 1e6).toFixed(1)} MB (${Math.round(heldPending / results)} bytes per pair)\n`);
+  if (pending.get(clusters[0] ?? '', keys[0] as ObjectKey) === undefined) throw new Error('the pending reconciles lost an entry');
+}
+
+if (mode === 'results-memory') await resultsMemory(Number(a ?? 50), Number(b ?? 1000));
+else if (mode === 'latency') await latency(Number(a ?? 10), Number(b ?? 200));
 else if (mode === 'memory') await memory(Number(a ?? 50), Number(b ?? 1000), process.argv[5] !== 'cold');
-else process.stderr.write('usage: watcher-bench.ts latency|memory [n] [m]\n');
+else process.stderr.write('usage: watcher-bench.ts latency|memory|results-memory [n] [m]\n');
 process.exit(0);

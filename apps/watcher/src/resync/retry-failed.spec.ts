@@ -5,7 +5,7 @@ import { dueRetries, failedRetryDelayMs, type FailedPair } from './retry-failed.
 const gdp = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
 const FAILED_AT = '2026-12-05T10:00:00.000Z';
 const t = (seconds: number): number => Date.parse(FAILED_AT) + seconds * 1_000;
-const failure = (cluster: string, seq = 7): FailedPair => ({ cluster, key: gdp, result: { seq, at: FAILED_AT, failed: true, message: '422', seenMs: t(0) } });
+const failure = (cluster: string, seq = 7): FailedPair => ({ cluster, key: gdp, result: { seq, atMs: Date.parse(FAILED_AT), failed: true, message: '422', seenMs: t(0) } });
 
 function due(failures: FailedPair[], nowMs: number, retries = new Map<string, number>()) {
   return dueRetries({ failures, validFollowers: ['c2', 'c3'], seqOf: (key) => (key === gdp ? 7 : undefined), retries, nowMs, baseMs: 30_000, capMs: 300_000 });

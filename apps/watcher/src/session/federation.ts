@@ -6,7 +6,7 @@
  * (retry-failed.ts). Started when the role becomes leader, stopped when it is not (or the Lease is
  * lost).
  */
-import { SyncState, syncStateOf, type FederatedKind, type FederationResults, type ObjectKey } from '@amko-fed/domain';
+import { SyncState, syncStateOf, type FederatedKind, type FederationResults } from '@amko-fed/domain';
 import type { ClusterClient } from '@amko-fed/kube';
 import type { FederationLog, FollowerQueues, ResultsStore, StoreChange } from '@amko-fed/queue';
 import type { Logger } from 'pino';
@@ -16,7 +16,8 @@ import { createLeaderView } from '../capture/leader-view.ts';
 import { createStoreGuard, STORE_CHECK_INTERVAL_MS } from '../capture/store-guard.ts';
 import { createDispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
-import { createResync, type PendingReconcile, type Resync } from '../resync/resync.ts';
+import { createPendingReconciles } from '../resync/pending-reconciles.ts';
+import { createResync, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { createRetention } from '../retention/retention.ts';
 import { createScheduledBackup } from '../backup/scheduled-backup.ts';
@@ -93,7 +94,7 @@ export function createFederation(deps: FederationDeps): Federation {
   let tickTimer: NodeJS.Timeout | undefined;
   let retries = new Map<string, number>();
   /** Per follower, what the last resync found different and reconciled (until results catch up). */
-  const pending = new Map<string, ReadonlyMap<ObjectKey, PendingReconcile>>();
+  const pending = createPendingReconciles();
 
   const capture: Capture = createCapture({
     local: deps.local,
@@ -158,8 +159,8 @@ export function createFederation(deps: FederationDeps): Federation {
     },
     onDivergences: (found) => {
       for (const [cluster, differences] of found) {
-        if (differences === undefined || differences.size === 0) pending.delete(cluster);
-        else pending.set(cluster, differences);
+        if (differences === undefined) pending.delete(cluster);
+        else pending.replace(cluster, differences);
       }
       deps.onStatusChange();
     },
@@ -243,7 +244,7 @@ export function createFederation(deps: FederationDeps): Federation {
           validFollowers: deps.validFollowers(),
           projection: index.entries(),
           result: (cluster, key) => results.get(cluster, key),
-          pending: (cluster, key) => pending.get(cluster)?.get(key),
+          pending: (cluster, key) => pending.get(cluster, key),
         }));
       logger.info({ kinds: deps.kinds, projected: index.size }, 'Started federation');
     },
@@ -265,7 +266,7 @@ export function createFederation(deps: FederationDeps): Federation {
         validFollowers: deps.validFollowers(),
         projection: index.entries(),
         result: (cluster, key) => results.get(cluster, key),
-        pending: (cluster, key) => pending.get(cluster)?.get(key),
+        pending: (cluster, key) => pending.get(cluster, key),
         leaderProblems: capture.leaderProblems(),
       }),
   };

@@ -5,8 +5,8 @@ import { federationSteps, isNewerResult, type ResultSummary } from './federation
 const gc = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const gdp = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
 const projection: [ObjectKey, { seq: number }][] = [[gc, { seq: 10 }], [gdp, { seq: 4 }]];
-const ok = (seq: number, seenMs = 2_000): ResultSummary => ({ seq, at: '2026-11-22T10:00:00Z', failed: false, message: undefined, seenMs });
-const failed = (seq: number, message = 'replace GSLBConfig avi-system/gc-1 on cluster3: Internal error'): ResultSummary => ({ seq, at: '2026-11-22T10:00:00Z', failed: true, message, seenMs: 2_000 });
+const ok = (seq: number, seenMs = 2_000): ResultSummary => ({ seq, atMs: Date.parse('2026-11-22T10:00:00Z'), failed: false, message: undefined, seenMs });
+const failed = (seq: number, message = 'replace GSLBConfig avi-system/gc-1 on cluster3: Internal error'): ResultSummary => ({ seq, atMs: Date.parse('2026-11-22T10:00:00Z'), failed: true, message, seenMs: 2_000 });
 
 type Pending = Record<string, Partial<Record<ObjectKey, { why: string; seq: number; sinceMs: number }>>>;
 
@@ -106,7 +106,7 @@ describe('isNewerResult', () => {
     expect(isNewerResult(undefined, ok(1))).toBe(true);
     expect(isNewerResult(ok(5), failed(4))).toBe(false);
     expect(isNewerResult(failed(5), ok(6))).toBe(true);
-    expect(isNewerResult(failed(5), { ...ok(5), at: '2026-11-22T10:00:01Z' })).toBe(true);
-    expect(isNewerResult({ ...ok(5), at: '2026-11-22T10:00:01Z' }, failed(5))).toBe(false);
+    expect(isNewerResult(failed(5), { ...ok(5), atMs: Date.parse('2026-11-22T10:00:01Z') })).toBe(true);
+    expect(isNewerResult({ ...ok(5), atMs: Date.parse('2026-11-22T10:00:01Z') }, failed(5))).toBe(false);
   });
 });

@@ -25,8 +25,8 @@ const PENDING_MESSAGES = {
 /** What the aggregator keeps of a follower's latest result for one object. */
 export interface ResultSummary {
   readonly seq: number;
-  /** ISO time the result was recorded. */
-  readonly at: string;
+  /** When the result was recorded (ms since the epoch, from the record's ISO time). */
+  readonly atMs: number;
   readonly failed: boolean;
   readonly message: string | undefined;
   /** When the watcher received it (its own clock, ms). */
@@ -78,5 +78,5 @@ export function federationSteps(input: FederationStepsInput): FederationResults 
 export function isNewerResult(current: ResultSummary | undefined, next: ResultSummary): boolean {
   if (current === undefined) return true;
   if (next.seq !== current.seq) return next.seq > current.seq;
-  return next.at >= current.at;
+  return next.atMs >= current.atMs;
 }

@@ -6,8 +6,8 @@ import { followerSyncCounts } from './follower-sync-counts.ts';
 const GC = 'GSLBConfig/avi-system/gc-1' as ObjectKey;
 const GDP = 'GlobalDeploymentPolicy/avi-system/global-gdp' as ObjectKey;
 const OLD = 'GlobalDeploymentPolicy/avi-system/old' as ObjectKey;
-const ok = (seq: number, seenMs = 100): ResultSummary => ({ seq, at: 't', failed: false, message: undefined, seenMs });
-const failed = (seq: number): ResultSummary => ({ seq, at: 't', failed: true, message: 'boom', seenMs: 100 });
+const ok = (seq: number, seenMs = 100): ResultSummary => ({ seq, atMs: 0, failed: false, message: undefined, seenMs });
+const failed = (seq: number): ResultSummary => ({ seq, atMs: 0, failed: true, message: 'boom', seenMs: 100 });
 
 describe('followerSyncCounts', () => {
   describe('given the projection, the results and the resync findings', () => {

@@ -62,7 +62,7 @@ function subject(stores = createInMemoryStores()): Subject {
     async deliver(input) {
       await stores.results.recordResult(input);
       const cluster = input.cluster;
-      await until(() => expect(s.cache.get(cluster, input.objectKey as ObjectKey)).toMatchObject({ seq: input.seq, at: input.at }));
+      await until(() => expect(s.cache.get(cluster, input.objectKey as ObjectKey)).toMatchObject({ seq: input.seq, atMs: Date.parse(input.at as string) }));
     },
     async settle(seq) {
       await s.deliver(result({ objectKey: MARKER, seq }));
@@ -80,8 +80,8 @@ describe('results cache', () => {
       await s.stores.results.recordResult(result({ cluster: 'cluster3', objectKey: RULE, seq: 2, outcome: 'noop' }));
       s.nowMs = 7_000;
       await s.cache.start();
-      expect(s.cache.get('cluster2', GDP)).toEqual({ seq: 4, at: AT, failed: false, message: undefined, seenMs: 7_000 });
-      expect(s.cache.get('cluster3', RULE)).toEqual({ seq: 2, at: AT, failed: false, message: undefined, seenMs: 7_000 });
+      expect(s.cache.get('cluster2', GDP)).toEqual({ seq: 4, atMs: Date.parse(AT), failed: false, message: undefined, seenMs: 7_000 });
+      expect(s.cache.get('cluster3', RULE)).toEqual({ seq: 2, atMs: Date.parse(AT), failed: false, message: undefined, seenMs: 7_000 });
       expect(s.cache.get('cluster3', GDP)).toBeUndefined();
     });
 
@@ -99,7 +99,7 @@ describe('results cache', () => {
       await s.cache.start();
       s.nowMs = 9_000;
       await s.deliver(result({ seq: 2 }));
-      expect(s.cache.get('cluster2', GDP)).toEqual({ seq: 2, at: AT, failed: false, message: undefined, seenMs: 9_000 });
+      expect(s.cache.get('cluster2', GDP)).toEqual({ seq: 2, atMs: Date.parse(AT), failed: false, message: undefined, seenMs: 9_000 });
       expect(s.changes()).toBeGreaterThanOrEqual(2);
     });
 
@@ -144,7 +144,7 @@ describe('results cache', () => {
       await s.deliver(result({ seq: 3, outcome: 'noop', at: '2026-12-05T16:00:02.000Z' }));
       await s.stores.results.recordResult(result({ seq: 3, outcome: 'failed', errorCode: 'UNAVAILABLE', at: '2026-12-05T16:00:00.000Z' }));
       await s.settle(1);
-      expect(s.cache.get('cluster2', GDP)).toMatchObject({ seq: 3, failed: false, at: '2026-12-05T16:00:02.000Z' });
+      expect(s.cache.get('cluster2', GDP)).toMatchObject({ seq: 3, failed: false, atMs: Date.parse('2026-12-05T16:00:02.000Z') });
     });
   });
 

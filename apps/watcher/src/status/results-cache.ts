@@ -6,7 +6,8 @@
 import { isFailedOutcome, type ObjectKey, type ResultRecord, type ResultStreamEntry } from '@amko-fed/domain';
 import type { ResultsFollower, ResultsStore } from '@amko-fed/queue';
 import type { Logger } from 'pino';
-import { isNewerResult, type ResultSummary } from './federation-steps.ts';
+import type { ResultSummary } from './federation-steps.ts';
+import { createResultTable } from './result-table.ts';
 
 export interface ResultsCache {
   start(): Promise<void>;
@@ -14,9 +15,9 @@ export interface ResultsCache {
   /** Forgets every result and loads them again from the store (after Redis lost its data). */
   reset(): Promise<void>;
   get(cluster: string, key: ObjectKey): ResultSummary | undefined;
-  /** Every cached latest result that is a failure. */
   /** Drops every cluster's cached result for `key` at `upToSeq` or older (its tombstone was pruned). */
   forget(key: ObjectKey, upToSeq: number): void;
+  /** Every cached latest result that is a failure. */
   failures(): IterableIterator<{ readonly cluster: string; readonly key: ObjectKey; readonly result: ResultSummary }>;
 }
 
@@ -25,7 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function summarise(record: ResultRecord, seenMs: number): ResultSummary {
   const failed = isFailedOutcome(record.outcome);
-  return { seq: record.seq, at: record.at, failed, message: failed ? (record.errorMessage ?? record.errorCode) : undefined, seenMs };
+  return { seq: record.seq, atMs: Date.parse(record.at), failed, message: failed ? (record.errorMessage ?? record.errorCode) : undefined, seenMs };
 }
 
 export function createResultsCache(options: {
@@ -38,38 +39,17 @@ export function createResultsCache(options: {
 }): ResultsCache {
   const now = options.now ?? (() => Date.now());
   const logger = options.logger.child({ component: 'status' });
-  const byCluster = new Map<string, Map<ObjectKey, ResultSummary>>();
-  /**
-   * One string per object key, shared by every follower's map: each record parsed from Redis brings
-   * its own copy of the key, and at 10 followers × 10,000 objects the copies alone are ~4 MB.
-   */
-  const keys = new Map<ObjectKey, ObjectKey>();
-  const shared = (key: ObjectKey): ObjectKey => {
-    const known = keys.get(key);
-    if (known !== undefined) return known;
-    keys.set(key, key);
-    return key;
-  };
+  const table = createResultTable();
   let follower: ResultsFollower | undefined;
   let lastErrorText: string | undefined;
   let stopped = false;
 
-  function apply(record: ResultRecord): boolean {
-    let results = byCluster.get(record.cluster);
-    if (results === undefined) {
-      results = new Map();
-      byCluster.set(record.cluster, results);
-    }
-    const next = summarise(record, now());
-    if (!isNewerResult(results.get(record.objectKey), next)) return false;
-    results.set(shared(record.objectKey), next);
-    return true;
-  }
+  const apply = (record: ResultRecord): boolean => table.offer(record.cluster, record.objectKey, summarise(record, now()));
 
   function onBatch(entries: ResultStreamEntry[]): void {
     let changed = false;
     for (const entry of entries) {
-      if (entry.type === 'cleared') changed = byCluster.delete(entry.cluster) || changed;
+      if (entry.type === 'cleared') changed = table.dropCluster(entry.cluster) || changed;
       else changed = apply(entry.record) || changed;
     }
     lastErrorText = undefined;
@@ -111,15 +91,7 @@ export function createResultsCache(options: {
   }
 
   return {
-    forget(key, upToSeq) {
-      let held = false;
-      for (const results of byCluster.values()) {
-        const result = results.get(key);
-        if (result !== undefined && result.seq <= upToSeq) results.delete(key);
-        else if (result !== undefined) held = true;
-      }
-      if (!held) keys.delete(key);
-    },
+    forget: (key, upToSeq) => table.forget(key, upToSeq),
     start: follow,
     async stop() {
       stopped = true;
@@ -128,16 +100,11 @@ export function createResultsCache(options: {
     async reset() {
       if (stopped) return;
       await unfollow();
-      byCluster.clear();
-      keys.clear();
+      table.clear();
       options.onChange();
       await follow();
     },
-    get: (cluster, key) => byCluster.get(cluster)?.get(key),
-    *failures() {
-      for (const [cluster, results] of byCluster) {
-        for (const [key, result] of results) if (result.failed) yield { cluster, key, result };
-      }
-    },
+    get: (cluster, key) => table.get(cluster, key),
+    failures: () => table.failures(),
   };
 }
