@@ -121,15 +121,16 @@ describe('federation end to end', () => {
       const follower2 = federation.cluster('follower2');
       follower2.faults.set({ error: { status: 422, verbs: ['create', 'update'], resources: ['gslbconfigs'] } });
       await federation.kube('leader').mergePatch(pathOf(GC), { spec: { refreshInterval: 240 } });
+      // The status settles on follower2 alone. On the way a resync may list follower1 or follower3
+      // between the leader's change and its apply there, and rightly report it as differing until
+      // that apply's result arrives; such a report must clear, follower2's must stay.
       const condition = await eventually(
         () => conditionOf(federation, 'leader', 'GSLBConfig Federation'),
-        (c) => c?.status === SOME_FAILED,
+        (c) => c?.status === SOME_FAILED && /follower2/.test(c.reason ?? '') && !/follower[13]/.test(c.reason ?? ''),
         20_000,
-        'GSLBConfig Federation reports the failing follower',
+        'GSLBConfig Federation reports the failing follower, and only it',
       );
-      expect(condition?.reason).toContain('follower2');
       expect(condition?.reason).toContain('injected fault 422');
-      expect(condition?.reason).not.toContain('follower1');
       expect((await specOn(federation, 'follower2', GC))?.['refreshInterval']).toBe(120);
 
       follower2.faults.clear();
