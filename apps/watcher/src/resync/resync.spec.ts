@@ -298,6 +298,22 @@ describe('resync', () => {
       expect(last(w).get('cluster3')).toEqual(new Map());
       expect(last(w).get('cluster2')?.get(GDP)?.why).toBe('differs');
     });
+
+    it('reports nothing missing on a follower when the leader deleted the object and the follower its copy meanwhile', async () => {
+      const deleteDuringListing = async (w: World): Promise<void> => {
+        await w.leader.client.delete(FEDERATED_KINDS.GSLBHostRule, NS, 'rule-a');
+        const view = w.f.view;
+        await eventually(() => view.leader(RULE), (held) => held === undefined, 10_000, 'the capture sees the deletion');
+        await w.clusters.get('cluster3')?.client.delete(FEDERATED_KINDS.GSLBHostRule, NS, 'rule-a');
+      };
+      const w = await recorded({ beforeListing: { cluster: 'cluster3', run: deleteDuringListing } });
+      await w.onFollower('cluster2', followerCopy(gdp({ spec: { ttl: 999 } })));
+      await replicated(w, 'cluster3');
+      await w.resyncNow();
+      expect(last(w).get('cluster3')).toEqual(new Map());
+      // cluster2 misses the rule as the leader now does, and still differs in the GDP.
+      expect(last(w).get('cluster2')).toEqual(new Map([[GDP, { why: 'differs', seq: 1, sinceMs: NOW_MS }]]));
+    });
   });
 
   describe('when the leader changed a projected object while nobody watched', () => {
