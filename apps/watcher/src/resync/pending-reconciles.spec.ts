@@ -38,6 +38,24 @@ describe('createPendingReconciles', () => {
     });
   });
 
+  describe('when an object\'s tombstone is pruned', () => {
+    it('forgets every follower\'s finding about it at that seq or older, and keeps newer ones and other objects', () => {
+      const pending = createPendingReconciles();
+      pending.replace('c2', found([A, { why: 'missing', seq: 3, sinceMs: 1_000 }], [B, { why: 'missing', seq: 4, sinceMs: 1_000 }]));
+      pending.replace('c3', found([A, { why: 'differs', seq: 9, sinceMs: 2_000 }]));
+      pending.replace('c4', found([A, { why: 'missing', seq: 5, sinceMs: 3_000 }]));
+      pending.forget(A, 5);
+      expect(pending.get('c2', A)).toBeUndefined();
+      expect(pending.get('c4', A)).toBeUndefined();
+      expect(pending.get('c2', B)).toEqual({ why: 'missing', seq: 4, sinceMs: 1_000 });
+      expect(pending.get('c3', A)).toEqual({ why: 'differs', seq: 9, sinceMs: 2_000 });
+      pending.forget(B, 4);
+      expect(pending.get('c2', B)).toBeUndefined();
+      pending.replace('c2', found([B, { why: 'extra', seq: 6, sinceMs: 4_000 }]));
+      expect(pending.get('c2', B)).toEqual({ why: 'extra', seq: 6, sinceMs: 4_000 });
+    });
+  });
+
   describe('when a follower or everything is dropped', () => {
     it('forgets that follower, or every follower', () => {
       const pending = createPendingReconciles();

@@ -18,6 +18,12 @@ export interface PendingReconciles {
    */
   replace(cluster: string, found: ReadonlyMap<ObjectKey, PendingReconcile>): void;
   get(cluster: string, key: ObjectKey): PendingReconcile | undefined;
+  /**
+   * Drops every follower's finding about `key` at `upToSeq` or an older seq: its tombstone was
+   * pruned, so every valid follower applied a later state and the results that would have cleared
+   * the finding are gone with it.
+   */
+  forget(key: ObjectKey, upToSeq: number): void;
   delete(cluster: string): void;
   clear(): void;
 }
@@ -25,8 +31,10 @@ export interface PendingReconciles {
 interface FollowerPending {
   readonly sinceMs: number;
   /** Per object, seq × WHYS.length + the index of the divergence in WHYS. */
-  readonly codes: ReadonlyMap<ObjectKey, number>;
+  readonly codes: Map<ObjectKey, number>;
 }
+
+const seqOf = (code: number): number => Math.floor(code / WHYS.length);
 
 export function createPendingReconciles(): PendingReconciles {
   const byCluster = new Map<string, FollowerPending>();
@@ -50,7 +58,15 @@ export function createPendingReconciles(): PendingReconciles {
       if (pending === undefined || code === undefined) return undefined;
       const why = WHYS[code % WHYS.length];
       if (why === undefined) throw new RangeError(`pending reconcile code ${code} names no divergence`);
-      return { why, seq: Math.floor(code / WHYS.length), sinceMs: pending.sinceMs };
+      return { why, seq: seqOf(code), sinceMs: pending.sinceMs };
+    },
+    forget(key, upToSeq) {
+      for (const [cluster, pending] of byCluster) {
+        const code = pending.codes.get(key);
+        if (code === undefined || seqOf(code) > upToSeq) continue;
+        pending.codes.delete(key);
+        if (pending.codes.size === 0) byCluster.delete(cluster);
+      }
     },
     delete: (cluster) => void byCluster.delete(cluster),
     clear: () => byCluster.clear(),

@@ -129,6 +129,19 @@ export function createResync(deps: ResyncDeps): Resync {
       await deps.dispatch(clusterJobs);
       jobs += clusterJobs.length;
     }
+    // A deletion this resync recorded (a listed follower held an object the projection no longer
+    // knew, e.g. its tombstone was pruned while that follower was away) also reaches the valid
+    // followers that were not listed, once, as a watched deletion does: each records a result, so
+    // the status and retention see the tombstone applied there without waiting for a full resync.
+    const unlisted = deps.validFollowers().filter((cluster) => !clusters.includes(cluster));
+    const tombstoneJobs = unlisted.flatMap((cluster) =>
+      unknown.flatMap((key) => {
+        const seq = index.get(key)?.seq ?? 0;
+        return seq > 0 ? [{ cluster, objectKey: key, seq, reason: 'resync' as const }] : [];
+      }),
+    );
+    if (tombstoneJobs.length > 0) await deps.dispatch(tombstoneJobs);
+    jobs += tombstoneJobs.length;
     // The leader can change, and a follower apply the change, while the followers are listed: a
     // follower found holding the leader's state as it is now (or, for a deleted object, nothing)
     // does not differ, even though it differs from the state read before the listing.

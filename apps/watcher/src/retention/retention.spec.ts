@@ -8,6 +8,7 @@ import type { AppendEventInput, ObjectKey } from '@amko-fed/domain';
 import { createInMemoryStores, type InMemoryStores } from '@amko-fed/queue/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLeaderView } from '../capture/leader-view.ts';
+import { createPendingReconciles, type PendingReconciles } from '../resync/pending-reconciles.ts';
 import { createResultsCache, type ResultsCache } from '../status/results-cache.ts';
 import { keyOf, silentLogger } from '../testing/unit-objects.ts';
 import { until } from '../testing/until.ts';
@@ -21,6 +22,7 @@ interface Subject {
   readonly stores: InMemoryStores;
   readonly cache: ResultsCache;
   readonly index: ReturnType<typeof createLeaderView>;
+  readonly pending: PendingReconciles;
   readonly retention: Retention;
   nowMs: number;
   followers: string[];
@@ -42,12 +44,13 @@ async function subject(): Promise<Subject> {
   caches.push(cache);
   await cache.start();
   const index = createLeaderView();
+  const pending = createPendingReconciles();
   const retention = createRetention({
-    log: stores.log, results: stores.results, index, cache, logger: silentLogger(),
+    log: stores.log, results: stores.results, index, cache, pending, logger: silentLogger(),
     validFollowers: () => s.followers, now: () => s.nowMs, intervalMs: 60_000,
   });
   return Object.assign(s, {
-    stores, cache, index, retention,
+    stores, cache, index, pending, retention,
     async append(input: AppendEventInput) {
       const seq = await stores.log.appendEvent(input);
       index.set(input.objectKey as ObjectKey, { seq, state: input.op === 'delete' ? 'absent' : 'present', contentHash: input.contentHash, resourceVersion: input.resourceVersion });
@@ -78,6 +81,19 @@ describe('retention', () => {
       expect(s.cache.get('cluster2', GDP)).toBeUndefined();
       expect((await s.stores.log.readHistory(GDP)).map((h) => h.change)).toEqual(['deleted', 'created']);
     });
+
+    it('drops what a resync found about the object before the deletion, so it is not reported should the key come back', async () => {
+      const s = await subject();
+      const created = await s.append(upsert);
+      s.pending.replace('cluster2', new Map([[GDP, { why: 'missing', seq: created, sinceMs: T0 }]]));
+      s.pending.replace('cluster3', new Map([[GDP, { why: 'differs', seq: created, sinceMs: T0 }]]));
+      const deleted = await s.append(remove);
+      await s.applied('cluster2', GDP, deleted);
+      await s.applied('cluster3', GDP, deleted);
+      expect((await s.retention.prune()).tombstones).toBe(1);
+      expect(s.pending.get('cluster2', GDP)).toBeUndefined();
+      expect(s.pending.get('cluster3', GDP)).toBeUndefined();
+    });
   });
 
   describe('when a follower has not applied the deletion', () => {
@@ -88,8 +104,10 @@ describe('retention', () => {
       const s = await subject();
       await s.append(upsert);
       const deleted = await s.append(remove);
+      s.pending.replace('cluster3', new Map([[GDP, { why: 'deleting', seq: deleted, sinceMs: T0 }]]));
       await given(s, deleted);
       expect((await s.retention.prune()).tombstones).toBe(0);
+      expect(s.pending.get('cluster3', GDP)).toEqual({ why: 'deleting', seq: deleted, sinceMs: T0 });
       expect(await s.stores.log.readProjection(GDP)).toMatchObject({ state: 'absent', seq: deleted });
       expect(s.index.get(GDP)).toMatchObject({ state: 'absent' });
     });

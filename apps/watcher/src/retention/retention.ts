@@ -1,7 +1,10 @@
 /**
  * Keeps what the federation stores bounded: tombstones go once every valid follower has applied the
  * deletion (`isTombstoneApplied`), together with the results about them (superseded by the
- * absence), from Redis and from the watcher's own view and results cache; history entries past the
+ * absence), from Redis and from the watcher's own view and results cache, and so do the resyncs'
+ * findings about them (a finding whose clearing result is gone would otherwise be reported again
+ * should the key come back to the projection, e.g. as a tombstone a resync of another follower
+ * records anew); history entries past the
  * retention age go too (`FederationLog.pruneHistory`). Runs at most every `intervalMs` from the
  * federation's periodic tick; a failed pass is logged and tried again at the next one.
  */
@@ -9,6 +12,7 @@ import { isTombstoneApplied, type ObjectKey } from '@amko-fed/domain';
 import type { FederationLog, ResultsStore } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { ProjectionIndex } from '../capture/leader-view.ts';
+import type { PendingReconciles } from '../resync/pending-reconciles.ts';
 import type { ResultsCache } from '../status/results-cache.ts';
 
 export interface RetentionDeps {
@@ -16,6 +20,8 @@ export interface RetentionDeps {
   readonly results: Pick<ResultsStore, 'forgetResults'>;
   readonly index: Pick<ProjectionIndex, 'entries' | 'forget'>;
   readonly cache: Pick<ResultsCache, 'get' | 'forget'>;
+  /** The resyncs' findings per follower (pending-reconciles.ts). */
+  readonly pending: Pick<PendingReconciles, 'forget'>;
   readonly logger: Logger;
   validFollowers(): readonly string[];
   /** @defaultValue 30000 */
@@ -58,6 +64,7 @@ export function createRetention(deps: RetentionDeps): Retention {
       results += await deps.results.forgetResults(key, seq);
       deps.index.forget(key, seq);
       deps.cache.forget(key, seq);
+      deps.pending.forget(key, seq);
     }
     const history = await deps.log.pruneHistory();
     const summary = { tombstones, results, historyObjects: history.removedObjects, historyEntries: history.droppedEntries };

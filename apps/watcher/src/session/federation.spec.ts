@@ -23,8 +23,8 @@ afterEach(async () => {
   federation = undefined;
 });
 
-/** Federation from cluster1 to the valid followers cluster2 and cluster3, started. */
-async function start(): Promise<Federation> {
+/** Federation from cluster1 to the valid followers (cluster2 and cluster3 unless told), started. */
+async function start(options: { readonly validFollowers?: () => readonly string[]; readonly retentionIntervalMs?: number } = {}): Promise<Federation> {
   federation = createFederation({
     local: site.local,
     kinds: site.config.federatedKinds,
@@ -34,10 +34,11 @@ async function start(): Promise<Federation> {
     results: site.stores.results,
     metrics: site.metrics,
     logger: silentLogger(),
-    validFollowers: () => ['cluster2', 'cluster3'],
+    validFollowers: options.validFollowers ?? (() => ['cluster2', 'cluster3']),
     clientOf: (cluster) => site.clusters[cluster as SiteCluster].client,
     onStatusChange: () => undefined,
     onStoreLost: () => void (storeLost += 1),
+    ...(options.retentionIntervalMs === undefined ? {} : { retentionIntervalMs: options.retentionIntervalMs }),
   });
   await federation.start();
   return federation;
@@ -158,6 +159,45 @@ describe('federation', () => {
       await site.stores.results.recordResult({ cluster: 'cluster2', objectKey: GC_KEY, outcome: 'created', seq: 1, attempts: 1, at: new Date().toISOString() });
 
       await until(() => expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded }));
+    });
+  });
+
+  describe('when a follower that missed a deletion comes back after its tombstone was pruned', () => {
+    // The chaos suite's follower-down and storm-429 runs: follower1 (here cluster3) was invalid
+    // while the leader deleted objects, follower2 (cluster2) applied the deletions, retention
+    // pruned the tombstones with their results, and cluster3's resync recorded the deletions anew.
+    // The first resync's "missing" finding for cluster2, whose clearing result had gone with the
+    // tombstone, was then reported until the next full resync.
+    it('reports only the follower that still holds the object, not the one that applied the deletion', async () => {
+      let valid = ['cluster2', 'cluster3'];
+      const leader = await onLeader(rawObject('GSLBConfig', 'gc-1'));
+      const f = await start({ validFollowers: () => valid, retentionIntervalMs: 0 });
+      await until(() => expect(f.resync.completed()).toBe(1));
+      for (const follower of ['cluster2', 'cluster3'] as const) {
+        completeEveryJob(follower);
+        await site.clusters[follower].client.create(GC, NS, followerCopy(leader));
+        await site.stores.results.recordResult({ cluster: follower, objectKey: GC_KEY, outcome: 'created', seq: 1, attempts: 1, at: new Date().toISOString() });
+      }
+      await until(() => expect(f.steps().GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded }));
+
+      valid = ['cluster2'];
+      await site.local.delete(GC, NS, 'gc-1');
+      await until(() => expect(waiting('cluster2')).toEqual([`${GC_KEY}@2 (event)`]));
+      completeEveryJob('cluster2');
+      await site.clusters.cluster2.client.delete(GC, NS, 'gc-1');
+      await site.stores.results.recordResult({ cluster: 'cluster2', objectKey: GC_KEY, outcome: 'deleted', seq: 2, attempts: 1, at: new Date().toISOString() });
+      await until(() => expect(site.stores.log.projected(GC_KEY)).toBeUndefined());
+
+      valid = ['cluster2', 'cluster3'];
+      f.resync.request(['cluster3']);
+      await until(() => expect(f.resync.completed()).toBe(2));
+      expect(waiting('cluster3')).toEqual([`${GC_KEY}@3 (resync)`]);
+      // The deletion recorded anew reaches cluster2 too (a no-op there), so it gets a result.
+      expect(waiting('cluster2')).toEqual([`${GC_KEY}@3 (resync)`]);
+      expect(f.steps().GSLBConfig).toEqual({
+        outcome: StepOutcome.PartlyFailed,
+        failures: [{ cluster: 'cluster3', message: `${GC_KEY}: on the follower but not on the leader, not reconciled yet` }],
+      });
     });
   });
 

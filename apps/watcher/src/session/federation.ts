@@ -115,6 +115,7 @@ export function createFederation(deps: FederationDeps): Federation {
     results: deps.results,
     index,
     cache: results,
+    pending,
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     now,
