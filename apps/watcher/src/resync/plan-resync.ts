@@ -90,6 +90,16 @@ export interface ResyncJobsInput {
   unconfirmed(cluster: string, key: ObjectKey): boolean;
 }
 
+/** Reconcile jobs of `keys` on `cluster` at their projected seq; keys without a projection entry are skipped (nothing to apply yet). */
+export function reconcileJobs(cluster: string, keys: Iterable<ObjectKey>, index: IndexView): ReplicationJob[] {
+  const jobs: ReplicationJob[] = [];
+  for (const key of keys) {
+    const seq = index.get(key)?.seq ?? 0;
+    if (seq > 0) jobs.push({ cluster, objectKey: key, seq, reason: 'resync' });
+  }
+  return jobs;
+}
+
 /** The reconcile jobs; keys without a projection entry are skipped (nothing to apply yet). */
 export function resyncJobs(input: ResyncJobsInput): ReplicationJob[] {
   const jobs: ReplicationJob[] = [];
@@ -104,10 +114,7 @@ export function resyncJobs(input: ResyncJobsInput): ReplicationJob[] {
       // Every leader object the resync could record is in the projection, tombstones too.
       for (const key of input.projectedKeys) if (input.unconfirmed(cluster, key)) keys.add(key);
     }
-    for (const key of keys) {
-      const seq = input.index.get(key)?.seq ?? 0;
-      if (seq > 0) jobs.push({ cluster, objectKey: key, seq, reason: 'resync' });
-    }
+    for (const job of reconcileJobs(cluster, keys, input.index)) jobs.push(job); // no spread: a key set can be 10,000s
   }
   return jobs;
 }

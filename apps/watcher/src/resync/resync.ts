@@ -23,7 +23,7 @@ import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { Dispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
-import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
+import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, reconcileJobs, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
 
 export interface ResyncDeps {
@@ -134,12 +134,7 @@ export function createResync(deps: ResyncDeps): Resync {
     // followers that were not listed, once, as a watched deletion does: each records a result, so
     // the status and retention see the tombstone applied there without waiting for a full resync.
     const unlisted = deps.validFollowers().filter((cluster) => !clusters.includes(cluster));
-    const tombstoneJobs = unlisted.flatMap((cluster) =>
-      unknown.flatMap((key) => {
-        const seq = index.get(key)?.seq ?? 0;
-        return seq > 0 ? [{ cluster, objectKey: key, seq, reason: 'resync' as const }] : [];
-      }),
-    );
+    const tombstoneJobs = unlisted.flatMap((cluster) => reconcileJobs(cluster, unknown, index));
     if (tombstoneJobs.length > 0) await deps.dispatch(tombstoneJobs);
     jobs += tombstoneJobs.length;
     // The leader can change, and a follower apply the change, while the followers are listed: a

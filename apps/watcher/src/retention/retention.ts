@@ -4,9 +4,9 @@
  * absence), from Redis and from the watcher's own view and results cache, and so do the resyncs'
  * findings about them (a finding whose clearing result is gone would otherwise be reported again
  * should the key come back to the projection, e.g. as a tombstone a resync of another follower
- * records anew); history entries past the
- * retention age go too (`FederationLog.pruneHistory`). Runs at most every `intervalMs` from the
- * federation's periodic tick; a failed pass is logged and tried again at the next one.
+ * records anew); history entries past the retention age go too (`FederationLog.pruneHistory`).
+ * Runs at most every `intervalMs` from the federation's periodic tick; a failed pass is logged and
+ * tried again at the next one.
  */
 import { isTombstoneApplied, type ObjectKey } from '@amko-fed/domain';
 import type { FederationLog, ResultsStore } from '@amko-fed/queue';
