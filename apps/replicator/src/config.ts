@@ -37,6 +37,8 @@ export interface ReplicatorConfig {
   readonly burstQuietMs: number;
   /** Burst coalescing: the longest a burst may defer an apply. */
   readonly burstMaxDeferMs: number;
+  /** Copies remembered so that a change to one is written without reading it first; 0 reads every time. */
+  readonly writtenCopies: number;
   /** Timeout of every request to a follower API server. */
   readonly kubeRequestTimeoutMs: number;
   /** How long shutdown waits for active jobs before closing workers by force. */
@@ -96,6 +98,7 @@ const envSchema = z.object({
   FENCE_CACHE_TTL: durationMs('use e.g. 2s').prefault('2s'),
   BURST_QUIET: durationMs('use e.g. 50ms or 1s').prefault('50ms'),
   BURST_MAX_DEFER: durationMs('use e.g. 1s').prefault('1s'),
+  WRITTEN_COPIES: integerInRange(0, 1_000_000).prefault('2000'),
   KUBE_REQUEST_TIMEOUT: durationMs('use e.g. 10s').prefault('10s'),
   SHUTDOWN_TIMEOUT: durationMs('use e.g. 20s').prefault('20s'),
   WORKER_STALL_TIMEOUT: durationMs('use e.g. 30s or 1m').prefault('30s'),
@@ -185,6 +188,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
     fenceCacheTtlMs: parsed.FENCE_CACHE_TTL,
     burstQuietMs: parsed.BURST_QUIET,
     burstMaxDeferMs: parsed.BURST_MAX_DEFER,
+    writtenCopies: parsed.WRITTEN_COPIES,
     kubeRequestTimeoutMs: parsed.KUBE_REQUEST_TIMEOUT,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT,
     workerStallTimeoutMs: parsed.WORKER_STALL_TIMEOUT,

@@ -26,6 +26,7 @@ import { closeWorker } from './worker/close-worker.ts';
 import type { WatchableFollowerWorker } from './worker/follower-worker.ts';
 import { watchForStalls, type QueueObservation } from './worker/stall-watchdog.ts';
 import { createJobProcessor } from './worker/replicate-job.ts';
+import { createWrittenCopies } from './worker/written-copies.ts';
 import { knownFollowers } from './workers-by-member/desired-workers.ts';
 import { createMemberWorkers, type RunningWorker } from './workers-by-member/member-workers.ts';
 
@@ -69,6 +70,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const workerName = deps.workerName ?? `replicator-${hostname()}-${process.pid}`;
 
   const fence = createLeaderFence({ ttlMs: config.fenceCacheTtlMs });
+  const writtenCopies = createWrittenCopies({ maxEntries: config.writtenCopies });
   let members: MembersDocument | undefined;
   const metrics = createReplicatorMetrics({
     queueDepth: { clusters: () => knownFollowers(members), counts: (cluster) => queues.counts(cluster) },
@@ -96,6 +98,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
     bursts: { quietMs: config.burstQuietMs, maxDeferMs: config.burstMaxDeferMs },
     logger,
     onReachability: (cluster: string, reachable: boolean) => catchUp.reachability(cluster, reachable),
+    writtenCopies,
   };
 
   function startWorker(cluster: string): RunningWorker {
@@ -145,9 +148,13 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
       members = document;
       await clusters.refresh();
       fence.clear();
+      writtenCopies.clear();
       board.showFollowers(knownFollowers(document));
     },
-    onStopped: (cluster) => catchUp.forget(cluster),
+    onStopped: (cluster) => {
+      catchUp.forget(cluster);
+      writtenCopies.forgetCluster(cluster);
+    },
     logger,
   });
 

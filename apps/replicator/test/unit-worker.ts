@@ -24,6 +24,7 @@ import { createLeaderFence } from '../src/fencing/leader-fence.ts';
 import { createReplicatorMetrics, type ReplicatorMetrics } from '../src/metrics/metrics.ts';
 import type { BurstCoalescerOptions } from '../src/worker/burst-coalescer.ts';
 import { createJobProcessor, type JobProcessor, type JobReturn } from '../src/worker/replicate-job.ts';
+import { createWrittenCopies, DEFAULT_WRITTEN_COPIES } from '../src/worker/written-copies.ts';
 
 export const FOLLOWER = 'follower1';
 export const LEADER = 'leader';
@@ -102,6 +103,8 @@ export interface WorkerWorldOptions {
   /** The member registry's epoch (leadership epochs). @defaultValue undefined (a watcher without epochs) */
   readonly epoch?: number | undefined;
   readonly bursts?: BurstCoalescerOptions;
+  /** WRITTEN_COPIES: copies remembered (0: every apply reads the follower's copy first). @defaultValue 2000, as deployed */
+  readonly writtenCopies?: number;
 }
 
 export async function workerWorld(options: WorkerWorldOptions = {}): Promise<WorkerWorld> {
@@ -139,6 +142,7 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     logger,
     onReachability: (cluster, reachable) => void reachability.push([cluster, reachable]),
     ...(options.bursts === undefined ? {} : { bursts: options.bursts }),
+    writtenCopies: createWrittenCopies({ maxEntries: options.writtenCopies ?? DEFAULT_WRITTEN_COPIES }),
   });
 
   async function enqueue(seq: number): Promise<number> {

@@ -7,7 +7,10 @@
  * epoch, the follower's fencing token is read together with the object (one more GET, in parallel)
  * and a token or a copy of a later leadership stops the apply (FencedLeaderError, terminal): a
  * new leader's stamp is obeyed from the next apply on, not after a cache expires, and the write
- * stays conditional on the resourceVersion of the copy that was checked.
+ * stays conditional on the resourceVersion of the copy that was checked. With `written`, a change
+ * to a copy this replicator wrote is PUT on the remembered copy without the GET (written-copies.ts):
+ * the PUT is conditional on that copy's resourceVersion, so a copy changed since gives 409 or 404
+ * and the apply reads it and plans again; only a write, never "up to date", is decided that way.
  */
 import {
   ConflictError,
@@ -26,6 +29,7 @@ import {
   type ObjectRef,
 } from '@amko-fed/domain';
 import { readFenceToken, type ClusterClient } from '@amko-fed/kube';
+import type { RememberedCopy } from './written-copies.ts';
 
 /** Immediate re-plans after a conflict before the job is retried with backoff. */
 export const MAX_REPLANS = 3;
@@ -54,6 +58,8 @@ export interface ApplyObjectInput {
   readonly clock?: () => Date;
   /** Runs right before each create, replace or delete; throwing stops the apply without writing. */
   readonly beforeWrite?: () => Promise<void>;
+  /** The copy this replicator last wrote or read there; without it every apply reads the copy first. */
+  readonly written?: RememberedCopy | undefined;
 }
 
 function isReplannable(err: unknown): boolean {
@@ -70,29 +76,49 @@ function refuseLaterLeadership(cluster: string, seen: readonly (LeaderTerm | und
 }
 
 export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult> {
-  const { client, kindInfo, ref, desired, sourceCluster, epoch } = input;
+  const { client, kindInfo, ref, desired, sourceCluster, epoch, written } = input;
   const beforeWrite = input.beforeWrite ?? (async () => undefined);
   const clock = input.clock ?? (() => new Date());
-  for (let replans = 0; ; replans += 1) {
-    const [observed, token] = await Promise.all([client.get(kindInfo, ref.namespace, ref.name), epoch === undefined ? undefined : readFenceToken(client)]);
+  const readCopy = (): Promise<KubeObject | undefined> => client.get(kindInfo, ref.namespace, ref.name);
+  let recalled = written?.recall();
+  for (let replans = 0; ; ) {
+    const [fetched, token] = await Promise.all([recalled === undefined ? readCopy() : undefined, epoch === undefined ? undefined : readFenceToken(client)]);
+    let observed = recalled ?? fetched;
     if (epoch !== undefined) refuseLaterLeadership(client.context, [token, termOfCopy(observed)], { leader: sourceCluster, epoch });
-    const plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
+    let plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
+    if (recalled !== undefined && plan.action !== PlanAction.Update) {
+      // Only a write is decided on the remembered copy; anything else on what the follower holds now.
+      recalled = undefined;
+      observed = await readCopy();
+      if (epoch !== undefined) refuseLaterLeadership(client.context, [termOfCopy(observed)], { leader: sourceCluster, epoch });
+      plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
+    }
+    const onRemembered = recalled !== undefined;
+    recalled = undefined;
     try {
       switch (plan.action) {
-        case PlanAction.Create:
+        case PlanAction.Create: {
           await beforeWrite();
-          await client.create(kindInfo, ref.namespace, plan.body as KubeObject);
+          const created = await client.create(kindInfo, ref.namespace, plan.body as KubeObject);
+          written?.remember(created);
           return { outcome: ApplyOutcome.created, reason: plan.reason, replans };
-        case PlanAction.Update:
+        }
+        case PlanAction.Update: {
           await beforeWrite();
-          await client.replace(kindInfo, ref.namespace, ref.name, plan.body as KubeObject);
+          const replaced = await client.replace(kindInfo, ref.namespace, ref.name, plan.body as KubeObject);
+          written?.remember(replaced);
           return { outcome: ApplyOutcome.updated, reason: plan.reason, replans };
+        }
         case PlanAction.Delete: {
           await beforeWrite();
+          written?.forget();
           const existed = await client.delete(kindInfo, plan.namespace ?? ref.namespace, plan.name, { resourceVersion: plan.resourceVersion });
           return { outcome: existed ? ApplyOutcome.deleted : ApplyOutcome.noop, reason: plan.reason, replans };
         }
         case PlanAction.Noop:
+          // A fresh read is as good as a write's answer; a copy being deleted is not worth remembering.
+          if (observed === undefined || observed.metadata.deletionTimestamp !== undefined) written?.forget();
+          else written?.remember(observed);
           return { outcome: ApplyOutcome.noop, reason: plan.reason, replans };
         default: {
           const _exhaustive: never = plan;
@@ -100,7 +126,12 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
         }
       }
     } catch (err) {
-      if (isReplannable(err) && replans < MAX_REPLANS) continue;
+      written?.forget();
+      // A remembered copy that is no longer the follower's is not a conflict with anybody: read it and plan again.
+      if (isReplannable(err) && (onRemembered || replans < MAX_REPLANS)) {
+        if (!onRemembered) replans += 1;
+        continue;
+      }
       throw err;
     }
   }

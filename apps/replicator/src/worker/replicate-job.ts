@@ -29,6 +29,7 @@ import { LockLostError } from './errors/lock-lost-error.ts';
 import { LOCK_DURATION_MS } from './follower-worker.ts';
 import { createJobLogger } from './job-logger.ts';
 import { createJobOutcomes, type Attempt, type AttemptJob, type JobOutcomeDeps, type JobReturn } from './job-outcome.ts';
+import type { WrittenCopies } from './written-copies.ts';
 
 export type { JobReturn } from './job-outcome.ts';
 
@@ -45,6 +46,8 @@ export interface ReplicateJobDeps extends JobOutcomeDeps {
   readonly onReachability?: (cluster: string, reachable: boolean) => void;
   /** Burst coalescing tunables (tests). */
   readonly bursts?: BurstCoalescerOptions;
+  /** The copies last written on the followers; without it every apply reads the follower's copy first. */
+  readonly writtenCopies?: WrittenCopies;
 }
 
 /** What the processor uses of a BullMQ Job (a Job is one; unit tests pass the in-memory queue's jobs). */
@@ -132,7 +135,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
         if (token !== undefined && (await job.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new LockLostError(job.id);
         writeSentMs = deps.clock().getTime();
       };
-      const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader, epoch, clock: deps.clock, beforeWrite });
+      const written = deps.writtenCopies?.slot(cluster, objectKey);
+      const result = await applyObject({ client, kindInfo: FEDERATED_KINDS[ref.kind], ref, desired, sourceCluster: leader, epoch, clock: deps.clock, beforeWrite, written });
       talkingToFollower = false;
       deps.onReachability?.(cluster, true);
       // Did the object change while it was being applied? Then a burst is on (see burst-coalescer).

@@ -1,0 +1,116 @@
+/**
+ * The copies this replicator last wrote (or read) on each follower, so that the next change of the
+ * same object can be written without reading the copy first: the PUT carries the remembered
+ * copy's resourceVersion, so it lands only if the follower still holds exactly that copy. If
+ * anybody changed or deleted it since (a person, another replicator, a new leader re-stamping
+ * it), the write gets 409 or 404 and apply-object reads the copy and plans again, as it would
+ * have without the memory. Only a write is ever decided on a remembered copy: "already up to
+ * date" is always decided on a fresh read, so drift on the follower is never reported as in step.
+ *
+ * Bounded: the least recently used copies are forgotten past `maxEntries` (all followers together).
+ */
+import type { KubeObject } from '@amko-fed/domain';
+
+/** What apply-object sees of the memory: one follower's copy of one object. */
+export interface RememberedCopy {
+  /** The copy as the follower last answered it, undefined when not remembered. */
+  recall(): KubeObject | undefined;
+  /** Remembers the follower's answer to a write (or a fresh read) as its current copy. */
+  remember(copy: KubeObject): void;
+  /** Forgets the copy (deleted, or a write whose outcome is not the remembered copy). */
+  forget(): void;
+}
+
+export interface WrittenCopies {
+  /** The slot of `objectKey` on `cluster`. */
+  slot(cluster: string, objectKey: string): RememberedCopy;
+  /** Forgets every copy of `cluster` (it left the federation, or its kubeconfig changed). */
+  forgetCluster(cluster: string): void;
+  /** Forgets everything. */
+  clear(): void;
+  /** Copies remembered now. */
+  readonly size: number;
+}
+
+export interface WrittenCopiesOptions {
+  /**
+   * Copies remembered at most, over all followers; 0 turns the memory off.
+   * @defaultValue 2000
+   */
+  readonly maxEntries?: number;
+}
+
+export const DEFAULT_WRITTEN_COPIES = 2000;
+
+/** A copy without `managedFields` (the PUT never sends it back, and on a real API server it is most of the bytes). */
+function lean(copy: KubeObject): KubeObject {
+  if (copy.metadata.managedFields === undefined) return copy;
+  const { managedFields: _managedFields, ...metadata } = copy.metadata;
+  return { ...copy, metadata };
+}
+
+export function createWrittenCopies(options: WrittenCopiesOptions = {}): WrittenCopies {
+  const maxEntries = options.maxEntries ?? DEFAULT_WRITTEN_COPIES;
+  // Per cluster, so that forgetting one follower does not scan the others. Map order is insertion
+  // order; a recall moves the entry to the end, so the first entry is the least recently used.
+  const byCluster = new Map<string, Map<string, KubeObject>>();
+  const order = new Map<string, { readonly cluster: string; readonly objectKey: string }>();
+  const orderKey = (cluster: string, objectKey: string): string => `${cluster}\u0000${objectKey}`;
+
+  function touch(cluster: string, objectKey: string): void {
+    const key = orderKey(cluster, objectKey);
+    order.delete(key);
+    order.set(key, { cluster, objectKey });
+  }
+
+  function drop(cluster: string, objectKey: string): void {
+    const copies = byCluster.get(cluster);
+    if (copies === undefined) return;
+    copies.delete(objectKey);
+    if (copies.size === 0) byCluster.delete(cluster);
+    order.delete(orderKey(cluster, objectKey));
+  }
+
+  function evict(): void {
+    while (order.size > maxEntries) {
+      const oldest = order.values().next().value;
+      if (oldest === undefined) return;
+      drop(oldest.cluster, oldest.objectKey);
+    }
+  }
+
+  return {
+    slot: (cluster, objectKey) => ({
+      recall() {
+        const copy = byCluster.get(cluster)?.get(objectKey);
+        if (copy !== undefined) touch(cluster, objectKey);
+        return copy;
+      },
+      remember(copy) {
+        if (maxEntries <= 0) return;
+        let copies = byCluster.get(cluster);
+        if (copies === undefined) {
+          copies = new Map();
+          byCluster.set(cluster, copies);
+        }
+        copies.set(objectKey, lean(copy));
+        touch(cluster, objectKey);
+        evict();
+      },
+      forget: () => drop(cluster, objectKey),
+    }),
+    forgetCluster(cluster) {
+      const copies = byCluster.get(cluster);
+      if (copies === undefined) return;
+      for (const objectKey of copies.keys()) order.delete(orderKey(cluster, objectKey));
+      byCluster.delete(cluster);
+    },
+    clear() {
+      byCluster.clear();
+      order.clear();
+    },
+    get size() {
+      return order.size;
+    },
+  };
+}
