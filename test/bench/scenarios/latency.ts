@@ -1,7 +1,7 @@
 /**
  * Latency: a leader write (PATCH on the leader's API) until the result is recorded for all 10
  * followers, one write at a time. The whole pipeline as real processes through the harness: the
- * watcher's informer → events + projection → jobs → the replicator's GET/PUT on each follower →
+ * watcher's informer → events + projection → jobs → the replicator's requests on each follower →
  * results stream (read here with XREAD BLOCK, so no polling competes for the CPU).
  */
 import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey } from '@amko-fed/domain';
@@ -16,6 +16,18 @@ const WARM_UP = 20;
 const WRITES = 500;
 /** A write not applied everywhere by then fails the scenario instead of waiting for ever. */
 const APPLIED_WITHIN_MS = 60_000;
+
+/** The replicator's follower requests by verb, from its `amko_fed_kube_requests_total` (all clusters, all codes). */
+async function followerRequests(metricsUrl: string): Promise<Map<string, number>> {
+  const response = await fetch(`${metricsUrl}/metrics`);
+  if (!response.ok) throw new Error(`latency: GET ${metricsUrl}/metrics answered ${response.status}`);
+  const byVerb = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^amko_fed_kube_requests_total\{[^}]*verb="([^"]+)"[^}]*\} (\d+(?:\.\d+)?)$/.exec(line);
+    if (match !== null) byVerb.set(match[1] ?? '', (byVerb.get(match[1] ?? '') ?? 0) + Number(match[2]));
+  }
+  return byVerb;
+}
 
 export const latency: Scenario = {
   name: 'latency',
@@ -47,13 +59,18 @@ export const latency: Scenario = {
       await appliedEverywhere(hashFederatedContent(gslbConfig('gc-1', 1), FEDERATED_KINDS.GSLBConfig));
       for (let i = 2; i < 2 + WARM_UP; i += 1) await write(i);
       const pids = { replicator: federation.app('replicator').pid, watcher: federation.app('watcher').pid, 'redis-server': await redisPidOf(federation.redisUrl), 'emulators+bench': process.pid };
+      const metricsUrl = federation.app('replicator').url;
+      const requestsBefore = await followerRequests(metricsUrl);
       const cpuBefore = await Promise.all(Object.values(pids).map(cpuMs));
       const samples: number[] = [];
       for (let i = 0; i < WRITES; i += 1) samples.push(await write(1_000 + i));
       const cpuAfter = await Promise.all(Object.values(pids).map(cpuMs));
+      const requestsAfter = await followerRequests(metricsUrl);
       await results.stop();
       samples.sort((a, b) => a - b);
       const how = `${WRITES} writes after ${WARM_UP} warm-up writes, watcher + replicator as processes (harness), 10 followers`;
+      const applies = WRITES * FOLLOWERS;
+      const perApply = [...requestsAfter.keys()].sort().map((verb) => `${verb} ${(((requestsAfter.get(verb) ?? 0) - (requestsBefore.get(verb) ?? 0)) / applies).toFixed(2)}`).join(', ');
       const cpu = Object.keys(pids).map((name, i) => `${name} ${(((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / WRITES).toFixed(1)} ms`).join(', ');
       return {
         scenario: 'latency',
@@ -64,6 +81,7 @@ export const latency: Scenario = {
         notes: [
           `latency: p50 ${percentile(samples, 0.5).toFixed(1)} ms, p90 ${percentile(samples, 0.9).toFixed(1)} ms, p99 ${percentile(samples, 0.99).toFixed(1)} ms, max ${(samples.at(-1) ?? Number.NaN).toFixed(1)} ms`,
           `CPU per write (10 follower applies): ${cpu}`,
+          `replicator's follower requests per apply: ${perApply}`,
         ],
       } satisfies ScenarioResult;
     } finally {
