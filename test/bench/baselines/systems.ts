@@ -40,6 +40,8 @@ export interface StartedSystems {
    * process; the kubectl loop every kubectl that has exited. Not the emulated clusters (shared).
    */
   cpuMs(system: SystemName): Promise<number>;
+  /** The same by process (`watcher`, `replicator`, `redis-server`, `floor producer`…), so that a gap can be placed. */
+  cpuMsByProcess(system: SystemName): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -93,28 +95,35 @@ export async function startSystems(federation: Federation): Promise<StartedSyste
     });
     started.push(kubectlLoop);
     const redisPid = await redisPidOf(federation.redisUrl);
-    const sum = async (pids: readonly (number | undefined)[]): Promise<number> => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
     const [amkoStyleChild, floorWorkers, floorProducer] = children;
+    const byProcess = async (pids: Record<string, number | undefined>): Promise<Record<string, number>> =>
+      Object.fromEntries(await Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await cpuMs(pid)] as const)));
+    const processesOf = (system: SystemName): Record<string, number | undefined> | undefined => {
+      switch (system) {
+        case SYSTEMS.amkoFederation:
+          return { watcher: federation.app('watcher').pid, replicator: federation.app('replicator').pid, 'redis-server': redisPid };
+        case SYSTEMS.amkoStyle:
+          return { 'amko-style': amkoStyleChild?.pid };
+        case SYSTEMS.floor:
+          return { 'floor producer': floorProducer?.pid, 'floor workers': floorWorkers?.pid, 'redis-server': redisPid };
+        case SYSTEMS.kubectlLoop:
+          return undefined;
+        default: {
+          const _exhaustive: never = system;
+          return _exhaustive;
+        }
+      }
+    };
+    const cpuMsByProcess = async (system: SystemName): Promise<Record<string, number>> => {
+      const pids = processesOf(system);
+      return pids === undefined ? { kubectl: await exitedChildrenCpuMs() } : byProcess(pids);
+    };
     return {
       systems,
       kubectlLoop,
       errors: () => children.map((c) => c.stderr()).join('').slice(-2_000),
-      async cpuMs(system) {
-        switch (system) {
-          case SYSTEMS.amkoFederation:
-            return sum([federation.app('watcher').pid, federation.app('replicator').pid, redisPid]);
-          case SYSTEMS.amkoStyle:
-            return sum([amkoStyleChild?.pid]);
-          case SYSTEMS.floor:
-            return sum([floorWorkers?.pid, floorProducer?.pid, redisPid]);
-          case SYSTEMS.kubectlLoop:
-            return exitedChildrenCpuMs();
-          default: {
-            const _exhaustive: never = system;
-            return _exhaustive;
-          }
-        }
-      },
+      cpuMsByProcess,
+      cpuMs: async (system) => Object.values(await cpuMsByProcess(system)).reduce((a, b) => a + b, 0),
       stop: async () => {
         await Promise.all(started.map((s) => s.stop()));
       },

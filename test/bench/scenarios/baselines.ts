@@ -68,24 +68,29 @@ export const baselines: Scenario = {
         await seed(bench, system.namespace, 'lat', 60_000);
         await latencyRun(bench, system.namespace, 'lat', SIZES[system.name].warmUp, 0, followers, 30_000);
       }
-      const measured = new Map<SystemName, { samples: number[]; lost: number; cpuMs: number; writes: number }>();
+      const measured = new Map<SystemName, { samples: number[]; lost: number; cpuMs: Record<string, number>; writes: number }>();
       for (let round = 0; round < LATENCY_ROUNDS; round += 1) {
         for (const system of started.systems) {
           const writes = Math.ceil(SIZES[system.name].writes / LATENCY_ROUNDS);
-          const cpuBefore = await started.cpuMs(system.name);
+          const cpuBefore = await started.cpuMsByProcess(system.name);
           const run = await latencyRun(bench, system.namespace, 'lat', 0, writes, followers, 30_000);
-          const cpuMs = (await started.cpuMs(system.name)) - cpuBefore;
-          const soFar = measured.get(system.name) ?? { samples: [], lost: 0, cpuMs: 0, writes: 0 };
-          measured.set(system.name, { samples: [...soFar.samples, ...run.samples], lost: soFar.lost + run.lost, cpuMs: soFar.cpuMs + cpuMs, writes: soFar.writes + writes });
+          const cpuAfter = await started.cpuMsByProcess(system.name);
+          const soFar = measured.get(system.name) ?? { samples: [], lost: 0, cpuMs: {}, writes: 0 };
+          const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ms]) => [name, (soFar.cpuMs[name] ?? 0) + ms - (cpuBefore[name] ?? 0)]));
+          measured.set(system.name, { samples: [...soFar.samples, ...run.samples], lost: soFar.lost + run.lost, cpuMs, writes: soFar.writes + writes });
         }
       }
       for (const system of started.systems) {
-        const m = measured.get(system.name) ?? { samples: [], lost: 0, cpuMs: Number.NaN, writes: 0 };
+        const m = measured.get(system.name) ?? { samples: [], lost: 0, cpuMs: {}, writes: 0 };
         const s = summarise(m.samples);
         latency.set(system.name, s);
         row('latency', system.name, `p50 (${s.count} writes in ${LATENCY_ROUNDS} interleaved rounds${m.lost > 0 ? `, ${m.lost} lost` : ''})`, ms(s.p50));
         row('latency', system.name, 'p99', ms(s.p99));
-        row('latency', system.name, 'CPU per write (own processes)', ms(m.cpuMs / m.writes));
+        const processes = Object.entries(m.cpuMs);
+        row('latency', system.name, 'CPU per write (own processes)', ms(processes.reduce((sum, [, cpu]) => sum + cpu, 0) / m.writes));
+        if (processes.length > 1) {
+          for (const [name, cpu] of processes) row('latency', system.name, `CPU per write: ${name}`, ms(cpu / m.writes));
+        }
       }
 
       for (const system of started.systems) {
