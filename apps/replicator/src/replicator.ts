@@ -70,7 +70,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   const workerName = deps.workerName ?? `replicator-${hostname()}-${process.pid}`;
 
   const fence = createLeaderFence({ ttlMs: config.fenceCacheTtlMs });
-  const writtenCopies = createWrittenCopies({ maxEntries: config.writtenCopies });
+  const writtenCopies = createWrittenCopies({ maxEntries: config.writtenCopies, now: () => clock().getTime() });
   let members: MembersDocument | undefined;
   const metrics = createReplicatorMetrics({
     queueDepth: { clusters: () => knownFollowers(members), counts: (cluster) => queues.counts(cluster) },

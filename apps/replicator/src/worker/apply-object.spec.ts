@@ -158,6 +158,23 @@ describe('applyObject', () => {
       expect(slot.recall()).toBeUndefined();
     });
 
+    it('reports to the memory whether each remembered write landed', async () => {
+      const follower = createInMemoryCluster({ context: 'c2' });
+      const copies = createWrittenCopies({ window: 4, refusalsToPause: 2, pauseMs: 60_000 });
+      const slot = copies.slot('c2', 'gdp');
+      await apply(follower, leaderGdp(10), slot);
+      await apply(follower, leaderGdp(11), slot);
+      await editOnFollower(follower, (copy) => withTtl(copy, 99));
+      await apply(follower, leaderGdp(12), slot);
+      expect(slot.recall()).toBeDefined();
+      await editOnFollower(follower, (copy) => withTtl(copy, 98));
+      await apply(follower, leaderGdp(13), slot);
+      expect(slot.recall()).toBeUndefined();
+      const calls = callsTo(follower);
+      expect((await apply(follower, leaderGdp(14), slot)).outcome).toBe(ApplyOutcome.updated);
+      expect(calls).toEqual(['get', 'replace']);
+    });
+
     it('forgets the copy it deleted', async () => {
       const follower = createInMemoryCluster({ context: 'c2' });
       const slot = createWrittenCopies().slot('c2', 'gdp');

@@ -106,6 +106,7 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
         case PlanAction.Update: {
           await beforeWrite();
           const replaced = await client.replace(kindInfo, ref.namespace, ref.name, plan.body as KubeObject);
+          if (onRemembered) written?.noteWrite(true);
           written?.remember(replaced);
           return { outcome: ApplyOutcome.updated, reason: plan.reason, replans };
         }
@@ -128,6 +129,7 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
     } catch (err) {
       written?.forget();
       // A remembered copy that is no longer the follower's is not a conflict with anybody: read it and plan again.
+      if (onRemembered && isReplannable(err)) written?.noteWrite(false);
       if (isReplannable(err) && (onRemembered || replans < MAX_REPLANS)) {
         if (!onRemembered) replans += 1;
         continue;

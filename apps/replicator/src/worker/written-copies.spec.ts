@@ -78,4 +78,44 @@ describe('createWrittenCopies', () => {
       expect(copies.size).toBe(0);
     });
   });
+
+  describe('when a follower\'s remembered copies are often stale (another replicator writes there too)', () => {
+    function pausing() {
+      let nowMs = 0;
+      const copies = createWrittenCopies({ window: 5, refusalsToPause: 2, pauseMs: 1_000, now: () => nowMs });
+      copies.slot('f1', 'k1').remember(copy('a', '1'));
+      copies.slot('f2', 'k1').remember(copy('a', '2'));
+      return { copies, advance: (ms: number) => void (nowMs += ms) };
+    }
+
+    it('stops recalling that follower\'s copies once enough of its last writes were refused, and recalls them again after the pause', () => {
+      const { copies, advance } = pausing();
+      const slot = copies.slot('f1', 'k1');
+      slot.noteWrite(false);
+      expect(slot.recall()).toBeDefined();
+      slot.noteWrite(false);
+      expect(slot.recall()).toBeUndefined();
+      expect(copies.slot('f2', 'k1').recall()?.metadata.resourceVersion).toBe('2');
+      advance(999);
+      expect(slot.recall()).toBeUndefined();
+      advance(1);
+      expect(slot.recall()?.metadata.resourceVersion).toBe('1');
+    });
+
+    it('keeps recalling while refusals stay rare within the window', () => {
+      const { copies } = pausing();
+      const slot = copies.slot('f1', 'k1');
+      for (const landed of [false, true, true, true, true, false, true, true, true, true, false]) slot.noteWrite(landed);
+      expect(slot.recall()?.metadata.resourceVersion).toBe('1');
+    });
+
+    it('starts counting afresh when the follower leaves', () => {
+      const { copies } = pausing();
+      copies.slot('f1', 'k1').noteWrite(false);
+      copies.forgetCluster('f1');
+      copies.slot('f1', 'k1').remember(copy('a', '3'));
+      copies.slot('f1', 'k1').noteWrite(false);
+      expect(copies.slot('f1', 'k1').recall()?.metadata.resourceVersion).toBe('3');
+    });
+  });
 });

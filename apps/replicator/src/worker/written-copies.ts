@@ -8,6 +8,12 @@
  * date" is always decided on a fresh read, so drift on the follower is never reported as in step.
  *
  * Bounded: the least recently used copies are forgotten past `maxEntries` (all followers together).
+ *
+ * Used only while it pays: where the remembered copies are often stale, each refused write costs a
+ * request and a round trip more than reading first. That is the case when several replicators
+ * share a follower's queue (ADR 0009; the chart runs 2): the other replica wrote the last version
+ * about half the time. So when `refusalsToPause` of a follower's last `window` remembered writes
+ * were refused, its copies are not recalled for `pauseMs`; then they are tried again.
  */
 import type { KubeObject } from '@amko-fed/domain';
 
@@ -19,6 +25,8 @@ export interface RememberedCopy {
   remember(copy: KubeObject): void;
   /** Forgets the copy (deleted, or a write whose outcome is not the remembered copy). */
   forget(): void;
+  /** Whether a write planned on the recalled copy landed (false: refused with 409 or 404, the copy had changed). */
+  noteWrite(landed: boolean): void;
 }
 
 export interface WrittenCopies {
@@ -38,9 +46,23 @@ export interface WrittenCopiesOptions {
    * @defaultValue 2000
    */
   readonly maxEntries?: number;
+  /** Remembered writes per follower over which refusals are counted. @defaultValue 20 */
+  readonly window?: number;
+  /** Refusals within the window that pause a follower's memory. @defaultValue 4 */
+  readonly refusalsToPause?: number;
+  /** How long a paused follower's copies are read first again. @defaultValue 60_000 */
+  readonly pauseMs?: number;
+  /** Milliseconds of a monotonic-enough clock. @defaultValue Date.now */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_WRITTEN_COPIES = 2000;
+
+/** A follower's last remembered writes (true: refused) and until when its memory is paused. */
+interface Usefulness {
+  readonly outcomes: boolean[];
+  pausedUntil: number;
+}
 
 /** A copy without `managedFields` (the PUT never sends it back, and on a real API server it is most of the bytes). */
 function lean(copy: KubeObject): KubeObject {
@@ -51,6 +73,29 @@ function lean(copy: KubeObject): KubeObject {
 
 export function createWrittenCopies(options: WrittenCopiesOptions = {}): WrittenCopies {
   const maxEntries = options.maxEntries ?? DEFAULT_WRITTEN_COPIES;
+  const window = options.window ?? 20;
+  const refusalsToPause = options.refusalsToPause ?? 4;
+  const pauseMs = options.pauseMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const usefulness = new Map<string, Usefulness>();
+  const usefulnessOf = (cluster: string): Usefulness => {
+    let found = usefulness.get(cluster);
+    if (found === undefined) {
+      found = { outcomes: [], pausedUntil: 0 };
+      usefulness.set(cluster, found);
+    }
+    return found;
+  };
+  const paused = (cluster: string): boolean => (usefulness.get(cluster)?.pausedUntil ?? 0) > now();
+
+  function noteWrite(cluster: string, landed: boolean): void {
+    const use = usefulnessOf(cluster);
+    use.outcomes.push(!landed);
+    if (use.outcomes.length > window) use.outcomes.shift();
+    if (use.outcomes.filter(Boolean).length < refusalsToPause) return;
+    use.pausedUntil = now() + pauseMs;
+    use.outcomes.length = 0;
+  }
   // Per cluster, so that forgetting one follower does not scan the others. Map order is insertion
   // order; a recall moves the entry to the end, so the first entry is the least recently used.
   const byCluster = new Map<string, Map<string, KubeObject>>();
@@ -82,6 +127,7 @@ export function createWrittenCopies(options: WrittenCopiesOptions = {}): Written
   return {
     slot: (cluster, objectKey) => ({
       recall() {
+        if (paused(cluster)) return undefined;
         const copy = byCluster.get(cluster)?.get(objectKey);
         if (copy !== undefined) touch(cluster, objectKey);
         return copy;
@@ -98,14 +144,17 @@ export function createWrittenCopies(options: WrittenCopiesOptions = {}): Written
         evict();
       },
       forget: () => drop(cluster, objectKey),
+      noteWrite: (landed) => noteWrite(cluster, landed),
     }),
     forgetCluster(cluster) {
+      usefulness.delete(cluster);
       const copies = byCluster.get(cluster);
       if (copies === undefined) return;
       for (const objectKey of copies.keys()) order.delete(orderKey(cluster, objectKey));
       byCluster.delete(cluster);
     },
     clear() {
+      usefulness.clear();
       byCluster.clear();
       order.clear();
     },
