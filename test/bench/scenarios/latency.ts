@@ -14,11 +14,26 @@ import type { Scenario } from './scenario.ts';
 const FOLLOWERS = 10;
 const WARM_UP = 20;
 const WRITES = 500;
+/** Writes measured afterwards with a second replicator sharing the queues (the chart runs 2). */
+const WRITES_TWO_REPLICAS = 200;
 /** A write not applied everywhere by then fails the scenario instead of waiting for ever. */
 const APPLIED_WITHIN_MS = 60_000;
 
-/** The replicator's follower requests by verb, from its `amko_fed_kube_requests_total` (all clusters, all codes). */
-async function followerRequests(metricsUrl: string): Promise<Map<string, number>> {
+/** The replicators' follower requests by verb, from their `amko_fed_kube_requests_total` (all clusters, all codes). */
+async function followerRequests(metricsUrls: readonly string[]): Promise<Map<string, number>> {
+  const byVerb = new Map<string, number>();
+  for (const url of metricsUrls) {
+    for (const [verb, n] of await requestsOf(url)) byVerb.set(verb, (byVerb.get(verb) ?? 0) + n);
+  }
+  return byVerb;
+}
+
+/** Per apply, by verb: `get 1.00, replace 1.00`. */
+function perApply(before: Map<string, number>, after: Map<string, number>, applies: number): string {
+  return [...after.keys()].sort().map((verb) => `${verb} ${(((after.get(verb) ?? 0) - (before.get(verb) ?? 0)) / applies).toFixed(2)}`).join(', ');
+}
+
+async function requestsOf(metricsUrl: string): Promise<Map<string, number>> {
   const response = await fetch(`${metricsUrl}/metrics`);
   if (!response.ok) throw new Error(`latency: GET ${metricsUrl}/metrics answered ${response.status}`);
   const byVerb = new Map<string, number>();
@@ -59,18 +74,27 @@ export const latency: Scenario = {
       await appliedEverywhere(hashFederatedContent(gslbConfig('gc-1', 1), FEDERATED_KINDS.GSLBConfig));
       for (let i = 2; i < 2 + WARM_UP; i += 1) await write(i);
       const pids = { replicator: federation.app('replicator').pid, watcher: federation.app('watcher').pid, 'redis-server': await redisPidOf(federation.redisUrl), 'emulators+bench': process.pid };
-      const metricsUrl = federation.app('replicator').url;
-      const requestsBefore = await followerRequests(metricsUrl);
+      const metricsUrls = [federation.app('replicator').url];
+      const requestsBefore = await followerRequests(metricsUrls);
       const cpuBefore = await Promise.all(Object.values(pids).map(cpuMs));
       const samples: number[] = [];
       for (let i = 0; i < WRITES; i += 1) samples.push(await write(1_000 + i));
       const cpuAfter = await Promise.all(Object.values(pids).map(cpuMs));
-      const requestsAfter = await followerRequests(metricsUrl);
-      await results.stop();
+      const requestsAfter = await followerRequests(metricsUrls);
       samples.sort((a, b) => a - b);
+
+      // A second replicator: each job goes to whichever replica asks first (ADR 0009), so the
+      // copy a replica remembers from its last write is stale about half the time (ADR 0020).
+      const second = await federation.addReplica('replicator', { id: 'r2', env: context.apps.replicator.env });
+      metricsUrls.push(second.url);
+      for (let i = 0; i < WARM_UP; i += 1) await write(5_000 + i);
+      const twoBefore = await followerRequests(metricsUrls);
+      const twoSamples: number[] = [];
+      for (let i = 0; i < WRITES_TWO_REPLICAS; i += 1) twoSamples.push(await write(6_000 + i));
+      const twoAfter = await followerRequests(metricsUrls);
+      twoSamples.sort((a, b) => a - b);
+      await results.stop();
       const how = `${WRITES} writes after ${WARM_UP} warm-up writes, watcher + replicator as processes (harness), 10 followers`;
-      const applies = WRITES * FOLLOWERS;
-      const perApply = [...requestsAfter.keys()].sort().map((verb) => `${verb} ${(((requestsAfter.get(verb) ?? 0) - (requestsBefore.get(verb) ?? 0)) / applies).toFixed(2)}`).join(', ');
       const cpu = Object.keys(pids).map((name, i) => `${name} ${(((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / WRITES).toFixed(1)} ms`).join(', ');
       return {
         scenario: 'latency',
@@ -81,7 +105,9 @@ export const latency: Scenario = {
         notes: [
           `latency: p50 ${percentile(samples, 0.5).toFixed(1)} ms, p90 ${percentile(samples, 0.9).toFixed(1)} ms, p99 ${percentile(samples, 0.99).toFixed(1)} ms, max ${(samples.at(-1) ?? Number.NaN).toFixed(1)} ms`,
           `CPU per write (10 follower applies): ${cpu}`,
-          `replicator's follower requests per apply: ${perApply}`,
+          `replicator's follower requests per apply: ${perApply(requestsBefore, requestsAfter, WRITES * FOLLOWERS)}`,
+          `with a second replicator sharing the queues, ${WRITES_TWO_REPLICAS} writes: p50 ${percentile(twoSamples, 0.5).toFixed(1)} ms, p99 ${percentile(twoSamples, 0.99).toFixed(1)} ms; ` +
+            `follower requests per apply ${perApply(twoBefore, twoAfter, WRITES_TWO_REPLICAS * FOLLOWERS)}`,
         ],
       } satisfies ScenarioResult;
     } finally {
