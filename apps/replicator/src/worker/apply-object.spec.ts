@@ -3,7 +3,7 @@
  * client by the shared contract suite): given a follower's state, when the leader's state is
  * applied, then the follower holds it — create, update, no-op, delete, re-plan after a conflict.
  */
-import { ConflictError, FEDERATED_KINDS, FencedLeaderError, LEADER_EPOCH_ANNOTATION, type DesiredState, type KubeObject } from '@amko-fed/domain';
+import { ConflictError, FEDERATED_KINDS, FencedLeaderError, LEADER_EPOCH_ANNOTATION, SchemaRejectedError, type DesiredState, type KubeObject } from '@amko-fed/domain';
 import { stampFenceToken } from '@amko-fed/kube';
 import { createInMemoryCluster, type ClientVerb } from '@amko-fed/kube/testing';
 import { describe, expect, it } from 'vitest';
@@ -173,6 +173,20 @@ describe('applyObject', () => {
       const calls = callsTo(follower);
       expect((await apply(follower, leaderGdp(14), slot)).outcome).toBe(ApplyOutcome.updated);
       expect(calls).toEqual(['get', 'replace']);
+    });
+
+    it('reads and plans again when the follower rejects the remembered write (422), and reports a rejection the fresh plan gets too', async () => {
+      const follower = createInMemoryCluster({ context: 'c2' });
+      const slot = createWrittenCopies().slot('c2', 'gdp');
+      await apply(follower, leaderGdp(10), slot);
+      let rejections = 1;
+      follower.fail((verb) => (verb === 'replace' && rejections-- > 0 ? new SchemaRejectedError('replace: metadata.uid: field is immutable', { status: 422 }) : undefined));
+      expect(await apply(follower, leaderGdp(11), slot)).toMatchObject({ outcome: ApplyOutcome.updated, replans: 0 });
+      expect(await ttlOn(follower)).toBe(11);
+      follower.fail((verb) => (verb === 'replace' ? new SchemaRejectedError('replace: spec.ttl: Invalid value', { status: 422 }) : undefined));
+      await expect(apply(follower, leaderGdp(12), slot)).rejects.toBeInstanceOf(SchemaRejectedError);
+      await expect(apply(follower, leaderGdp(12))).rejects.toBeInstanceOf(SchemaRejectedError);
+      expect(await ttlOn(follower)).toBe(11);
     });
 
     it('forgets the copy it deleted', async () => {

@@ -22,6 +22,8 @@ import {
   termOfCopy,
   PlanAction,
   planApply,
+  RequestRejectedError,
+  SchemaRejectedError,
   type DesiredState,
   type KindInfo,
   type KubeObject,
@@ -64,6 +66,11 @@ export interface ApplyObjectInput {
 
 function isReplannable(err: unknown): boolean {
   return err instanceof ConflictError || err instanceof NotFoundError;
+}
+
+/** The follower refused the request itself (400, 422, another 4xx): terminal unless it came from a stale remembered copy. */
+function isRejected(err: unknown): boolean {
+  return err instanceof SchemaRejectedError || err instanceof RequestRejectedError;
 }
 
 /** Throws when the follower's token or its copy names a later leadership than `self`. */
@@ -128,10 +135,16 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
       }
     } catch (err) {
       written?.forget();
-      // A remembered copy that is no longer the follower's is not a conflict with anybody: read it and plan again.
-      if (onRemembered && isReplannable(err)) written?.noteWrite(false);
-      if (isReplannable(err) && (onRemembered || replans < MAX_REPLANS)) {
-        if (!onRemembered) replans += 1;
+      if (onRemembered && (isReplannable(err) || isRejected(err))) {
+        // A remembered copy that is no longer the follower's is not a conflict with anybody: read it
+        // and plan again. A rejection (400, 422) may come from the remembered metadata too (a
+        // follower rebuilt under the same context, whose object reuses the resourceVersion): the
+        // fresh read decides, and a body the follower really rejects is rejected again there.
+        if (isReplannable(err)) written?.noteWrite(false);
+        continue;
+      }
+      if (isReplannable(err) && replans < MAX_REPLANS) {
+        replans += 1;
         continue;
       }
       throw err;
