@@ -23,6 +23,7 @@ import {
   PlanAction,
   planApply,
   RequestRejectedError,
+  type ApplyPlan,
   SchemaRejectedError,
   type DesiredState,
   type KindInfo,
@@ -87,21 +88,18 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
   const beforeWrite = input.beforeWrite ?? (async () => undefined);
   const clock = input.clock ?? (() => new Date());
   const readCopy = (): Promise<KubeObject | undefined> => client.get(kindInfo, ref.namespace, ref.name);
+  const planOn = (observed: KubeObject | undefined): ApplyPlan => planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
   let recalled = written?.recall();
   for (let replans = 0; ; ) {
-    const [fetched, token] = await Promise.all([recalled === undefined ? readCopy() : undefined, epoch === undefined ? undefined : readFenceToken(client)]);
-    let observed = recalled ?? fetched;
-    if (epoch !== undefined) refuseLaterLeadership(client.context, [token, termOfCopy(observed)], { leader: sourceCluster, epoch });
-    let plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
-    if (recalled !== undefined && plan.action !== PlanAction.Update) {
-      // Only a write is decided on the remembered copy; anything else on what the follower holds now.
-      recalled = undefined;
-      observed = await readCopy();
-      if (epoch !== undefined) refuseLaterLeadership(client.context, [termOfCopy(observed)], { leader: sourceCluster, epoch });
-      plan = planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
-    }
-    const onRemembered = recalled !== undefined;
+    // Only a write is decided on the remembered copy; anything else on what the follower holds now
+    // (read together with the token, as without the memory).
+    const remembered = recalled === undefined ? undefined : { copy: recalled, plan: planOn(recalled) };
+    const onRemembered = remembered?.plan.action === PlanAction.Update;
     recalled = undefined;
+    const [fetched, token] = await Promise.all([onRemembered ? undefined : readCopy(), epoch === undefined ? undefined : readFenceToken(client)]);
+    const observed = onRemembered ? remembered?.copy : fetched;
+    if (epoch !== undefined) refuseLaterLeadership(client.context, [token, termOfCopy(observed)], { leader: sourceCluster, epoch });
+    const plan = onRemembered && remembered !== undefined ? remembered.plan : planOn(observed);
     try {
       switch (plan.action) {
         case PlanAction.Create: {
