@@ -23,8 +23,8 @@ import {
   PlanAction,
   planApply,
   RequestRejectedError,
-  type ApplyPlan,
   SchemaRejectedError,
+  type ApplyPlan,
   type DesiredState,
   type KindInfo,
   type KubeObject,
@@ -89,17 +89,21 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
   const clock = input.clock ?? (() => new Date());
   const readCopy = (): Promise<KubeObject | undefined> => client.get(kindInfo, ref.namespace, ref.name);
   const planOn = (observed: KubeObject | undefined): ApplyPlan => planApply({ desired, observed, kindInfo, sourceCluster, epoch, now: clock().toISOString() });
-  let recalled = written?.recall();
+  // Only a write is decided on the remembered copy; anything else on what the follower holds now
+  // (read together with the token, as without the memory).
+  const writeOn = (copy: KubeObject): { readonly copy: KubeObject; readonly plan: ApplyPlan } | undefined => {
+    const plan = planOn(copy);
+    return plan.action === PlanAction.Update ? { copy, plan } : undefined;
+  };
+  const recalled = written?.recall();
+  let remembered = recalled === undefined ? undefined : writeOn(recalled);
   for (let replans = 0; ; ) {
-    // Only a write is decided on the remembered copy; anything else on what the follower holds now
-    // (read together with the token, as without the memory).
-    const remembered = recalled === undefined ? undefined : { copy: recalled, plan: planOn(recalled) };
-    const onRemembered = remembered?.plan.action === PlanAction.Update;
-    recalled = undefined;
+    const onRemembered = remembered !== undefined;
     const [fetched, token] = await Promise.all([onRemembered ? undefined : readCopy(), epoch === undefined ? undefined : readFenceToken(client)]);
-    const observed = onRemembered ? remembered?.copy : fetched;
+    const observed = remembered?.copy ?? fetched;
     if (epoch !== undefined) refuseLaterLeadership(client.context, [token, termOfCopy(observed)], { leader: sourceCluster, epoch });
-    const plan = onRemembered && remembered !== undefined ? remembered.plan : planOn(observed);
+    const plan = remembered?.plan ?? planOn(observed);
+    remembered = undefined;
     try {
       switch (plan.action) {
         case PlanAction.Create: {

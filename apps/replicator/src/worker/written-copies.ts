@@ -58,9 +58,10 @@ export interface WrittenCopiesOptions {
 
 export const DEFAULT_WRITTEN_COPIES = 2000;
 
-/** A follower's last remembered writes (true: refused) and until when its memory is paused. */
+/** A follower's last remembered writes (true: refused), how many of them were refused, and until when its memory is paused. */
 interface Usefulness {
   readonly outcomes: boolean[];
+  refused: number;
   pausedUntil: number;
 }
 
@@ -77,89 +78,69 @@ export function createWrittenCopies(options: WrittenCopiesOptions = {}): Written
   const refusalsToPause = options.refusalsToPause ?? 4;
   const pauseMs = options.pauseMs ?? 60_000;
   const now = options.now ?? Date.now;
+  // One map over all followers, keyed by follower and object. Map order is insertion order and a
+  // recall or a remember moves the entry to the end, so the first entry is the least recently used.
+  const copies = new Map<string, { readonly cluster: string; readonly copy: KubeObject }>();
+  const keyOf = (cluster: string, objectKey: string): string => `${cluster}\u0000${objectKey}`;
   const usefulness = new Map<string, Usefulness>();
-  const usefulnessOf = (cluster: string): Usefulness => {
-    let found = usefulness.get(cluster);
-    if (found === undefined) {
-      found = { outcomes: [], pausedUntil: 0 };
-      usefulness.set(cluster, found);
-    }
-    return found;
-  };
-  const paused = (cluster: string): boolean => (usefulness.get(cluster)?.pausedUntil ?? 0) > now();
+
+  function paused(cluster: string): boolean {
+    const until = usefulness.get(cluster)?.pausedUntil ?? 0;
+    return until > 0 && until > now();
+  }
 
   function noteWrite(cluster: string, landed: boolean): void {
-    const use = usefulnessOf(cluster);
+    let use = usefulness.get(cluster);
+    if (use === undefined) {
+      use = { outcomes: [], refused: 0, pausedUntil: 0 };
+      usefulness.set(cluster, use);
+    }
     use.outcomes.push(!landed);
-    if (use.outcomes.length > window) use.outcomes.shift();
-    if (use.outcomes.filter(Boolean).length < refusalsToPause) return;
+    if (!landed) use.refused += 1;
+    if (use.outcomes.length > window && use.outcomes.shift() === true) use.refused -= 1;
+    if (use.refused < refusalsToPause) return;
     use.pausedUntil = now() + pauseMs;
     use.outcomes.length = 0;
-  }
-  // Per cluster, so that forgetting one follower does not scan the others. Map order is insertion
-  // order; a recall moves the entry to the end, so the first entry is the least recently used.
-  const byCluster = new Map<string, Map<string, KubeObject>>();
-  const order = new Map<string, { readonly cluster: string; readonly objectKey: string }>();
-  const orderKey = (cluster: string, objectKey: string): string => `${cluster}\u0000${objectKey}`;
-
-  function touch(cluster: string, objectKey: string): void {
-    const key = orderKey(cluster, objectKey);
-    order.delete(key);
-    order.set(key, { cluster, objectKey });
-  }
-
-  function drop(cluster: string, objectKey: string): void {
-    const copies = byCluster.get(cluster);
-    if (copies === undefined) return;
-    copies.delete(objectKey);
-    if (copies.size === 0) byCluster.delete(cluster);
-    order.delete(orderKey(cluster, objectKey));
-  }
-
-  function evict(): void {
-    while (order.size > maxEntries) {
-      const oldest = order.values().next().value;
-      if (oldest === undefined) return;
-      drop(oldest.cluster, oldest.objectKey);
-    }
+    use.refused = 0;
   }
 
   return {
-    slot: (cluster, objectKey) => ({
-      recall() {
-        if (paused(cluster)) return undefined;
-        const copy = byCluster.get(cluster)?.get(objectKey);
-        if (copy !== undefined) touch(cluster, objectKey);
-        return copy;
-      },
-      remember(copy) {
-        if (maxEntries <= 0) return;
-        let copies = byCluster.get(cluster);
-        if (copies === undefined) {
-          copies = new Map();
-          byCluster.set(cluster, copies);
-        }
-        copies.set(objectKey, lean(copy));
-        touch(cluster, objectKey);
-        evict();
-      },
-      forget: () => drop(cluster, objectKey),
-      noteWrite: (landed) => noteWrite(cluster, landed),
-    }),
+    slot(cluster, objectKey) {
+      const key = keyOf(cluster, objectKey);
+      return {
+        recall() {
+          if (paused(cluster)) return undefined;
+          const entry = copies.get(key);
+          if (entry === undefined) return undefined;
+          copies.delete(key);
+          copies.set(key, entry);
+          return entry.copy;
+        },
+        remember(copy) {
+          if (maxEntries <= 0) return;
+          copies.delete(key);
+          copies.set(key, { cluster, copy: lean(copy) });
+          while (copies.size > maxEntries) {
+            const oldest = copies.keys().next().value;
+            if (oldest === undefined) return;
+            copies.delete(oldest);
+          }
+        },
+        forget: () => void copies.delete(key),
+        noteWrite: (landed) => noteWrite(cluster, landed),
+      };
+    },
     forgetCluster(cluster) {
       usefulness.delete(cluster);
-      const copies = byCluster.get(cluster);
-      if (copies === undefined) return;
-      for (const objectKey of copies.keys()) order.delete(orderKey(cluster, objectKey));
-      byCluster.delete(cluster);
+      // Rare (a follower leaves) and at most maxEntries entries.
+      for (const [key, entry] of copies) if (entry.cluster === cluster) copies.delete(key);
     },
     clear() {
       usefulness.clear();
-      byCluster.clear();
-      order.clear();
+      copies.clear();
     },
     get size() {
-      return order.size;
+      return copies.size;
     },
   };
 }
