@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricSum, watcherCounters } from './watcher-metrics.ts';
+import { watcherCounters } from './watcher-metrics.ts';
 
 const EXPOSITION = `# HELP amko_fed_watcher_resync_duration_seconds Duration of full and per-member resyncs
 # TYPE amko_fed_watcher_resync_duration_seconds histogram
@@ -25,11 +25,5 @@ describe('watcherCounters', () => {
     it('counts it as 0', () => {
       expect(watcherCounters('# HELP nothing\n')).toEqual({ resyncs: 0, resyncSeconds: 0, jobsEnqueued: 0 });
     });
-  });
-});
-
-describe('metricSum', () => {
-  it('does not count a metric whose name only starts with the one asked for', () => {
-    expect(metricSum(EXPOSITION, 'amko_fed_watcher_jobs_enqueued_total')).toBe(2001);
   });
 });

@@ -2,24 +2,12 @@
  * The watcher's own figures from its /metrics (Prometheus text): how many resyncs it completed and
  * how long they took (amko_fed_watcher_resync_duration_seconds), and the jobs it enqueued.
  */
+import { metricSum } from '../support/prometheus-text.ts';
 
 export interface WatcherCounters {
   readonly resyncs: number;
   readonly resyncSeconds: number;
   readonly jobsEnqueued: number;
-}
-
-/** Sum of every series of `name` (any labels) in a Prometheus text exposition; 0 when absent. */
-export function metricSum(text: string, name: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || !line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== ' ' && rest[0] !== '{') continue;
-    const value = Number(rest.slice(rest.lastIndexOf(rest.includes('}') ? '}' : ' ') + 1).trim().split(' ')[0]);
-    if (Number.isFinite(value)) sum += value;
-  }
-  return sum;
 }
 
 export function watcherCounters(text: string): WatcherCounters {

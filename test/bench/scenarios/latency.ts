@@ -8,6 +8,7 @@ import { FEDERATED_KINDS, hashFederatedContent, type ObjectKey } from '@amko-fed
 import { amkoPath, startFederation } from '@amko-fed/testing';
 import { type ScenarioResult } from '../support/figures.ts';
 import { federationClients, gslbConfig, GSLB_CONFIGS, AVI_SYSTEM, watchResults } from '../support/federation-clients.ts';
+import { metricSumBy } from '../support/prometheus-text.ts';
 import { cpuMs, percentile, redisPidOf } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -34,14 +35,9 @@ function perApply(before: Map<string, number>, after: Map<string, number>, appli
 }
 
 async function requestsOf(metricsUrl: string): Promise<Map<string, number>> {
-  const response = await fetch(`${metricsUrl}/metrics`);
+  const response = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`latency: GET ${metricsUrl}/metrics answered ${response.status}`);
-  const byVerb = new Map<string, number>();
-  for (const line of (await response.text()).split('\n')) {
-    const match = /^amko_fed_kube_requests_total\{[^}]*verb="([^"]+)"[^}]*\} (\d+(?:\.\d+)?)$/.exec(line);
-    if (match !== null) byVerb.set(match[1] ?? '', (byVerb.get(match[1] ?? '') ?? 0) + Number(match[2]));
-  }
-  return byVerb;
+  return metricSumBy(await response.text(), 'amko_fed_kube_requests_total', 'verb');
 }
 
 export const latency: Scenario = {
