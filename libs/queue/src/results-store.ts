@@ -21,6 +21,7 @@ import { scanHash } from './hash-scan.ts';
 import { defineLuaScript, LUA_NOW_MS } from './lua-script.ts';
 import { DEFAULT_KEY_PREFIX, federationKeys } from './names.ts';
 import { redisOperation } from './redis-operation.ts';
+import { createStoppableWait } from './stoppable-wait.ts';
 
 /**
  * KEYS[1] cluster's results hash, KEYS[2] clusters set, KEYS[3] results stream, KEYS[4] projection,
@@ -131,6 +132,12 @@ export interface FollowResultsOptions {
   readonly blockMs?: number;
   /** Largest batch. @defaultValue 500 */
   readonly count?: number;
+  /**
+   * After delivering a batch, how long to wait before reading again, so that results recorded
+   * close together arrive as one batch (one read and one `onBatch` instead of one per result); `stop()`
+   * cuts the wait short. @defaultValue 0
+   */
+  readonly gatherMs?: number;
 }
 
 export interface ResultsFollower {
@@ -283,8 +290,10 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
       reader.on('error', (error: unknown) => followOptions.onError(error));
       const blockMs = followOptions.blockMs ?? 2_000;
       const count = followOptions.count ?? 500;
+      const gatherMs = followOptions.gatherMs ?? 0;
       let lastId = fromId;
       let stopped = false;
+      const gathering = createStoppableWait();
 
       const loop = (async () => {
         if (lastId === '$') {
@@ -324,6 +333,7 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
           } catch (error) {
             followOptions.onError(error);
           }
+          if (gatherMs > 0 && !stopped) await gathering.wait(gatherMs);
         }
       })();
 
@@ -333,6 +343,7 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
         },
         async stop() {
           stopped = true;
+          gathering.end();
           // Unblocks a pending XREAD BLOCK; the loop sees `stopped` and ends. A read queued while
           // the reader was reconnecting may never settle after disconnect (ioredis keeps it in its
           // offline queue), so the wait is bounded; nothing else holds on to that read.

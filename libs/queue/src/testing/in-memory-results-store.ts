@@ -17,6 +17,7 @@ import {
 } from '@amko-fed/domain';
 import { InvalidRecordError } from '../errors/invalid-record-error.ts';
 import type { LatestChange, RecordedResult, ResultsFollower, ResultsStore } from '../results-store.ts';
+import { createStoppableWait } from '../stoppable-wait.ts';
 import type { ChangeStamp } from './in-memory-federation-log.ts';
 import { createStreamIds, isAfter, type StreamIds } from './stream-ids.ts';
 
@@ -111,11 +112,13 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
 
     followResults(fromId, onBatch, followOptions): ResultsFollower {
       const count = followOptions.count ?? 500;
+      const gatherMs = followOptions.gatherMs ?? 0;
       // "$" is pinned at once: entries recorded from now on are delivered.
       let lastId = fromId === '$' ? newestId() : fromId;
       let stopped = false;
       let pumping: Promise<void> | undefined;
       let again = false;
+      const gathering = createStoppableWait();
 
       async function pump(): Promise<void> {
         // Deliveries start on a later tick, as reads from Redis would.
@@ -129,6 +132,7 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
           } catch (error) {
             followOptions.onError(error);
           }
+          if (gatherMs > 0 && !stopped) await gathering.wait(gatherMs);
         }
       }
 
@@ -154,6 +158,7 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
         },
         async stop() {
           stopped = true;
+          gathering.end();
           wakers.delete(wake);
           await pumping;
         },

@@ -226,6 +226,31 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         await store.recordResult(result('a', gc, { seq: 3 }));
         expect(delivered).toEqual([2]);
       });
+
+      it('with gatherMs, entries recorded while it waits after a batch arrive as one batch, and stop() ends the wait', async () => {
+        const { results: store } = await fresh();
+        const batches: number[][] = [];
+        const onBatch = (batch: ResultStreamEntry[]) => {
+          batches.push(batch.flatMap((e) => (e.type === 'result' ? [e.record.seq] : [])));
+        };
+        const gathering = store.followResults('$', onBatch, { onError: () => undefined, blockMs: 100, gatherMs: 2_000 });
+        await poll(() => gathering.lastId, (id) => id !== '$');
+        await store.recordResult(result('a', gc, { seq: 1 }));
+        await poll(() => batches.length, (n) => n === 1);
+        for (const seq of [2, 3, 4]) await store.recordResult(result('a', gc, { seq }));
+        await poll(() => batches.flat().length, (n) => n === 4);
+        await gathering.stop();
+        expect(batches).toEqual([[1], [2, 3, 4]]);
+
+        // A wait far longer than the test's timeout: stop() must end it, not sit it out.
+        const waiting = store.followResults('$', onBatch, { onError: () => undefined, blockMs: 100, gatherMs: 3_600_000 });
+        await poll(() => waiting.lastId, (id) => id !== '$');
+        await store.recordResult(result('a', gc, { seq: 5 }));
+        await poll(() => batches.length, (n) => n === 3);
+        await store.recordResult(result('a', gc, { seq: 6 }));
+        await waiting.stop();
+        expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+      });
     });
   });
 }
