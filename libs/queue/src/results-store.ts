@@ -133,9 +133,10 @@ export interface FollowResultsOptions {
   /** Largest batch. @defaultValue 500 */
   readonly count?: number;
   /**
-   * After delivering a batch, how long to wait before reading again, so that results recorded
-   * close together arrive as one batch (one read and one `onBatch` instead of one per result); `stop()`
-   * cuts the wait short. @defaultValue 0
+   * After delivering a batch smaller than `count`, how long to wait before reading again, so that
+   * results recorded close together arrive as one batch (one read and one `onBatch` instead of one
+   * per result); after a full batch the next read follows at once. `stop()` cuts the wait short.
+   * @defaultValue 0
    */
   readonly gatherMs?: number;
 }
@@ -333,7 +334,8 @@ export function createResultsStore(options: ResultsStoreOptions): ResultsStore {
           } catch (error) {
             followOptions.onError(error);
           }
-          if (gatherMs > 0 && !stopped) await gathering.wait(gatherMs);
+          // A full batch means more are waiting: read them at once.
+          if (gatherMs > 0 && raw.length < count && !stopped) await gathering.wait(gatherMs);
         }
       })();
 

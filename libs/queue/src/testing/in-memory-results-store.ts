@@ -132,7 +132,7 @@ export function createInMemoryResultsStore(options: InMemoryResultsStoreOptions 
           } catch (error) {
             followOptions.onError(error);
           }
-          if (gatherMs > 0 && !stopped) await gathering.wait(gatherMs);
+          if (gatherMs > 0 && batch.length < count && !stopped) await gathering.wait(gatherMs);
         }
       }
 

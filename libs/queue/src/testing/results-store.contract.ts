@@ -227,7 +227,7 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         expect(delivered).toEqual([2]);
       });
 
-      it('with gatherMs, entries recorded while it waits after a batch arrive as one batch, and stop() ends the wait', async () => {
+      it('with gatherMs, entries recorded while it waits after a batch arrive as one batch, a full batch is read on at once, and stop() ends the wait', async () => {
         const { results: store } = await fresh();
         const batches: number[][] = [];
         const onBatch = (batch: ResultStreamEntry[]) => {
@@ -250,6 +250,13 @@ export function resultsStoreContract(label: string, makeStores: MakeStores): voi
         await store.recordResult(result('a', gc, { seq: 6 }));
         await waiting.stop();
         expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+
+        // A full batch (count) is followed by the next read at once, not after the wait.
+        batches.length = 0;
+        const catchingUp = store.followResults('0', onBatch, { onError: () => undefined, blockMs: 100, count: 2, gatherMs: 3_600_000 });
+        await poll(() => batches.flat().length, (n) => n === 6);
+        await catchingUp.stop();
+        expect(batches).toEqual([[1, 2], [3, 4], [5, 6]]);
       });
     });
   });
