@@ -10,6 +10,9 @@
  *   npm run chaos -- --profile short              # the CI profile, about 3–5 minutes
  *   npm run chaos -- --only redis-kill-empty,storm-503 --keep-logs
  *   npm run chaos -- --list
+ *   CHAOS_LOG_LEVEL=debug npm run chaos -- --only storm-429 --keep-logs --logs-dir /tmp/chaos-logs
+ *                                                 # the apps' LOG_LEVEL (info by default); the logs
+ *                                                 # directory is created when missing
  *
  * Exit code 1 when a scenario failed. Ctrl-C stops every process, cluster and Redis it started.
  */

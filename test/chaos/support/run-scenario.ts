@@ -7,7 +7,7 @@
  * final conditions. Everything it started is stopped whatever happens; the logs are kept when the
  * scenario fails.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolatedPrefix, startFederation, type AppProcess, type Federation } from '@amko-fed/testing';
@@ -102,7 +102,9 @@ async function converge(federation: Federation, deadlineMs: number, since: numbe
 export async function runScenario(scenario: ChaosScenario, profile: ChaosProfile, options: RunOptions = {}): Promise<ChaosOutcome> {
   const progress = options.progress ?? (() => undefined);
   const started = performance.now();
-  const workDir = await mkdtemp(join(options.logsRoot ?? tmpdir(), `amko-fed-chaos-${scenario.name}-`));
+  const logsRoot = options.logsRoot ?? tmpdir();
+  await mkdir(logsRoot, { recursive: true });
+  const workDir = await mkdtemp(join(logsRoot, `amko-fed-chaos-${scenario.name}-`));
   const appsRunning = scenario.appsRunning ?? true;
   const fault = scenario.fault(profile);
   let federation: Federation | undefined;
@@ -116,7 +118,7 @@ export async function runScenario(scenario: ChaosScenario, profile: ChaosProfile
       followers: [...FOLLOWERS],
       appendOnly: scenario.appendOnly ?? false,
       prefix: isolatedPrefix('chaos'),
-      logLevel: 'info',
+      logLevel: process.env['CHAOS_LOG_LEVEL'] ?? 'info',
       workDir,
       watcher: { env: WATCHER_ENV, start: appsRunning },
       replicator: { start: appsRunning },

@@ -14,6 +14,7 @@ import { createCapture, type Capture } from '../capture/capture.ts';
 import { toLeaderObject } from '../capture/leader-object.ts';
 import { createUnitFederation, type UnitFederation } from '../testing/unit-federation.ts';
 import { followerCopy, keyOf, LEADER_CONTEXT, rawObject, type RawObjectOptions } from '../testing/unit-objects.ts';
+import { createPassLock, type PassLock } from '../session/pass-lock.ts';
 import { createResync, type PendingReconcile, type Resync } from './resync.ts';
 
 const NS = 'avi-system';
@@ -60,6 +61,8 @@ interface WorldOptions {
   readonly clusters?: readonly string[];
   /** Runs once, when the resync starts listing `cluster`, before its first page is read. */
   readonly beforeListing?: { readonly cluster: string; run(w: World): Promise<void> };
+  /** Shared with a retention (federation.ts does). */
+  readonly passes?: PassLock;
 }
 
 /** `client`, whose listing of `hook.cluster` first runs `hook.run` (once). */
@@ -98,6 +101,7 @@ function world(options: WorldOptions = {}): World {
     unconfirmed: (cluster, key) => failedPairs.has(`${cluster}/${key}`),
     now: () => NOW_MS,
     onDivergences: (report) => found.push(report),
+    ...(options.passes === undefined ? {} : { passes: options.passes }),
   });
   const w: World = {
     f,
@@ -260,6 +264,26 @@ describe('resync', () => {
       expect(w.f.jobs()).toEqual([{ cluster: 'cluster2', objectKey: OURS, seq: 3, reason: 'resync' }]);
       expect([...(last(w).get('cluster2')?.keys() ?? [])]).toEqual([OURS]);
       expect(await w.f.stores.log.readProjection(keyOf('GSLBHostRule', 'theirs-c'))).toBeUndefined();
+    });
+  });
+
+  describe('when a retention pass runs', () => {
+    it('waits for it to end before it looks at the projection and lists the followers', async () => {
+      const passes = createPassLock();
+      const w = await recorded({ passes });
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      const OURS = keyOf('GSLBHostRule', 'ours-b');
+      // The pass ends well after the resync was requested, with a copy cluster2 holds that neither
+      // the leader nor the projection knows (as one whose tombstone the pass pruned would be).
+      const pass = passes.run(async () => {
+        for (let i = 0; i < 200; i += 1) await new Promise((resolve) => setImmediate(resolve));
+        await w.onFollower('cluster2', followerCopy(rule('ours-b')));
+      });
+      await w.resyncNow();
+      await pass;
+      expect(await w.f.stores.log.readProjection(OURS)).toMatchObject({ state: 'absent' });
+      expect(w.f.jobs()).toEqual([{ cluster: 'cluster2', objectKey: OURS, seq: 3, reason: 'resync' }]);
     });
   });
 

@@ -25,6 +25,7 @@ import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, reconcileJobs, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
+import type { PassLock } from '../session/pass-lock.ts';
 
 export interface ResyncDeps {
   readonly capture: Capture;
@@ -46,6 +47,8 @@ export interface ResyncDeps {
    * the projection seq a reconcile was enqueued for; reported after the jobs were enqueued.
    */
   onDivergences?(found: ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>): void;
+  /** Shared with the retention: a resync waits for a running retention pass (pass-lock.ts). */
+  readonly passes?: PassLock;
 }
 
 /**
@@ -188,7 +191,8 @@ export function createResync(deps: ResyncDeps): Resync {
           return;
         }
         try {
-          await runOnce(next.clusters, next.full);
+          const { clusters, full } = next;
+          await (deps.passes === undefined ? runOnce(clusters, full) : deps.passes.run(() => runOnce(clusters, full)));
           failures = 0;
           completed += 1;
         } catch (err) {

@@ -9,6 +9,7 @@ import { createInMemoryStores, type InMemoryStores } from '@amko-fed/queue/testi
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLeaderView } from '../capture/leader-view.ts';
 import { createPendingReconciles, type PendingReconciles } from '../resync/pending-reconciles.ts';
+import { createPassLock, type PassLock } from '../session/pass-lock.ts';
 import { createResultsCache, type ResultsCache } from '../status/results-cache.ts';
 import { keyOf, silentLogger } from '../testing/unit-objects.ts';
 import { until } from '../testing/until.ts';
@@ -37,7 +38,7 @@ afterEach(async () => {
   await Promise.all(caches.splice(0).map((c) => c.stop()));
 });
 
-async function subject(): Promise<Subject> {
+async function subject(options: { readonly passes?: PassLock } = {}): Promise<Subject> {
   const s = { nowMs: T0, followers: ['cluster2', 'cluster3'] } as { nowMs: number; followers: string[] };
   const stores = createInMemoryStores({ clock: () => new Date(s.nowMs), history: { maxVersions: 10, maxAgeMs: HOUR } });
   const cache = createResultsCache({ store: stores.results, logger: silentLogger(), onChange: () => undefined });
@@ -48,6 +49,7 @@ async function subject(): Promise<Subject> {
   const retention = createRetention({
     log: stores.log, results: stores.results, index, cache, pending, logger: silentLogger(),
     validFollowers: () => s.followers, now: () => s.nowMs, intervalMs: 60_000,
+    ...(options.passes === undefined ? {} : { passes: options.passes }),
   });
   return Object.assign(s, {
     stores, cache, index, pending, retention,
@@ -110,6 +112,53 @@ describe('retention', () => {
       expect(s.pending.get('cluster3', GDP)).toEqual({ why: 'deleting', seq: deleted, sinceMs: T0 });
       expect(await s.stores.log.readProjection(GDP)).toMatchObject({ state: 'absent', seq: deleted });
       expect(s.index.get(GDP)).toMatchObject({ state: 'absent' });
+    });
+  });
+
+  describe('when a follower becomes valid again during a pass', () => {
+    it('keeps the tombstones that follower has not applied, checked right before each removal', async () => {
+      const s = await subject();
+      const rule = keyOf('GSLBHostRule', 'rule-a');
+      await s.append(upsert);
+      const gdpDeleted = await s.append(remove);
+      await s.append({ ...upsert, objectKey: rule, kind: 'GSLBHostRule' });
+      const ruleDeleted = await s.append({ ...remove, objectKey: rule, kind: 'GSLBHostRule' });
+      // cluster3 is away (not valid): cluster2 applied both deletions, cluster3 neither.
+      s.followers = ['cluster2'];
+      await s.applied('cluster2', GDP, gdpDeleted);
+      await s.applied('cluster2', rule, ruleDeleted);
+      const pruneTombstone = s.stores.log.pruneTombstone.bind(s.stores.log);
+      let removals = 0;
+      s.stores.log.pruneTombstone = async (key, seq) => {
+        removals += 1;
+        // cluster3 is valid again once the first tombstone has gone.
+        s.followers = ['cluster2', 'cluster3'];
+        return pruneTombstone(key, seq);
+      };
+      expect((await s.retention.prune()).tombstones).toBe(1);
+      expect(removals).toBe(1);
+      // The one pruned while cluster3 was away is what its return resync re-tombstones; the other stays.
+      const kept = (await s.stores.log.readProjection(GDP)) ?? (await s.stores.log.readProjection(rule));
+      expect(kept).toMatchObject({ state: 'absent' });
+    });
+  });
+
+  describe('when a resync runs', () => {
+    it('skips the pass, and prunes at the next tick once the resync has ended', async () => {
+      const passes = createPassLock();
+      const s = await subject({ passes });
+      await s.append(upsert);
+      const deleted = await s.append(remove);
+      await s.applied('cluster2', GDP, deleted);
+      await s.applied('cluster3', GDP, deleted);
+      let endResync!: () => void;
+      const resync = passes.run(() => new Promise<void>((resolve) => (endResync = resolve)));
+      await s.retention.pruneIfDue();
+      expect(await s.stores.log.readProjection(GDP)).toMatchObject({ state: 'absent', seq: deleted });
+      endResync();
+      await resync;
+      await s.retention.pruneIfDue();
+      expect(await s.stores.log.readProjection(GDP)).toBeUndefined();
     });
   });
 

@@ -5,14 +5,16 @@
  * findings about them (a finding whose clearing result is gone would otherwise be reported again
  * should the key come back to the projection, e.g. as a tombstone a resync of another follower
  * records anew); history entries past the retention age go too (`FederationLog.pruneHistory`).
- * Runs at most every `intervalMs` from the federation's periodic tick; a failed pass is logged and
- * tried again at the next one.
+ * Runs at most every `intervalMs` from the federation's periodic tick, never beside a resync
+ * (pass-lock.ts), and checks each tombstone against the followers valid right before removing it;
+ * a failed pass is logged and tried again at the next one.
  */
 import { isTombstoneApplied, type ObjectKey } from '@amko-fed/domain';
 import type { FederationLog, ResultsStore } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { PendingReconciles } from '../resync/pending-reconciles.ts';
+import type { PassLock } from '../session/pass-lock.ts';
 import type { ResultsCache } from '../status/results-cache.ts';
 
 export interface RetentionDeps {
@@ -27,6 +29,8 @@ export interface RetentionDeps {
   /** @defaultValue 30000 */
   readonly intervalMs?: number;
   now(): number;
+  /** Shared with the resync: a pass is skipped while a resync runs or waits (pass-lock.ts). */
+  readonly passes?: PassLock;
 }
 
 export interface PruneSummary {
@@ -59,6 +63,8 @@ export function createRetention(deps: RetentionDeps): Retention {
     let tombstones = 0;
     let results = 0;
     for (const [key, seq] of applied) {
+      // Again with the followers valid now: one that became valid during the pass has not applied it.
+      if (!isTombstoneApplied(seq, deps.validFollowers(), (cluster) => deps.cache.get(cluster, key))) continue;
       if (!(await deps.log.pruneTombstone(key, seq))) continue;
       tombstones += 1;
       results += await deps.results.forgetResults(key, seq);
@@ -77,9 +83,12 @@ export function createRetention(deps: RetentionDeps): Retention {
     async pruneIfDue() {
       const now = deps.now();
       if (lastMs !== undefined && now - lastMs < intervalMs) return;
+      const pass = deps.passes === undefined ? prune() : deps.passes.tryRun(prune);
+      // A resync runs or waits: this pass is due again at the next tick.
+      if (pass === undefined) return;
       lastMs = now;
       try {
-        await prune();
+        await pass;
       } catch (err) {
         logger.warn({ err }, 'Could not prune tombstones and history, retrying at the next pass');
       }

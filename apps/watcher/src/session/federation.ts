@@ -20,6 +20,7 @@ import { createPendingReconciles } from '../resync/pending-reconciles.ts';
 import { createResync, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { createRetention } from '../retention/retention.ts';
+import { createPassLock } from './pass-lock.ts';
 import { createScheduledBackup } from '../backup/scheduled-backup.ts';
 import type { BackupConfig } from '../config.ts';
 import { federationSteps } from '../status/federation-steps.ts';
@@ -110,6 +111,7 @@ export function createFederation(deps: FederationDeps): Federation {
     onHealthChange: deps.onStatusChange,
   });
   const results = createResultsCache({ store: deps.results, logger: deps.logger, onChange: deps.onStatusChange });
+  const passes = createPassLock();
   const retention = createRetention({
     log: deps.log,
     results: deps.results,
@@ -119,6 +121,7 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     now,
+    passes,
     ...(deps.retentionIntervalMs === undefined ? {} : { intervalMs: deps.retentionIntervalMs }),
   });
   const backup = deps.backup === undefined
@@ -141,6 +144,7 @@ export function createFederation(deps: FederationDeps): Federation {
     logger: deps.logger,
     validFollowers: deps.validFollowers,
     clientOf: deps.clientOf,
+    passes,
     ...(deps.epoch === undefined ? {} : { epoch: deps.epoch }),
     // A failed result, a result about an older seq, and no result at all on this follower (a new
     // leader whose followers already hold its copies; a job or a result Redis lost in a failover
