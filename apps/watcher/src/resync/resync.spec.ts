@@ -403,6 +403,22 @@ describe('resync', () => {
       expect(last(w).get('cluster3')).toBeUndefined();
     });
 
+    it('lists it again on its own after a back-off, so an object only it holds is found without a full resync', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      const OURS = keyOf('GSLBHostRule', 'ours-b');
+      await w.onFollower('cluster3', followerCopy(rule('ours-b')));
+      w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: 429 Too many requests') : undefined));
+      await w.resyncNow();
+      expect(await w.f.stores.log.readProjection(OURS)).toBeUndefined();
+      w.clusters.get('cluster3')?.fail(undefined);
+      await eventually(() => w.f.stores.log.readProjection(OURS), (entry) => entry?.state === 'absent', 20_000, 'cluster3 listed again');
+      await w.resync.idle();
+      expect(w.f.jobs()).toContainEqual({ cluster: 'cluster3', objectKey: OURS, seq: 3, reason: 'resync' });
+      expect(last(w).get('cluster3')?.get(OURS)).toMatchObject({ why: 'extra', seq: 3 });
+    }, 30_000);
+
     it('warns about it and still completes the resync', async () => {
       const w = await recorded();
       w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: connection refused') : undefined));

@@ -82,6 +82,10 @@ export function createResync(deps: ResyncDeps): Resync {
   let running: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let failures = 0;
+  /** Followers a resync could not list are listed again on their own, sooner than the next full resync. */
+  let relistTimer: NodeJS.Timeout | undefined;
+  const toRelist = new Set<string>();
+  let listingFailures = 0;
   let completed = 0;
   let stopped = false;
 
@@ -110,7 +114,8 @@ export function createResync(deps: ResyncDeps): Resync {
     }
   }
 
-  async function runOnce(clusters: readonly string[], full: boolean): Promise<void> {
+  /** Returns the followers that could not be listed. */
+  async function runOnce(clusters: readonly string[], full: boolean): Promise<string[]> {
     const end = metrics.resyncDuration.startTimer();
     const leader = leaderHashes(capture);
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
@@ -165,6 +170,31 @@ export function createResync(deps: ResyncDeps): Resync {
       { full, followers: clusters.length, objects: leader.size, jobs, tombstoned: unknown.length, seconds },
       full ? 'Resynced all followers' : 'Resynced followers',
     );
+    return [...found].filter(([, listed]) => listed === undefined).map(([cluster]) => cluster);
+  }
+
+  /**
+   * A follower that could not be listed got every known object reconciled, but an object only it
+   * holds (e.g. one whose tombstone retention pruned while that follower was invalid) is neither
+   * known nor reported: it is listed again after a back-off (1 s doubling to 30 s), not only at the
+   * next full resync.
+   */
+  function relistLater(listed: readonly string[], unlisted: readonly string[]): void {
+    for (const cluster of listed) toRelist.delete(cluster);
+    if (unlisted.length === 0) {
+      if (toRelist.size === 0) listingFailures = 0;
+      return;
+    }
+    for (const cluster of unlisted) toRelist.add(cluster);
+    listingFailures += 1;
+    const relistInMs = Math.min(30_000, 1_000 * 2 ** Math.min(listingFailures - 1, 5));
+    logger.debug({ clusters: [...toRelist], relistInMs }, 'Listing the followers that could not be listed again later');
+    clearTimeout(relistTimer);
+    relistTimer = setTimeout(() => {
+      const clusters = [...toRelist];
+      toRelist.clear();
+      request(clusters);
+    }, relistInMs);
   }
 
   function take(): { clusters: readonly string[]; full: boolean } | undefined {
@@ -192,8 +222,9 @@ export function createResync(deps: ResyncDeps): Resync {
         }
         try {
           const { clusters, full } = next;
-          await (deps.passes === undefined ? runOnce(clusters, full) : deps.passes.run(() => runOnce(clusters, full)));
+          const unlisted = await (deps.passes === undefined ? runOnce(clusters, full) : deps.passes.run(() => runOnce(clusters, full)));
           failures = 0;
+          relistLater(clusters.filter((cluster) => !unlisted.includes(cluster)), unlisted);
           completed += 1;
         } catch (err) {
           if (stopped) return;
@@ -226,6 +257,7 @@ export function createResync(deps: ResyncDeps): Resync {
     async stop() {
       stopped = true;
       clearTimeout(retryTimer);
+      clearTimeout(relistTimer);
       await running;
     },
   };
