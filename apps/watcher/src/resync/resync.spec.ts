@@ -419,6 +419,21 @@ describe('resync', () => {
       expect(last(w).get('cluster3')?.get(OURS)).toMatchObject({ why: 'extra', seq: 3 });
     }, 30_000);
 
+    it('sends nothing more when listing it again fails again (the first failure reconciled every known object there)', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: forbidden') : undefined));
+      await w.resyncNow();
+      expect(w.f.jobs(['cluster3'])).toHaveLength(2);
+      w.f.drain(['cluster3']);
+      await eventually(() => w.resync.completed(), (n) => n >= 2, 20_000, 'cluster3 listed again');
+      await w.resync.idle();
+      expect(w.f.jobs(['cluster3'])).toEqual([]);
+      // A resync anyone else asks for (a member's return) still reconciles everything there.
+      await w.resyncNow(['cluster3']);
+      expect(w.f.jobs(['cluster3'])).toHaveLength(2);
+    }, 30_000);
+
     it('warns about it and still completes the resync', async () => {
       const w = await recorded();
       w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: connection refused') : undefined));

@@ -85,6 +85,8 @@ export function createResync(deps: ResyncDeps): Resync {
   /** Followers a resync could not list are listed again on their own, sooner than the next full resync. */
   let relistTimer: NodeJS.Timeout | undefined;
   const toRelist = new Set<string>();
+  /** Requested by the relisting alone: a failed listing there does not reconcile every object again. */
+  const relistOnly = new Set<string>();
   let listingFailures = 0;
   let completed = 0;
   let stopped = false;
@@ -114,8 +116,11 @@ export function createResync(deps: ResyncDeps): Resync {
     }
   }
 
-  /** Returns the followers that could not be listed. */
-  async function runOnce(clusters: readonly string[], full: boolean): Promise<string[]> {
+  /**
+   * Returns the followers that could not be listed. A follower in `relisted` that cannot be listed
+   * again gets no reconciles: the failure that made it relisted already sent every known object.
+   */
+  async function runOnce(clusters: readonly string[], full: boolean, relisted: ReadonlySet<string>): Promise<string[]> {
     const end = metrics.resyncDuration.startTimer();
     const leader = leaderHashes(capture);
     const projected = [...index.entries()].filter(([key]) => kinds.includes(parseObjectKey(key)?.kind as FederatedKind));
@@ -133,6 +138,7 @@ export function createResync(deps: ResyncDeps): Resync {
     const projectedKeys = index.keys(kinds);
     let jobs = 0;
     for (const cluster of clusters) {
+      if (relisted.has(cluster) && followers.get(cluster) === undefined) continue;
       const clusterJobs = resyncJobs({ clusters: [cluster], leader, followers, projectedKeys, index, unconfirmed: deps.unconfirmed });
       await deps.dispatch(clusterJobs);
       jobs += clusterJobs.length;
@@ -177,7 +183,8 @@ export function createResync(deps: ResyncDeps): Resync {
    * A follower that could not be listed got every known object reconciled, but an object only it
    * holds (e.g. one whose tombstone retention pruned while that follower was invalid) is neither
    * known nor reported: it is listed again after a back-off (1 s doubling to 30 s), not only at the
-   * next full resync.
+   * next full resync. A relisting that fails again sends nothing more (the first failure reconciled
+   * every known object there).
    */
   function relistLater(listed: readonly string[], unlisted: readonly string[]): void {
     for (const cluster of listed) toRelist.delete(cluster);
@@ -191,23 +198,29 @@ export function createResync(deps: ResyncDeps): Resync {
     logger.debug({ clusters: [...toRelist], relistInMs }, 'Listing the followers that could not be listed again later');
     clearTimeout(relistTimer);
     relistTimer = setTimeout(() => {
-      const clusters = [...toRelist];
+      for (const cluster of toRelist) {
+        if (!pendingAll && !pendingClusters.has(cluster)) relistOnly.add(cluster);
+        pendingClusters.add(cluster);
+      }
       toRelist.clear();
-      request(clusters);
+      kick();
     }, relistInMs);
   }
 
-  function take(): { clusters: readonly string[]; full: boolean } | undefined {
+  function take(): { clusters: readonly string[]; full: boolean; relisted: ReadonlySet<string> } | undefined {
     const valid = deps.validFollowers();
     if (pendingAll) {
       pendingAll = false;
       pendingClusters.clear();
-      return { clusters: valid, full: true };
+      relistOnly.clear();
+      return { clusters: valid, full: true, relisted: new Set() };
     }
     if (pendingClusters.size === 0) return undefined;
     const clusters = valid.filter((c) => pendingClusters.has(c));
+    const relisted = new Set(clusters.filter((c) => relistOnly.has(c)));
     pendingClusters.clear();
-    return { clusters, full: false };
+    relistOnly.clear();
+    return { clusters, full: false, relisted };
   }
 
   function kick(): void {
@@ -221,8 +234,9 @@ export function createResync(deps: ResyncDeps): Resync {
           return;
         }
         try {
-          const { clusters, full } = next;
-          const unlisted = await (deps.passes === undefined ? runOnce(clusters, full) : deps.passes.run(() => runOnce(clusters, full)));
+          const { clusters, full, relisted } = next;
+          const pass = (): Promise<string[]> => runOnce(clusters, full, relisted);
+          const unlisted = await (deps.passes === undefined ? pass() : deps.passes.run(pass));
           failures = 0;
           relistLater(clusters.filter((cluster) => !unlisted.includes(cluster)), unlisted);
           completed += 1;
@@ -244,7 +258,12 @@ export function createResync(deps: ResyncDeps): Resync {
 
   function request(clusters?: readonly string[]): void {
     if (clusters === undefined) pendingAll = true;
-    else for (const c of clusters) pendingClusters.add(c);
+    else {
+      for (const c of clusters) {
+        pendingClusters.add(c);
+        relistOnly.delete(c);
+      }
+    }
     kick();
   }
 
