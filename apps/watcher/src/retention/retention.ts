@@ -55,15 +55,13 @@ export function createRetention(deps: RetentionDeps): Retention {
   let lastMs: number | undefined;
 
   async function prune(): Promise<PruneSummary> {
-    const followers = deps.validFollowers();
-    const applied: [ObjectKey, number][] = [];
-    for (const [key, entry] of deps.index.entries()) {
-      if (entry.state === 'absent' && isTombstoneApplied(entry.seq, followers, (cluster) => deps.cache.get(cluster, key))) applied.push([key, entry.seq]);
-    }
+    // Collected first: pruning forgets index entries while the loop awaits.
+    const tombstoneSeqs: [ObjectKey, number][] = [];
+    for (const [key, entry] of deps.index.entries()) if (entry.state === 'absent') tombstoneSeqs.push([key, entry.seq]);
     let tombstones = 0;
     let results = 0;
-    for (const [key, seq] of applied) {
-      // Again with the followers valid now: one that became valid during the pass has not applied it.
+    for (const [key, seq] of tombstoneSeqs) {
+      // With the followers valid right now: one that became valid during the pass has not applied it.
       if (!isTombstoneApplied(seq, deps.validFollowers(), (cluster) => deps.cache.get(cluster, key))) continue;
       if (!(await deps.log.pruneTombstone(key, seq))) continue;
       tombstones += 1;
