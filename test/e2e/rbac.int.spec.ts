@@ -5,7 +5,9 @@
  * read from the files, so this suite follows them. Every other request gets 403 from the emulators;
  * the suite shows that federation works end to end without a single 403. A second federation, whose
  * follower2 identity lacks `delete`, shows how such a gap surfaces: a failed result and the reason in
- * the leader's AMKOCluster status, while the other follower still gets the delete.
+ * the leader's AMKOCluster status, while the other follower still gets the delete. A third, whose
+ * follower2 identity may not list GDPs, shows that the GDP Federation condition names that follower
+ * instead of claiming success: copies the leader no longer has could not be found there.
  */
 import type { PolicyRule } from '@amko-fed/kube-emulator';
 import { AVI_SYSTEM, isolatedPrefix, startFederation, type Federation } from '@amko-fed/testing';
@@ -43,6 +45,8 @@ let memberRules: PolicyRule[];
 let federation: Federation;
 /** As deployed, except that follower2's member identity may not delete. */
 let noDelete: Federation;
+/** As deployed, except that follower2's member identity may not list (nor watch) GDPs. */
+let noGdpList: Federation;
 
 const onFollowers = <T>(read: (cluster: string) => Promise<T>): Promise<T[]> => Promise.all(FOLLOWERS.map(read));
 
@@ -52,7 +56,15 @@ beforeAll(async () => {
   watcherRules = rulesGrantedTo(await deployFile('base', 'rbac.yaml'), 'amko-federation', namespace);
   memberRules = rulesGrantedTo(await deployFile('member-rbac', 'member-rbac.yaml'), 'amko-federation-member', AVI_SYSTEM);
   const withoutDelete = memberRules.map((rule) => ({ ...rule, verbs: rule.verbs.filter((verb) => verb !== 'delete') }));
-  [federation, noDelete] = await Promise.all([
+  const withoutGdpList = memberRules.flatMap((rule) => {
+    if (!rule.resources.includes(GDP.plural)) return [rule];
+    const others = rule.resources.filter((resource) => resource !== GDP.plural);
+    return [
+      ...(others.length > 0 ? [{ ...rule, resources: others }] : []),
+      { ...rule, resources: [GDP.plural], verbs: rule.verbs.filter((verb) => verb !== 'list' && verb !== 'watch') },
+    ];
+  });
+  [federation, noDelete, noGdpList] = await Promise.all([
     startFederation({
       followers: FOLLOWERS,
       redisUrl: inject('redisUrl'),
@@ -71,11 +83,20 @@ beforeAll(async () => {
       watcher: { env: WATCHER_ENV },
       replicator: { env: REPLICATOR_ENV },
     }),
+    startFederation({
+      followers: FOLLOWERS,
+      redisUrl: inject('redisUrl'),
+      prefix: isolatedPrefix('rbac-nogdplist'),
+      localAccess: { rules: watcherRules },
+      memberAccess: (cluster) => ({ rules: cluster === 'follower2' ? withoutGdpList : memberRules }),
+      watcher: { env: WATCHER_ENV },
+      replicator: { env: REPLICATOR_ENV },
+    }),
   ]);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([federation?.stop(), noDelete?.stop()]);
+  await Promise.all([federation?.stop(), noDelete?.stop(), noGdpList?.stop()]);
 });
 
 describe('least-privilege RBAC', () => {
@@ -175,6 +196,30 @@ describe('least-privilege RBAC', () => {
       const denied = noDelete.cluster('follower2').requestLog.entries({ verb: 'delete', resource: GDP.plural }).filter((e) => e.status === 403);
       expect(denied.length).toBeGreaterThan(0);
       expect(forbiddenRequests(noDelete).every((line) => line.startsWith('follower2: ') && line.includes(' delete globaldeploymentpolicies '))).toBe(true);
+    });
+  });
+
+  describe('when a member identity may not list GDPs', () => {
+    it('still applies there, but names that follower and the refusal in the GDP Federation condition instead of claiming success', async () => {
+      const leader = noGdpList.kube('leader');
+      await leader.create(collectionOf(GDP), gdpBody(30));
+      // The replicator needs no list: both followers get the GDP.
+      await eventually(() => Promise.all(FOLLOWERS.map(async (c) => (await specOn(noGdpList, c, GDP))?.['ttl'])), (all) => all.every((ttl) => ttl === 30));
+      const condition = await eventually(
+        () => conditionOf(noGdpList, 'leader', 'GDP Federation'),
+        (c) => c?.status === SOME_FAILED && /follower2: cannot list GlobalDeploymentPolicy list on this follower/.test(c.reason ?? ''),
+        20_000,
+        'GDP Federation names the follower whose GDPs cannot be listed',
+      );
+      expect(condition?.reason).not.toContain('follower1');
+      expect(condition?.reason).toMatch(/forbidden/i);
+      // Every later resync lists follower2 again and the condition stays, it never flips to success.
+      const lists = (): number => noGdpList.cluster('follower2').requestLog.entries({ verb: 'list', resource: GDP.plural }).length;
+      const before = lists();
+      await eventually(lists, (n) => n >= before + 2, 20_000, 'two more listings of follower2');
+      expect(await conditionOf(noGdpList, 'leader', 'GDP Federation')).toMatchObject({ status: SOME_FAILED });
+      expect(await conditionOf(noGdpList, 'leader', 'GSLBConfig Federation')).toMatchObject({ status: SUCCESS });
+      expect(forbiddenRequests(noGdpList).every((line) => line.startsWith('follower2: ') && line.includes(' list globaldeploymentpolicies '))).toBe(true);
     });
   });
 });

@@ -79,3 +79,13 @@ export function tooManyOnLeaderMessage(kind: FederatedKind): string {
 export function leaderListFailedMessage(kind: FederatedKind, cause: string): string {
   return `cannot list ${kind} list on current cluster in avi-system namespace: ${cause}`;
 }
+
+// Ours, in the same style: a follower a resync could not list (AMKO never lists its followers).
+/**
+ * `cannot list GSLBHostRule list on this follower in avi-system namespace, copies the leader no
+ * longer has cannot be found there: <err>`, rendered after the follower's name in the kind's
+ * Federation condition until a listing of that kind succeeds again.
+ */
+export function followerListFailedMessage(kind: FederatedKind, cause: string): string {
+  return `cannot list ${kind} list on this follower in avi-system namespace, copies the leader no longer has cannot be found there: ${cause}`;
+}

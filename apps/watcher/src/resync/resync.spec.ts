@@ -15,7 +15,7 @@ import { toLeaderObject } from '../capture/leader-object.ts';
 import { createUnitFederation, type UnitFederation } from '../testing/unit-federation.ts';
 import { followerCopy, keyOf, LEADER_CONTEXT, rawObject, type RawObjectOptions } from '../testing/unit-objects.ts';
 import { createPassLock, type PassLock } from '../session/pass-lock.ts';
-import { createResync, type PendingReconcile, type Resync } from './resync.ts';
+import { createResync, type ListingProblems, type PendingReconcile, type Resync } from './resync.ts';
 
 const NS = 'avi-system';
 const NOW_MS = 1_000_000;
@@ -34,6 +34,8 @@ interface World {
   readonly clusters: ReadonlyMap<string, InMemoryCluster>;
   /** Every onDivergences report, in order. */
   readonly found: Found[];
+  /** The followers each onDivergences report names as not listed, with the kinds that failed and why. */
+  readonly unlisted: ReadonlyMap<string, ListingProblems>[];
   /** `<cluster>/<key>` pairs whose last apply failed. */
   readonly failedPairs: Set<string>;
   /** Creates `raw` on the leader cluster. */
@@ -85,6 +87,7 @@ function world(options: WorldOptions = {}): World {
   const capture = createCapture({ local: leader.client, kinds: KINDS, view: f.view, sync: f.sync, logger: f.logger, onSynced: () => undefined, onHealthChange: () => undefined });
   const clusters = new Map((options.clusters ?? followers).map((context) => [context, createInMemoryCluster({ context })]));
   const found: Found[] = [];
+  const unlisted: ReadonlyMap<string, ListingProblems>[] = [];
   const failedPairs = new Set<string>();
   const resync = createResync({
     capture,
@@ -100,7 +103,10 @@ function world(options: WorldOptions = {}): World {
     },
     unconfirmed: (cluster, key) => failedPairs.has(`${cluster}/${key}`),
     now: () => NOW_MS,
-    onDivergences: (report) => found.push(report),
+    onDivergences: (report, notListed) => {
+      found.push(report);
+      unlisted.push(notListed);
+    },
     ...(options.passes === undefined ? {} : { passes: options.passes }),
   });
   const w: World = {
@@ -110,6 +116,7 @@ function world(options: WorldOptions = {}): World {
     leader,
     clusters,
     found,
+    unlisted,
     failedPairs,
     async onLeader(raw) {
       await leader.client.create(FEDERATED_KINDS[raw.kind as FederatedKind], NS, raw);
@@ -434,12 +441,32 @@ describe('resync', () => {
       expect(w.f.jobs(['cluster3'])).toHaveLength(2);
     }, 30_000);
 
+    it('reports which kinds could not be listed there and why, and nothing once a listing succeeds', async () => {
+      const w = await recorded();
+      await replicated(w, 'cluster2');
+      await replicated(w, 'cluster3');
+      w.clusters.get('cluster3')?.fail((verb, kind) => (verb === 'list' && kind === 'GSLBHostRule' ? new UnavailableError('list GSLBHostRule on cluster3: 403 Forbidden') : undefined));
+      await w.resyncNow();
+      expect(w.unlisted.at(-1)).toEqual(new Map([['cluster3', new Map([['GSLBHostRule', 'list GSLBHostRule on cluster3: 403 Forbidden']])]]));
+      expect(last(w).get('cluster3')).toBeUndefined();
+      w.clusters.get('cluster3')?.fail(undefined);
+      await eventually(() => w.found.length, (n) => n >= 2, 20_000, 'cluster3 listed again');
+      await w.resync.idle();
+      expect(w.unlisted.at(-1)).toEqual(new Map());
+      expect(last(w).get('cluster3')).toEqual(new Map());
+    }, 30_000);
+
     it('warns about it and still completes the resync', async () => {
       const w = await recorded();
       w.clusters.get('cluster3')?.fail((verb) => (verb === 'list' ? new UnavailableError('list on cluster3: connection refused') : undefined));
       await w.resyncNow();
       expect(w.f.lines).toContainEqual(
-        expect.objectContaining({ level: 40, cluster: 'cluster3', msg: 'Could not list federated objects on follower; reconciling every known object there' }),
+        expect.objectContaining({
+          level: 40,
+          cluster: 'cluster3',
+          problems: { GSLBConfig: 'list on cluster3: connection refused', GlobalDeploymentPolicy: 'list on cluster3: connection refused', GSLBHostRule: 'list on cluster3: connection refused' },
+          msg: 'Could not list federated objects on follower; reconciling every known object there',
+        }),
       );
       expect(w.resync.completed()).toBe(1);
     });
@@ -453,6 +480,7 @@ describe('resync', () => {
       expect(w.f.jobs().map((j) => [j.cluster, j.objectKey])).toEqual(expect.arrayContaining([['cluster3', GDP], ['cluster3', RULE]]));
       expect(w.f.jobs()).toHaveLength(2);
       expect(last(w).get('cluster3')).toBeUndefined();
+      expect(w.unlisted.at(-1)?.get('cluster3')?.get('GSLBHostRule')).toBe('no client for cluster cluster3');
     });
   });
 

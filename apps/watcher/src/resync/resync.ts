@@ -44,9 +44,13 @@ export interface ResyncDeps {
   epoch?(): number | undefined;
   /**
    * What each resynced follower was found to differ in (undefined: it could not be listed), with
-   * the projection seq a reconcile was enqueued for; reported after the jobs were enqueued.
+   * the projection seq a reconcile was enqueued for; reported after the jobs were enqueued. For
+   * every follower that could not be listed, `unlisted` holds the kinds whose listing failed and why.
    */
-  onDivergences?(found: ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>): void;
+  onDivergences?(
+    found: ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>,
+    unlisted: ReadonlyMap<string, ListingProblems>,
+  ): void;
   /** Shared with the retention: a resync waits for a running retention pass (pass-lock.ts). */
   readonly passes?: PassLock;
 }
@@ -60,6 +64,12 @@ export interface PendingReconcile {
   readonly seq: number;
   readonly sinceMs: number;
 }
+
+/** Per kind that could not be listed on a follower, why (the error's message, secret-free like every client error). */
+export type ListingProblems = ReadonlyMap<FederatedKind, string>;
+
+/** A follower's listing: the hash of each federated copy it holds, or why some kind could not be listed. */
+type Listing = { readonly objects: FollowerObjects; readonly problems?: undefined } | { readonly objects?: undefined; readonly problems: ListingProblems };
 
 /** Followers listed at the same time during a resync; each holds one page (LIST_PAGE_SIZE objects) at a time. */
 const LISTING_CONCURRENCY = 8;
@@ -91,14 +101,15 @@ export function createResync(deps: ResyncDeps): Resync {
   let completed = 0;
   let stopped = false;
 
-  async function listFollower(client: ClusterClient | undefined): Promise<FollowerObjects | undefined> {
-    if (client === undefined) return undefined;
+  async function listFollower(cluster: string, client: ClusterClient | undefined): Promise<Listing> {
+    if (client === undefined) return { problems: new Map(kinds.map((kind) => [kind, `no client for cluster ${cluster}`])) };
     const epoch = deps.epoch?.();
-    try {
-      const objects = new Map<ObjectKey, string>();
-      await Promise.all(
-        kinds.map(async (kind) => {
-          const info = FEDERATED_KINDS[kind];
+    const objects = new Map<ObjectKey, string>();
+    const problems = new Map<FederatedKind, string>();
+    await Promise.all(
+      kinds.map(async (kind) => {
+        const info = FEDERATED_KINDS[kind];
+        try {
           // Page by page: only the hashes are kept, never a whole listing (10,000 copies are ~45 MB as one response).
           for await (const page of client.listPages(info, AVI_SYSTEM_NAMESPACE)) {
             for (const item of page) {
@@ -107,13 +118,14 @@ export function createResync(deps: ResyncDeps): Resync {
               objects.set(key, item.metadata.deletionTimestamp !== undefined ? DELETING : epoch !== undefined && readEpoch(item) !== epoch ? OTHER_EPOCH : hashFederatedContent(item, info));
             }
           }
-        }),
-      );
-      return objects;
-    } catch (err) {
-      logger.warn({ err, cluster: client.context }, 'Could not list federated objects on follower; reconciling every known object there');
-      return undefined;
-    }
+        } catch (err) {
+          problems.set(kind, err instanceof Error ? err.message : 'the list request failed');
+        }
+      }),
+    );
+    if (problems.size === 0) return { objects };
+    logger.warn({ cluster, problems: Object.fromEntries(problems) }, 'Could not list federated objects on follower; reconciling every known object there');
+    return { problems };
   }
 
   /**
@@ -128,9 +140,9 @@ export function createResync(deps: ResyncDeps): Resync {
 
     // Bounded: a listing holds one page of a follower's objects at a time and keeps only their hashes.
     const listedAtMs = (deps.now ?? Date.now)();
-    const followers = new Map<string, FollowerObjects | undefined>(
-      await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(deps.clientOf(cluster))] as const),
-    );
+    const listings = await mapConcurrent(clusters, LISTING_CONCURRENCY, async (cluster) => [cluster, await listFollower(cluster, deps.clientOf(cluster))] as const);
+    const followers = new Map<string, FollowerObjects | undefined>(listings.map(([cluster, listing]) => [cluster, listing.objects]));
+    const listingProblems = new Map(listings.flatMap(([cluster, listing]) => (listing.problems === undefined ? [] : [[cluster, listing.problems] as const])));
     const unknown = unknownFollowerKeys(followers, leader, index);
     if (unknown.length > 0) ok = (await capture.converge(unknown, { source: 'resync' })) && ok;
 
@@ -169,7 +181,7 @@ export function createResync(deps: ResyncDeps): Resync {
       }
       found.set(cluster, pending);
     }
-    deps.onDivergences?.(found);
+    deps.onDivergences?.(found, listingProblems);
     const seconds = end();
     if (!ok) throw new ResyncIncompleteError('some objects could not be recorded in the federation log');
     logger.info(

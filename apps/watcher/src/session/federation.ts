@@ -17,7 +17,7 @@ import { createStoreGuard, STORE_CHECK_INTERVAL_MS } from '../capture/store-guar
 import { createDispatch } from '../dispatch/dispatch.ts';
 import type { WatcherMetrics } from '../http/metrics.ts';
 import { createPendingReconciles } from '../resync/pending-reconciles.ts';
-import { createResync, type Resync } from '../resync/resync.ts';
+import { createResync, type ListingProblems, type Resync } from '../resync/resync.ts';
 import { dueRetries, FAILED_RETRY_BASE_MS } from '../resync/retry-failed.ts';
 import { createRetention } from '../retention/retention.ts';
 import { createPassLock } from './pass-lock.ts';
@@ -96,6 +96,8 @@ export function createFederation(deps: FederationDeps): Federation {
   let retries = new Map<string, number>();
   /** Per follower, what the last resync found different and reconciled (until results catch up). */
   const pending = createPendingReconciles();
+  /** Per follower the last resync could not list, the kinds that failed and why (until a listing succeeds). */
+  const unlisted = new Map<string, ListingProblems>();
 
   const capture: Capture = createCapture({
     local: deps.local,
@@ -162,10 +164,13 @@ export function createFederation(deps: FederationDeps): Federation {
       const result = results.get(cluster, key);
       return result === undefined || syncStateOf(entry, result) !== SyncState.inSync;
     },
-    onDivergences: (found) => {
+    onDivergences: (found, listingProblems) => {
       for (const [cluster, differences] of found) {
         if (differences === undefined) pending.delete(cluster);
         else pending.replace(cluster, differences);
+        const problems = listingProblems.get(cluster);
+        if (problems === undefined) unlisted.delete(cluster);
+        else unlisted.set(cluster, problems);
       }
       deps.onStatusChange();
     },
@@ -272,6 +277,7 @@ export function createFederation(deps: FederationDeps): Federation {
         projection: index.entries(),
         result: (cluster, key) => results.get(cluster, key),
         pending: (cluster, key) => pending.get(cluster, key),
+        unlisted: (cluster) => unlisted.get(cluster),
         leaderProblems: capture.leaderProblems(),
       }),
   };

@@ -1,4 +1,4 @@
-import { StepOutcome, tooManyOnLeaderMessage, type ObjectKey } from '@amko-fed/domain';
+import { followerListFailedMessage, StepOutcome, tooManyOnLeaderMessage, type FederatedKind, type ObjectKey } from '@amko-fed/domain';
 import { describe, expect, it } from 'vitest';
 import { federationSteps, isNewerResult, type ResultSummary } from './federation-steps.ts';
 
@@ -10,13 +10,16 @@ const failed = (seq: number, message = 'replace GSLBConfig avi-system/gc-1 on cl
 
 type Pending = Record<string, Partial<Record<ObjectKey, { why: string; seq: number; sinceMs: number }>>>;
 
-function steps(results: Record<string, Partial<Record<ObjectKey, ResultSummary>>>, leaderProblems = new Map(), pending: Pending = {}) {
+type Unlisted = Record<string, ReadonlyMap<FederatedKind, string>>;
+
+function steps(results: Record<string, Partial<Record<ObjectKey, ResultSummary>>>, leaderProblems = new Map(), pending: Pending = {}, unlisted: Unlisted = {}) {
   return federationSteps({
     kinds: ['GSLBConfig', 'GlobalDeploymentPolicy'],
     validFollowers: ['cluster2', 'cluster3'],
     projection,
     result: (cluster, key) => results[cluster]?.[key],
     pending: (cluster, key) => pending[cluster]?.[key],
+    unlisted: (cluster) => unlisted[cluster],
     leaderProblems,
   });
 }
@@ -84,6 +87,30 @@ describe('federationSteps', () => {
         outcome: StepOutcome.PartlyFailed,
         failures: [{ cluster: 'cluster2', message: `${gc}: ${text}, not reconciled yet` }],
       });
+    });
+  });
+
+  describe('when the last resync could not list a kind on a follower', () => {
+    const cause = 'list GlobalDeploymentPolicy in avi-system on cluster3: 403 Forbidden';
+    const unlisted: Unlisted = { cluster3: new Map([['GlobalDeploymentPolicy', cause]]) };
+
+    it('is partly failed for that kind, naming the follower and why, even with every result applied', () => {
+      const result = steps({ cluster2: { [gc]: ok(10), [gdp]: ok(4) }, cluster3: { [gc]: ok(10), [gdp]: ok(4) } }, new Map(), {}, unlisted);
+      expect(result.GlobalDeploymentPolicy).toEqual({
+        outcome: StepOutcome.PartlyFailed,
+        failures: [{ cluster: 'cluster3', message: followerListFailedMessage('GlobalDeploymentPolicy', cause) }],
+      });
+      expect(result.GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
+    });
+
+    it('says so in words a user can act on', () => {
+      expect(followerListFailedMessage('GlobalDeploymentPolicy', cause)).toBe(
+        `cannot list GlobalDeploymentPolicy list on this follower in avi-system namespace, copies the leader no longer has cannot be found there: ${cause}`,
+      );
+    });
+
+    it('ignores a follower that is not valid', () => {
+      expect(steps({}, new Map(), {}, { cluster4: new Map([['GSLBConfig', cause]]) }).GSLBConfig).toEqual({ outcome: StepOutcome.Succeeded });
     });
   });
 

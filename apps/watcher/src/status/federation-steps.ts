@@ -11,9 +11,13 @@
  *   was received after the follower was listed, so an older result cannot clear a new drift): the
  *   status never says success while a follower is known to differ from the leader (a stopped
  *   replicator or lost jobs show here instead of hiding behind "pending");
+ * - a kind the last resync could not list on a follower (RBAC, an error answer): objects only that
+ *   follower holds, such as copies of objects the leader deleted while it was away, cannot be
+ *   found there, so the status does not claim success for that kind and follower until a listing
+ *   succeeds (the follower is listed again after a back-off, resync.ts);
  * - no counted failure → `federated to all valid clusters successfully`.
  */
-import { parseObjectKey, StepOutcome, SyncState, syncStateOf, type ClusterFailure, type FederatedKind, type FederationResults, type ObjectKey, type StepResult } from '@amko-fed/domain';
+import { followerListFailedMessage, parseObjectKey, StepOutcome, SyncState, syncStateOf, type ClusterFailure, type FederatedKind, type FederationResults, type ObjectKey, type StepResult } from '@amko-fed/domain';
 
 const PENDING_MESSAGES = {
   missing: 'missing on the follower',
@@ -41,6 +45,8 @@ export interface FederationStepsInput {
   result(cluster: string, key: ObjectKey): ResultSummary | undefined;
   /** A reconcile a resync enqueued because the follower differed (see resync.ts). */
   pending?(cluster: string, key: ObjectKey): { readonly why: string; readonly seq: number; readonly sinceMs: number } | undefined;
+  /** The kinds the last resync could not list on a follower, and why (undefined: it was listed). */
+  unlisted?(cluster: string): ReadonlyMap<FederatedKind, string> | undefined;
   /** Leader-side hard failures per kind. */
   readonly leaderProblems: ReadonlyMap<FederatedKind, string>;
 }
@@ -62,6 +68,9 @@ export function federationSteps(input: FederationStepsInput): FederationResults 
         list.push({ cluster, message: `${key}: ${PENDING_MESSAGES[pending.why as keyof typeof PENDING_MESSAGES] ?? 'differs from the leader'}, not reconciled yet` });
       }
     }
+  }
+  for (const cluster of input.validFollowers) {
+    for (const [kind, cause] of input.unlisted?.(cluster) ?? []) failures.get(kind)?.push({ cluster, message: followerListFailedMessage(kind, cause) });
   }
   const steps: { -readonly [K in FederatedKind]?: StepResult } = {};
   for (const kind of input.kinds) {
