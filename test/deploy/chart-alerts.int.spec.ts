@@ -48,7 +48,7 @@ describe('the chart PrometheusRule', () => {
   describe('when rendered', () => {
     it('holds the alerts the on-call engineer needs', () => {
       expect(rules.map((r) => r.alert).sort()).toEqual([
-        'AmkoFedBackupFailing', 'AmkoFedBackupStale', 'AmkoFedDualLeader', 'AmkoFedFederationFailing', 'AmkoFedFollowerNotInSync', 'AmkoFedFollowerStalled', 'AmkoFedMemberInvalid',
+        'AmkoFedBackupFailing', 'AmkoFedBackupStale', 'AmkoFedDualLeader', 'AmkoFedFederationFailing', 'AmkoFedFollowerNotInSync', 'AmkoFedFollowerNotListed', 'AmkoFedFollowerStalled', 'AmkoFedMemberInvalid',
         'AmkoFedNoLeaseHolder', 'AmkoFedRedisDataLost', 'AmkoFedRedisUnreachable', 'AmkoFedRetriesExhausted', 'AmkoFedRoleInvalid',
         'AmkoFedWatcherDown',
       ]);

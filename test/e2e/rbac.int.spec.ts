@@ -219,6 +219,9 @@ describe('least-privilege RBAC', () => {
       await eventually(lists, (n) => n >= before + 2, 20_000, 'two more listings of follower2');
       expect(await conditionOf(noGdpList, 'leader', 'GDP Federation')).toMatchObject({ status: SOME_FAILED });
       expect(await conditionOf(noGdpList, 'leader', 'GSLBConfig Federation')).toMatchObject({ status: SUCCESS });
+      const metrics = await (await fetch(`${noGdpList.app('watcher').url}/metrics`)).text();
+      expect(metrics).toContain('amko_fed_watcher_follower_unlisted{cluster="follower2",kind="GlobalDeploymentPolicy"} 1');
+      expect(metrics).not.toContain('amko_fed_watcher_follower_unlisted{cluster="follower1"');
       expect(forbiddenRequests(noGdpList).every((line) => line.startsWith('follower2: ') && line.includes(' list globaldeploymentpolicies '))).toBe(true);
     });
   });

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registerProcessMetrics } from '@amko-fed/service';
+import type { FederatedKind } from '@amko-fed/domain';
 import type { SyncCounts } from '../status/follower-sync-counts.ts';
 
 export const RoleMetric = {
@@ -34,10 +35,18 @@ export interface WatcherMetrics {
   /** Sets the role gauge: 1 for `role`, 0 for every other. */
   setRole(role: RoleMetric): void;
   /**
-   * Where `amko_fed_watcher_follower_objects` is read from on scrape: the federation while this
-   * replica leads, `undefined` otherwise (the gauge is then empty).
+   * Where `amko_fed_watcher_follower_objects` and `amko_fed_watcher_follower_unlisted` are read from
+   * on scrape: the federation while this replica leads, `undefined` otherwise (both are then empty).
    */
-  setFollowerObjectsSource(source: (() => ReadonlyMap<string, SyncCounts>) | undefined): void;
+  setFollowerSource(source: FollowerMetricsSource | undefined): void;
+}
+
+/** What the per-follower gauges read on scrape. */
+export interface FollowerMetricsSource {
+  /** Per valid follower, the leader's objects by sync state. */
+  objects(): ReadonlyMap<string, SyncCounts>;
+  /** Per valid follower the last resync could not list, the kinds that failed. */
+  unlisted(): ReadonlyMap<string, Iterable<FederatedKind>>;
 }
 
 /** Label values of the sync states (Prometheus label values without spaces). */
@@ -46,7 +55,7 @@ const STATE_LABEL = { 'in sync': 'in_sync', pending: 'pending', failed: 'failed'
 export function createWatcherMetrics(options: { readonly defaultMetrics?: boolean } = {}): WatcherMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) registerProcessMetrics(registry);
-  let followerObjectsSource: (() => ReadonlyMap<string, SyncCounts>) | undefined;
+  let followerSource: FollowerMetricsSource | undefined;
   new Gauge({
     name: 'amko_fed_watcher_follower_objects',
     help: 'Per valid follower, the leader\'s objects by sync state (in_sync, pending, failed), as amko-fed status counts them; only the leading replica reports.',
@@ -54,8 +63,20 @@ export function createWatcherMetrics(options: { readonly defaultMetrics?: boolea
     registers: [registry],
     collect() {
       this.reset();
-      for (const [cluster, counts] of followerObjectsSource?.() ?? []) {
+      for (const [cluster, counts] of followerSource?.objects() ?? []) {
         for (const [state, label] of Object.entries(STATE_LABEL)) this.set({ cluster, state: label }, counts[state as keyof SyncCounts]);
+      }
+    },
+  });
+  new Gauge({
+    name: 'amko_fed_watcher_follower_unlisted',
+    help: 'Per valid follower and federated kind the last resync could not list there (RBAC, an error answer): 1 until a listing succeeds. Copies of objects the leader deleted cannot be found there meanwhile, so the kind\'s Federation condition names the follower; only the leading replica reports.',
+    labelNames: ['cluster', 'kind'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [cluster, kinds] of followerSource?.unlisted() ?? []) {
+        for (const kind of kinds) this.set({ cluster, kind }, 1);
       }
     },
   });
@@ -127,8 +148,8 @@ export function createWatcherMetrics(options: { readonly defaultMetrics?: boolea
   setRole(RoleMetric.standby);
   return {
     registry, events, jobsEnqueued, memberValid, resyncDuration, role, storeLosses, failedRetries, lastSuccessfulBackup, backupFailures, leaderEpoch, staleLeader, setRole,
-    setFollowerObjectsSource(source) {
-      followerObjectsSource = source;
+    setFollowerSource(source) {
+      followerSource = source;
     },
   };
 }

@@ -249,18 +249,24 @@ export function createFederation(deps: FederationDeps): Federation {
       await capture.start();
       resyncTimer = setInterval(() => resync.request(), deps.resyncIntervalMs);
       scheduleTick();
-      deps.metrics.setFollowerObjectsSource(() =>
-        followerSyncCounts({
-          validFollowers: deps.validFollowers(),
-          projection: index.entries(),
-          result: (cluster, key) => results.get(cluster, key),
-          pending: (cluster, key) => pending.get(cluster, key),
-        }));
+      deps.metrics.setFollowerSource({
+        objects: () =>
+          followerSyncCounts({
+            validFollowers: deps.validFollowers(),
+            projection: index.entries(),
+            result: (cluster, key) => results.get(cluster, key),
+            pending: (cluster, key) => pending.get(cluster, key),
+          }),
+        unlisted: () => new Map(deps.validFollowers().flatMap((cluster) => {
+          const problems = unlisted.get(cluster);
+          return problems === undefined ? [] : [[cluster, problems.keys()] as const];
+        })),
+      });
       logger.info({ kinds: deps.kinds, projected: index.size }, 'Started federation');
     },
     async stop() {
       stopped = true;
-      deps.metrics.setFollowerObjectsSource(undefined);
+      deps.metrics.setFollowerSource(undefined);
       clearInterval(resyncTimer);
       clearTimeout(tickTimer);
       const resyncStopped = resync.stop();

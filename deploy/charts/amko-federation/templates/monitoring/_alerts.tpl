@@ -57,6 +57,17 @@ groups:
           description: '{{ "{{" }} $value {{ "}}" }} objects failed their last apply on follower {{ "{{" }} $labels.cluster {{ "}}" }} for {{ $p.federationFailingFor }}.'
           runbook: '`amko-fed --context <leader> status` and the AMKOCluster federation condition (kubectl -n {{ .Release.Namespace }} get amkocluster -o yaml) name the failing objects and errors; fix the cause (member RBAC, a schema rejection, a missing CRD, an unreachable API server), then `amko-fed replay --cluster {{ "{{" }} $labels.cluster {{ "}}" }}`.'
           runbook_url: '{{ $rb }}#amkofedfederationfailing'
+      - alert: AmkoFedFollowerNotListed
+        # A kind the watcher's resyncs cannot list on a valid follower: copies of objects the leader
+        # deleted cannot be found there, so the kind's Federation condition names the follower.
+        expr: max by (namespace, cluster, kind) (amko_fed_watcher_follower_unlisted{ {{- $ns }}}) > 0
+        for: {{ $p.federationFailingFor }}
+        labels: { severity: warning }
+        annotations:
+          summary: '{{ "{{" }} $labels.kind {{ "}}" }} cannot be listed on follower {{ "{{" }} $labels.cluster {{ "}}" }}'
+          description: 'The watcher has not been able to list {{ "{{" }} $labels.kind {{ "}}" }} objects on follower {{ "{{" }} $labels.cluster {{ "}}" }} for {{ $p.federationFailingFor }}: the leader''s objects are still applied there, but a copy of one the leader deleted would stay unnoticed.'
+          runbook: 'The {{ "{{" }} $labels.kind {{ "}}" }} Federation condition (kubectl -n {{ .Release.Namespace }} get amkocluster -o yaml) and the watcher''s "Could not list federated objects on follower" warning give the error; usually the member identity lacks list on that kind in avi-system (apply deploy/member-rbac there, or install the chart there with member.rbac.create=true) or the follower API server fails the list. The condition clears at the next listing that succeeds (within 30 s).'
+          runbook_url: '{{ $rb }}#amkofedfollowernotlisted'
       - alert: AmkoFedMemberInvalid
         # The federation condition fails: a member failed validation (unreachable, bad kubeconfig,
         # no AMKOCluster, or another leader), so the AMKOCluster status reports it.
