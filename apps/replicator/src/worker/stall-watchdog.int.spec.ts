@@ -93,6 +93,22 @@ async function setup(process: (name: string) => Promise<void>): Promise<Setup> {
 
 let frozenAt = 0;
 
+/**
+ * Waits until the worker is parked in BZPOPMIN (Redis flags its blocking connection `b`). Right
+ * after a job the worker still runs one more round (the marker its own moveToActive left wakes
+ * BZPOPMIN at once, then moveToActive on the shared connection): a wedge in that round would let
+ * the wedged worker take the next job over the shared connection, and no stall would happen.
+ */
+async function parked(s: Setup): Promise<void> {
+  await eventually(() => s.watchdog.current().blockingStatus(), (status) => status === 'ready', 30_000, 'the blocking connection ready');
+  await eventually(
+    async () => (await s.queue.getWorkers()).some((client) => client['cmd'] === 'bzpopmin' && (client['flags'] ?? '').includes('b')),
+    (blocked) => blocked,
+    30_000,
+    'the worker parked in BZPOPMIN',
+  );
+}
+
 /** Freezes the worker's blocking connection and every connection opened from now on. */
 async function wedge(s: Setup): Promise<void> {
   s.proxy.freezeNew(true);
@@ -115,7 +131,7 @@ describe('watchForStalls', () => {
       });
       await s.queue.add('before', { name: 'before' });
       await eventually(() => processed, (p) => p.includes('before'), 60_000, 'the first job processed');
-      await eventually(() => s.watchdog.current().blockingStatus(), (status) => status === 'ready', 30_000, 'the blocking connection ready');
+      await parked(s);
 
       await wedge(s);
       for (const name of ['after-1', 'after-2', 'after-3']) await s.queue.add(name, { name });
@@ -143,7 +159,7 @@ describe('watchForStalls', () => {
       });
       const held = await s.queue.add('held', { name: 'held' });
       await eventually(() => attempts, (a) => a.includes('held'), 60_000, 'the held job active');
-      await eventually(() => s.watchdog.current().blockingStatus(), (status) => status === 'ready', 30_000, 'the blocking connection ready');
+      await parked(s);
 
       await wedge(s);
       await s.queue.add('next', { name: 'next' });
