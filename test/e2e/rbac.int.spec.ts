@@ -64,35 +64,18 @@ beforeAll(async () => {
       { ...rule, resources: [GDP.plural], verbs: rule.verbs.filter((verb) => verb !== 'list' && verb !== 'watch') },
     ];
   });
-  [federation, noDelete, noGdpList] = await Promise.all([
+  /** As deployed, with `follower2Rules` for follower2's member identity (the deployed rules when omitted). */
+  const start = (name: string, follower2Rules = memberRules): Promise<Federation> =>
     startFederation({
       followers: FOLLOWERS,
       redisUrl: inject('redisUrl'),
-      prefix: isolatedPrefix('rbac'),
+      prefix: isolatedPrefix(name),
       localAccess: { rules: watcherRules },
-      memberAccess: { rules: memberRules },
+      memberAccess: (cluster) => ({ rules: cluster === 'follower2' ? follower2Rules : memberRules }),
       watcher: { env: WATCHER_ENV },
       replicator: { env: REPLICATOR_ENV },
-    }),
-    startFederation({
-      followers: FOLLOWERS,
-      redisUrl: inject('redisUrl'),
-      prefix: isolatedPrefix('rbac-nodelete'),
-      localAccess: { rules: watcherRules },
-      memberAccess: (cluster) => ({ rules: cluster === 'follower2' ? withoutDelete : memberRules }),
-      watcher: { env: WATCHER_ENV },
-      replicator: { env: REPLICATOR_ENV },
-    }),
-    startFederation({
-      followers: FOLLOWERS,
-      redisUrl: inject('redisUrl'),
-      prefix: isolatedPrefix('rbac-nogdplist'),
-      localAccess: { rules: watcherRules },
-      memberAccess: (cluster) => ({ rules: cluster === 'follower2' ? withoutGdpList : memberRules }),
-      watcher: { env: WATCHER_ENV },
-      replicator: { env: REPLICATOR_ENV },
-    }),
-  ]);
+    });
+  [federation, noDelete, noGdpList] = await Promise.all([start('rbac'), start('rbac-nodelete', withoutDelete), start('rbac-nogdplist', withoutGdpList)]);
 }, 60_000);
 
 afterAll(async () => {

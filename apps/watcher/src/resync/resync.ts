@@ -25,7 +25,7 @@ import type { WatcherMetrics } from '../http/metrics.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { DELETING, divergencesOf, OTHER_EPOCH, keysToConverge, reconcileJobs, resyncJobs, unknownFollowerKeys, type Divergence, type FollowerObjects } from './plan-resync.ts';
 import { ResyncIncompleteError } from './resync-incomplete-error.ts';
-import type { PassLock } from '../session/pass-lock.ts';
+import { createPassLock, type PassLock } from '../session/pass-lock.ts';
 
 export interface ResyncDeps {
   readonly capture: Capture;
@@ -51,7 +51,7 @@ export interface ResyncDeps {
     found: ReadonlyMap<string, ReadonlyMap<ObjectKey, PendingReconcile> | undefined>,
     unlisted: ReadonlyMap<string, ListingProblems>,
   ): void;
-  /** Shared with the retention: a resync waits for a running retention pass (pass-lock.ts). */
+  /** Shared with the retention: a resync waits for a running retention pass (pass-lock.ts). @defaultValue a lock of its own */
   readonly passes?: PassLock;
 }
 
@@ -87,6 +87,7 @@ export interface Resync {
 export function createResync(deps: ResyncDeps): Resync {
   const { capture, index, kinds, metrics } = deps;
   const logger = deps.logger.child({ component: 'resync' });
+  const passes = deps.passes ?? createPassLock();
   let pendingAll = false;
   const pendingClusters = new Set<string>();
   let running: Promise<void> | undefined;
@@ -188,7 +189,7 @@ export function createResync(deps: ResyncDeps): Resync {
       { full, followers: clusters.length, objects: leader.size, jobs, tombstoned: unknown.length, seconds },
       full ? 'Resynced all followers' : 'Resynced followers',
     );
-    return [...found].filter(([, listed]) => listed === undefined).map(([cluster]) => cluster);
+    return [...listingProblems.keys()];
   }
 
   /**
@@ -247,8 +248,7 @@ export function createResync(deps: ResyncDeps): Resync {
         }
         try {
           const { clusters, full, relisted } = next;
-          const pass = (): Promise<string[]> => runOnce(clusters, full, relisted);
-          const unlisted = await (deps.passes === undefined ? pass() : deps.passes.run(pass));
+          const unlisted = await passes.run(() => runOnce(clusters, full, relisted));
           failures = 0;
           relistLater(clusters.filter((cluster) => !unlisted.includes(cluster)), unlisted);
           completed += 1;

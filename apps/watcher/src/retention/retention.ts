@@ -14,7 +14,7 @@ import type { FederationLog, ResultsStore } from '@amko-fed/queue';
 import type { Logger } from 'pino';
 import type { ProjectionIndex } from '../capture/leader-view.ts';
 import type { PendingReconciles } from '../resync/pending-reconciles.ts';
-import type { PassLock } from '../session/pass-lock.ts';
+import { createPassLock, type PassLock } from '../session/pass-lock.ts';
 import type { ResultsCache } from '../status/results-cache.ts';
 
 export interface RetentionDeps {
@@ -29,7 +29,7 @@ export interface RetentionDeps {
   /** @defaultValue 30000 */
   readonly intervalMs?: number;
   now(): number;
-  /** Shared with the resync: a pass is skipped while a resync runs or waits (pass-lock.ts). */
+  /** Shared with the resync: a pass is skipped while a resync runs or waits (pass-lock.ts). @defaultValue a lock of its own */
   readonly passes?: PassLock;
 }
 
@@ -53,6 +53,7 @@ export function createRetention(deps: RetentionDeps): Retention {
   const logger = deps.logger.child({ component: 'retention' });
   const intervalMs = deps.intervalMs ?? RETENTION_INTERVAL_MS;
   let lastMs: number | undefined;
+  const passes = deps.passes ?? createPassLock();
 
   async function prune(): Promise<PruneSummary> {
     // Collected first: pruning forgets index entries while the loop awaits.
@@ -81,7 +82,7 @@ export function createRetention(deps: RetentionDeps): Retention {
     async pruneIfDue() {
       const now = deps.now();
       if (lastMs !== undefined && now - lastMs < intervalMs) return;
-      const pass = deps.passes === undefined ? prune() : deps.passes.tryRun(prune);
+      const pass = passes.tryRun(prune);
       // A resync runs or waits: this pass is due again at the next tick.
       if (pass === undefined) return;
       lastMs = now;
