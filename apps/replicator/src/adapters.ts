@@ -17,6 +17,7 @@ import {
   createFollowerQueues,
   createMemberRegistry,
   createRedisConnection,
+  createLockedProjectionReader,
   createResultsStore,
   followerJobOptions,
   redactRedisUrl,
@@ -24,6 +25,7 @@ import {
   type FederationLog,
   type FollowerQueues,
   type FollowerQueuesOptions,
+  type LockedProjectionReader,
   type MemberRegistry,
   type ResultsStore,
 } from '@amko-fed/queue';
@@ -37,6 +39,8 @@ import { createFollowerWorker, watchableWorker, type FollowerWorkerOptions, type
 /** The stores, all over one `client` connection under one prefix. */
 export interface ReplicatorStores<Queues extends FollowerQueues = FollowerQueues> {
   readonly log: FederationLog;
+  /** The job lock check with the projection read in one round trip (absent: two, see replicate-job.ts). */
+  readonly lockedRead?: LockedProjectionReader;
   readonly results: ResultsStore;
   readonly registry: MemberRegistry;
   readonly queues: Queues;
@@ -89,6 +93,7 @@ export function createReplicatorStores(
 ): ReplicatorStores<BullFollowerQueues> {
   return {
     log: createFederationLog({ redis: connection, prefix }),
+    lockedRead: createLockedProjectionReader({ redis: connection, prefix }),
     results: createResultsStore({ redis: connection, prefix }),
     registry: createMemberRegistry({ redis: connection, prefix }),
     queues: createFollowerQueues({ connection, prefix, ...queueOptions }),

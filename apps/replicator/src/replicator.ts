@@ -64,7 +64,7 @@ export interface Replicator {
 
 export function createReplicator(deps: ReplicatorDeps): Replicator {
   const { config, logger, adapters } = deps;
-  const { log, results, registry, queues } = adapters.stores;
+  const { log, lockedRead, results, registry, queues } = adapters.stores;
   const { clusters, board } = adapters;
   const clock = deps.clock ?? (() => new Date());
   const workerName = deps.workerName ?? `replicator-${hostname()}-${process.pid}`;
@@ -86,6 +86,7 @@ export function createReplicator(deps: ReplicatorDeps): Replicator {
   });
   const jobDeps = {
     log,
+    lockedRead,
     results,
     clientFor: (cluster: string) => clusters.clientFor(cluster),
     redact: clusters.redact,

@@ -15,7 +15,9 @@ import {
   type KubeObject,
   type ObjectKey,
 } from '@amko-fed/domain';
+import type { ClusterClient } from '@amko-fed/kube';
 import { createInMemoryCluster, type InMemoryCluster } from '@amko-fed/kube/testing';
+import type { LockedProjectionReader } from '@amko-fed/queue';
 import { createInMemoryStores, type InMemoryStores, type QueuedJob } from '@amko-fed/queue/testing';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { pino } from 'pino';
@@ -74,6 +76,11 @@ export interface WorkerWorld {
   readonly lines: string[];
   /** onReachability calls, in order. */
   readonly reachability: [string, boolean][];
+  /**
+   * What the attempts did, in order: the job lock checks (`lockedRead`: with the projection read;
+   * `extendLock`) and the follower requests (`get Lease`, `get GlobalDeploymentPolicy`, `replace …`).
+   */
+  readonly steps: string[];
   nowMs(): number;
   advance(ms: number): void;
   /** Leader side: captures an upsert of the GDP into the projection, enqueues it; returns its seq. */
@@ -105,6 +112,8 @@ export interface WorkerWorldOptions {
   readonly bursts?: BurstCoalescerOptions;
   /** WRITTEN_COPIES: copies remembered (0: every apply reads the follower's copy first). @defaultValue 2000, as deployed */
   readonly writtenCopies?: number;
+  /** The lock check with the projection read in one round trip (lockedRead). @defaultValue true, as deployed */
+  readonly lockedRead?: boolean;
 }
 
 export async function workerWorld(options: WorkerWorldOptions = {}): Promise<WorkerWorld> {
@@ -124,13 +133,35 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
   const reachability: [string, boolean][] = [];
   const leader = 'leader' in options ? options.leader : LEADER;
   let rv = 100;
+  const steps: string[] = [];
+  /** Whether the job being run still holds its lock (run's `lockLost`). */
+  let lockHeld = true;
+  const recorded: ClusterClient = {
+    ...follower.client,
+    get: (kind, namespace, name) => {
+      steps.push(`get ${kind.kind}`);
+      return follower.client.get(kind, namespace, name);
+    },
+    create: (kind, namespace, body) => {
+      steps.push(`create ${kind.kind}`);
+      return follower.client.create(kind, namespace, body);
+    },
+    replace: (kind, namespace, name, body) => {
+      steps.push(`replace ${kind.kind}`);
+      return follower.client.replace(kind, namespace, name, body);
+    },
+  };
+  const lockedRead: LockedProjectionReader = async (objectKey) => {
+    steps.push('lockedRead');
+    return lockHeld ? { held: true, entry: await stores.log.readProjection(objectKey) } : { held: false };
+  };
 
   const processor = createJobProcessor(FOLLOWER, {
     log: stores.log,
     results: stores.results,
     clientFor: (cluster) => {
       if (cluster !== FOLLOWER) throw new UnknownClusterError(cluster);
-      return follower.client;
+      return recorded;
     },
     redact: createSecretRedactor([SECRET]),
     fence: createLeaderFence({ ttlMs: 10_000, now: () => now }),
@@ -143,6 +174,7 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     onReachability: (cluster, reachable) => void reachability.push([cluster, reachable]),
     ...(options.bursts === undefined ? {} : { bursts: options.bursts }),
     writtenCopies: createWrittenCopies({ maxEntries: options.writtenCopies ?? DEFAULT_WRITTEN_COPIES }),
+    ...(options.lockedRead === false ? {} : { lockedRead }),
   });
 
   async function enqueue(seq: number): Promise<number> {
@@ -157,6 +189,7 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     processor,
     lines,
     reachability,
+    steps,
     nowMs: () => now,
     advance(ms) {
       now += ms;
@@ -182,8 +215,12 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
       }
       if (job === undefined) throw new Error('no job waits on the follower queue');
       let delayedUntilMs: number | undefined;
-      const lockHeld = runOptions.lockLost !== true;
-      const taken = { ...job, moveToDelayed: async (timestamp: number) => void (delayedUntilMs = timestamp), extendLock: async () => (lockHeld ? 1 : 0) };
+      lockHeld = runOptions.lockLost !== true;
+      const extendLock = async (): Promise<number> => {
+        steps.push('extendLock');
+        return lockHeld ? 1 : 0;
+      };
+      const taken = { ...job, queueQualifiedName: `unit:${FOLLOWER}`, moveToDelayed: async (timestamp: number) => void (delayedUntilMs = timestamp), extendLock };
       const token = 'token' in runOptions ? runOptions.token : 'lock-token';
       try {
         const returned = await processor(taken, token);

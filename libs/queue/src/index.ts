@@ -90,3 +90,10 @@ export {
   type ResultsFollower,
 } from './results-store.ts';
 export { replay, type ReplaySelection, type ReplayResult, type ReplayDeps } from './replay.ts';
+export {
+  createLockedProjectionReader,
+  type HeldJobLock,
+  type LockedProjectionRead,
+  type LockedProjectionReader,
+  type LockedProjectionReaderOptions,
+} from './locked-projection-read.ts';

@@ -52,6 +52,7 @@ export interface BurstCoalescer {
   noteApplied(objectKey: string, applied: AppliedChange, nowMs: number): void;
   /** Before an apply: milliseconds to wait (0: apply now). `changedAtMs` is the last change's time. */
   deferFor(objectKey: string, changedAtMs: number, nowMs: number): number;
+  inBurst(objectKey: string): boolean;
   /** Objects currently in a burst (for tests and diagnostics). */
   readonly size: number;
 }
@@ -78,6 +79,7 @@ export function createBurstCoalescer(options: BurstCoalescerOptions = {}): Burst
       const until = Math.min(changedAtMs + quietMs, since + maxDeferMs);
       return until > nowMs ? Math.ceil(until - nowMs) : 0;
     },
+    inBurst: (objectKey) => bursts.has(objectKey),
     get size() {
       return bursts.size;
     },

@@ -37,6 +37,7 @@ describe('createJobProcessor burst coalescing', () => {
       await applyWhileLeaderChanges(world);
       const next = world.stores.queues.take(FOLLOWER);
       if (next === undefined) throw new Error('the change made during the apply was not queued');
+      const stepsBefore = world.steps.length;
       for (let ttl = 2; ttl < 100; ttl += 1) {
         world.advance(5);
         await world.upsert(ttl);
@@ -44,6 +45,8 @@ describe('createJobProcessor burst coalescing', () => {
         expect(deferred.error).toBeInstanceOf(DelayedError);
         expect(deferred.delayedUntilMs).toBe(Math.min(world.nowMs() + QUIET_MS, burstStartMs + MAX_DEFER_MS));
       }
+      // Deferred on the projection alone: nothing sent to the follower, no lock checked.
+      expect(world.steps.slice(stepsBefore)).toEqual([]);
       world.advance(QUIET_MS);
       expect((await world.run({ job: next })).returned?.outcome).toBe('updated');
       expect(await world.ttlOnFollower()).toBe(99);

@@ -113,7 +113,7 @@ describe('createJobProcessor', () => {
       const job = world.stores.queues.take(FOLLOWER);
       if (job === undefined) throw new Error('no job');
       const aborted = AbortSignal.abort();
-      const attempt = world.processor({ ...job, moveToDelayed: async () => undefined, extendLock: async () => 1 }, 'lock-token', aborted);
+      const attempt = world.processor({ ...job, queueQualifiedName: 'unit:follower1', moveToDelayed: async () => undefined, extendLock: async () => 1 }, 'lock-token', aborted);
       await expect(attempt).rejects.toMatchObject({ code: INTERRUPTED_CODE });
       await expect(attempt).rejects.not.toBeInstanceOf(UnrecoverableError);
     });
@@ -133,15 +133,35 @@ describe('createJobProcessor', () => {
       expect(world.lines.join('')).toContain('Lost the job to another replicator before writing');
     });
 
-    it('still records a no-op, which writes nothing', async () => {
-      const world = await workerWorld();
+    /** A second job whose apply is a no-op (the follower already holds the object's content). */
+    async function noopJob(world: Awaited<ReturnType<typeof workerWorld>>): Promise<number> {
       await world.upsert(10);
       await world.run();
       const { object } = world.stores.log.projected(GDP_KEY) as { object: Record<string, unknown> };
       const seq = await world.stores.log.appendEvent({ op: 'upsert', objectKey: GDP_KEY, kind: 'GlobalDeploymentPolicy', resourceVersion: '500', contentHash: 'another-hash', object, source: 'resync' });
       await world.stores.queues.enqueue({ cluster: FOLLOWER, objectKey: GDP_KEY, seq, reason: 'resync' });
+      return seq;
+    }
+
+    it('notices it with the projection read, before a no-op too: nothing written, nothing recorded', async () => {
+      const world = await workerWorld();
+      const seq = await noopJob(world);
+      const resultBefore = await world.stores.results.readResult(FOLLOWER, GDP_KEY);
+      const ran = await world.run({ lockLost: true });
+      expect(ran.error).toBeInstanceOf(LockLostError);
+      expect(world.gdpWrites()).toHaveLength(1);
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toEqual(resultBefore);
+      expect((await world.stores.results.readResult(FOLLOWER, GDP_KEY))?.seq).toBeLessThan(seq);
+    });
+
+    it('without the combined read (projection first), still records a no-op, which writes nothing', async () => {
+      const world = await workerWorld({ lockedRead: false });
+      const seq = await noopJob(world);
+      const stepsBefore = world.steps.length;
       expect((await world.run({ lockLost: true })).returned).toEqual({ outcome: 'noop', seq });
       expect(world.gdpWrites()).toHaveLength(1);
+      // The lock is checked only right before a write in this order.
+      expect(world.steps.slice(stepsBefore).filter((step) => step === 'extendLock' || step === 'lockedRead')).toEqual([]);
     });
   });
 });

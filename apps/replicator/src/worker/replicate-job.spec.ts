@@ -144,3 +144,54 @@ describe('createJobProcessor', () => {
     });
   });
 });
+
+describe('the order of an attempt (the job lock check with the projection read)', () => {
+  describe('when a change goes to a copy this replicator wrote', () => {
+    it('reads the fencing token, then checks the lock with the projection read, then writes: no other lock check', async () => {
+      const world = await workerWorld({ epoch: 3 });
+      await world.upsert(10);
+      await world.run();
+      const seq = await world.upsert(11);
+      const before = world.steps.length;
+      expect((await world.run()).returned).toEqual({ outcome: 'updated', seq });
+      expect(world.steps.slice(before)).toEqual(['get Lease', 'lockedRead', 'replace GlobalDeploymentPolicy']);
+      expect(await world.ttlOnFollower()).toBe(11);
+    });
+  });
+
+  describe('when the copy must be read before the write', () => {
+    it('checks the lock again after that read, right before the write', async () => {
+      const world = await workerWorld({ epoch: 3 });
+      await world.upsert(10);
+      await world.run();
+      expect(world.steps).toEqual(['get Lease', 'lockedRead', 'get GlobalDeploymentPolicy', 'extendLock', 'create GlobalDeploymentPolicy']);
+    });
+  });
+
+  describe('when the projection changed after the job was enqueued', () => {
+    it('writes the state the projection held when the lock was confirmed', async () => {
+      const world = await workerWorld();
+      await world.upsert(10);
+      await world.run();
+      const first = await world.upsert(11);
+      const latest = await world.upsert(12);
+      const [job] = world.stores.queues.jobs(FOLLOWER, 'waiting');
+      expect(job?.data).toMatchObject({ seq: first });
+      expect((await world.run()).returned).toEqual({ outcome: 'updated', seq: latest });
+      expect(await world.ttlOnFollower()).toBe(12);
+    });
+  });
+
+  describe('without the combined read', () => {
+    it('reads the projection first and checks the lock right before the write', async () => {
+      const world = await workerWorld({ epoch: 3, lockedRead: false });
+      await world.upsert(10);
+      await world.run();
+      await world.upsert(11);
+      const before = world.steps.length;
+      await world.run();
+      expect(world.steps.slice(before)).toEqual(['get Lease', 'extendLock', 'replace GlobalDeploymentPolicy']);
+      expect(await world.ttlOnFollower()).toBe(11);
+    });
+  });
+});
