@@ -14,7 +14,7 @@ import { watchArrivals } from '../baselines/arrivals.ts';
 import { latencyRun, seed, throughputRound, timedWrite, type Bench, type Sizes } from '../baselines/measure.ts';
 import { ms, ratioLine, renderTable, summarise, type FigureRow, type Summary } from '../baselines/report.ts';
 import { SYSTEMS, startSystems, type SystemName } from '../baselines/systems.ts';
-import type { ScenarioResult } from '../support/figures.ts';
+import type { ScenarioResult, TargetFigure } from '../support/figures.ts';
 import { sleep } from '../support/stats.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -181,7 +181,16 @@ export const baselines: Scenario = {
       );
       const errors = started.errors();
       if (errors !== '') notes.push('', 'last errors the baselines reported:', ...errors.trim().split('\n').slice(-5));
-      return { scenario: 'baselines', figures: [], notes } satisfies ScenarioResult;
+      const p50Of = (name: SystemName): number => latency.get(name)?.p50 ?? Number.NaN;
+      const overFloor: TargetFigure = {
+        what: 'latency p50 amko-federation / floor (same run, interleaved)',
+        measured: p50Of(SYSTEMS.amkoFederation) / p50Of(SYSTEMS.floor),
+        unit: 'x',
+        bound: 1.5,
+        direction: 'at most',
+        decimals: 2,
+      };
+      return { scenario: 'baselines', figures: [overFloor], notes } satisfies ScenarioResult;
     } finally {
       for (const f of federation.followers) f.faults.clear();
       arrivals.stop();

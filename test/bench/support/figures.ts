@@ -12,6 +12,8 @@ export interface TargetFigure {
   readonly direction: 'at most' | 'at least';
   /** How it was measured (printed under the figure). */
   readonly how?: string;
+  /** Decimals printed (a ratio near its bound needs 2). @defaultValue 1, none from 100 on */
+  readonly decimals?: number;
 }
 
 export interface ScenarioResult {
@@ -23,11 +25,12 @@ export interface ScenarioResult {
 export const met = (figure: TargetFigure): boolean =>
   Number.isFinite(figure.measured) && (figure.direction === 'at most' ? figure.measured <= figure.bound : figure.measured >= figure.bound);
 
-const format = (value: number): string => (!Number.isFinite(value) ? 'n/a' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1));
+const format = (value: number, decimals?: number): string =>
+  !Number.isFinite(value) ? 'n/a' : decimals !== undefined ? value.toFixed(decimals) : Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1);
 
 /** One line per figure: what, measured, target, verdict. */
 export function renderFigures(results: readonly ScenarioResult[]): string {
-  const rows = results.flatMap((r) => r.figures.map((f) => [f.what, `${format(f.measured)} ${f.unit}`, `${f.direction} ${format(f.bound)} ${f.unit}`, met(f) ? 'met' : 'NOT met']));
+  const rows = results.flatMap((r) => r.figures.map((f) => [f.what, `${format(f.measured, f.decimals)} ${f.unit}`, `${f.direction} ${format(f.bound, f.decimals)} ${f.unit}`, met(f) ? 'met' : 'NOT met']));
   const header = ['target (ARCHITECTURE §7)', 'measured', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
