@@ -122,7 +122,7 @@ for (const scenario of selected) {
     const result = await scenario.run(context);
     results.push(result);
     for (const figure of result.figures) {
-      process.stdout.write(`  ${met(figure) ? 'met    ' : 'NOT met'}  ${figure.what}: ${figure.measured.toFixed(1)} ${figure.unit} (target ${figure.direction} ${figure.bound} ${figure.unit})${figure.how ? `\n           ${figure.how}` : ''}\n`);
+      process.stdout.write(`  ${met(figure) ? 'met    ' : 'NOT met'}  ${figure.what}: ${figure.measured.toFixed(figure.decimals ?? 1)} ${figure.unit} (target ${figure.direction} ${figure.bound} ${figure.unit})${figure.how ? `\n           ${figure.how}` : ''}\n`);
     }
     for (const note of result.notes) process.stdout.write(`  ${note}\n`);
   } catch (err) {
