@@ -28,6 +28,37 @@ describe('createJobProcessor', () => {
     });
   });
 
+  describe('when the attempt fails before it has read the projection, for a job older than the projection', () => {
+    // The token and fence checks come before the locked projection read. A failure there is still
+    // recorded at the projection's seq, so that it counts in the status: a failure at the job's
+    // older seq would leave the newer state "pending", and the condition would read success.
+    it('records the failure at the projection\'s latest seq (fenced follower)', async () => {
+      const world = await workerWorld({ followerIsLeader: true });
+      const first = await world.upsert(10);
+      const latest = await world.upsert(11);
+      const [job] = world.stores.queues.jobs(FOLLOWER, 'waiting');
+      expect(job?.data).toMatchObject({ seq: first });
+      const ran = await world.run();
+      expect(ran.error).toBeInstanceOf(UnrecoverableError);
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'fenced', seq: latest });
+    });
+
+    it('records the failure at the projection\'s latest seq (follower unreachable)', async () => {
+      const world = await workerWorld({ epoch: 2 });
+      await world.upsert(10);
+      await world.run();
+      const first = await world.upsert(11);
+      const latest = await world.upsert(12);
+      const [job] = world.stores.queues.jobs(FOLLOWER, 'waiting');
+      expect(job?.data).toMatchObject({ seq: first });
+      world.follower.fail((verb, kind) => (verb === 'get' && kind === 'Lease' ? new UnavailableError('get Lease on follower1: connection refused') : undefined));
+      const ran = await world.run();
+      expect(ran.state).not.toBe('completed');
+      expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'failed', seq: latest });
+      expect(world.reachability.at(-1)).toEqual([FOLLOWER, false]);
+    });
+  });
+
   describe('when the follower rejects the object (422)', () => {
     it('fails the job for good at the first attempt and records why', async () => {
       const world = await workerWorld();

@@ -117,6 +117,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
     const logger = createJobLogger(clusterLogger, objectKey === undefined ? { jobId: job.id } : { jobId: job.id, objectKey });
     const attempt: Attempt = { job, logger, startedMs, objectKey, kind: ref?.kind ?? 'object' };
     let entry: ProjectionState | undefined;
+    /** Whether this attempt asked for the projection's entry yet (the token and fence come first in the usual order). */
+    let projectionAsked = false;
     let verb = 'apply';
     let talkingToFollower = false;
     try {
@@ -135,11 +137,13 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
         await deps.fence.check(cluster, client);
         fenceToken = { term: epoch === undefined ? undefined : await readFenceToken(client) };
         talkingToFollower = false;
+        projectionAsked = true;
         const read = await deps.lockedRead(objectKey, { queueQualifiedName: job.queueQualifiedName, jobId, token, durationMs: LOCK_DURATION_MS });
         if (!read.held) throw new LockLostError(jobId);
         lockChecked = true;
         entry = read.entry;
       } else {
+        projectionAsked = true;
         entry = await deps.log.readProjection(objectKey);
       }
       if (entry === undefined) return await outcomes.skipped(keyed, decoded.job.seq);
@@ -184,6 +188,14 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
         throw error;
       }
       if (talkingToFollower && error instanceof UnavailableError) deps.onReachability?.(cluster, false);
+      // A failure before the projection was read (the fence or the token) is recorded at the
+      // projection's seq, as one after it: at the job's own seq, older when later changes were
+      // deduplicated into this job, it would not count, and the status would show the newer
+      // state as pending instead of failed.
+      if (!projectionAsked && objectKey !== undefined && decoded.ok && decoded.job.cluster === cluster) {
+        entry = await deps.log.readProjection(objectKey).catch(() => undefined);
+        if (entry?.state === 'absent') verb = 'delete';
+      }
       throw await outcomes.failed(attempt, entry, verb, error);
     }
   }
