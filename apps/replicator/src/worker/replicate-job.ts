@@ -11,7 +11,8 @@
  * one the projection held when the lock was last confirmed. The projection is read first, and the
  * lock checked right before the write, for an object in a burst (whether to defer needs its last
  * change time before anything is sent to the follower), for a job without a lock token, and
- * without `lockedRead`.
+ * without `lockedRead`. Either way a failure is recorded at the projection's seq (read for the
+ * record when the attempt failed before reading it), so that it counts in the status.
  */
 import {
   decodeJob,
