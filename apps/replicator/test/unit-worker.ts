@@ -87,6 +87,11 @@ export interface WorkerWorld {
   upsert(ttl: number): Promise<number>;
   /** Leader side: captures the GDP's deletion (tombstone), enqueues it; returns its seq. */
   remove(): Promise<number>;
+  /**
+   * Leader side: two upserts while no job of the GDP runs, so deduplication keeps the first one's
+   * job waiting: a job older than the projection. Returns both seqs and the waiting job's.
+   */
+  upsertTwiceWhileWaiting(firstTtl: number, latestTtl: number): Promise<{ readonly first: number; readonly latest: number; readonly waitingSeq: unknown }>;
   /** Runs the next waiting job of the follower (retries waiting in backoff are promoted first). */
   /** `lockLost`: the job's lock expired and another replicator took it (extendLock answers 0). */
   run(options?: { readonly job?: QueuedJob; readonly token?: string | undefined; readonly lockLost?: boolean }): Promise<Ran>;
@@ -177,6 +182,15 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     ...(options.lockedRead === false ? {} : { lockedRead }),
   });
 
+  async function upsert(ttl: number): Promise<number> {
+    const object = leaderGdp(ttl);
+    rv += 1;
+    const seq = await stores.log.appendEvent({
+      op: 'upsert', objectKey: GDP_KEY, kind: 'GlobalDeploymentPolicy', resourceVersion: String(rv), contentHash: hashFederatedContent(object, GDP), object: object as Record<string, unknown>, source: 'watch',
+    });
+    return enqueue(seq);
+  }
+
   async function enqueue(seq: number): Promise<number> {
     await stores.queues.enqueue({ cluster: FOLLOWER, objectKey: GDP_KEY, seq, reason: 'event' });
     return seq;
@@ -194,13 +208,12 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     advance(ms) {
       now += ms;
     },
-    async upsert(ttl) {
-      const object = leaderGdp(ttl);
-      rv += 1;
-      const seq = await stores.log.appendEvent({
-        op: 'upsert', objectKey: GDP_KEY, kind: 'GlobalDeploymentPolicy', resourceVersion: String(rv), contentHash: hashFederatedContent(object, GDP), object: object as Record<string, unknown>, source: 'watch',
-      });
-      return enqueue(seq);
+    upsert,
+    async upsertTwiceWhileWaiting(firstTtl, latestTtl) {
+      const first = await upsert(firstTtl);
+      const latest = await upsert(latestTtl);
+      const [job] = stores.queues.jobs(FOLLOWER, 'waiting');
+      return { first, latest, waitingSeq: (job?.data as { seq?: unknown } | undefined)?.seq };
     },
     async remove() {
       rv += 1;

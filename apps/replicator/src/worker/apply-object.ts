@@ -62,7 +62,6 @@ export interface ApplyObjectInput {
   readonly epoch?: number | undefined;
   /** The time stamped on written copies (with the epoch). @defaultValue the system clock */
   readonly clock?: () => Date;
-  /** Runs right before each create, replace or delete; throwing stops the apply without writing. */
   /**
    * Runs right before each create, replace or delete; throwing stops the apply without writing.
    * Told whether this plan waited for the follower (read its copy or its fencing token) since the

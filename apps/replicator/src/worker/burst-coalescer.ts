@@ -52,6 +52,7 @@ export interface BurstCoalescer {
   noteApplied(objectKey: string, applied: AppliedChange, nowMs: number): void;
   /** Before an apply: milliseconds to wait (0: apply now). `changedAtMs` is the last change's time. */
   deferFor(objectKey: string, changedAtMs: number, nowMs: number): number;
+  /** Whether the object is in a burst now (its next apply may be deferred, so it needs the projection first). */
   inBurst(objectKey: string): boolean;
   /** Objects currently in a burst (for tests and diagnostics). */
   readonly size: number;

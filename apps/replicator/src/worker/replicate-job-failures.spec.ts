@@ -34,10 +34,8 @@ describe('createJobProcessor', () => {
     // older seq would leave the newer state "pending", and the condition would read success.
     it('records the failure at the projection\'s latest seq (fenced follower)', async () => {
       const world = await workerWorld({ followerIsLeader: true });
-      const first = await world.upsert(10);
-      const latest = await world.upsert(11);
-      const [job] = world.stores.queues.jobs(FOLLOWER, 'waiting');
-      expect(job?.data).toMatchObject({ seq: first });
+      const { first, latest, waitingSeq } = await world.upsertTwiceWhileWaiting(10, 11);
+      expect(waitingSeq).toBe(first);
       const ran = await world.run();
       expect(ran.error).toBeInstanceOf(UnrecoverableError);
       expect(await world.stores.results.readResult(FOLLOWER, GDP_KEY)).toMatchObject({ outcome: 'fenced', seq: latest });
@@ -47,10 +45,8 @@ describe('createJobProcessor', () => {
       const world = await workerWorld({ epoch: 2 });
       await world.upsert(10);
       await world.run();
-      const first = await world.upsert(11);
-      const latest = await world.upsert(12);
-      const [job] = world.stores.queues.jobs(FOLLOWER, 'waiting');
-      expect(job?.data).toMatchObject({ seq: first });
+      const { first, latest, waitingSeq } = await world.upsertTwiceWhileWaiting(11, 12);
+      expect(waitingSeq).toBe(first);
       world.follower.fail((verb, kind) => (verb === 'get' && kind === 'Lease' ? new UnavailableError('get Lease on follower1: connection refused') : undefined));
       const ran = await world.run();
       expect(ran.state).not.toBe('completed');

@@ -173,10 +173,8 @@ describe('the order of an attempt (the job lock check with the projection read)'
       const world = await workerWorld();
       await world.upsert(10);
       await world.run();
-      const first = await world.upsert(11);
-      const latest = await world.upsert(12);
-      const [job] = world.stores.queues.jobs(FOLLOWER, 'waiting');
-      expect(job?.data).toMatchObject({ seq: first });
+      const { first, latest, waitingSeq } = await world.upsertTwiceWhileWaiting(11, 12);
+      expect(waitingSeq).toBe(first);
       expect((await world.run()).returned).toEqual({ outcome: 'updated', seq: latest });
       expect(await world.ttlOnFollower()).toBe(12);
     });

@@ -118,8 +118,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
     const logger = createJobLogger(clusterLogger, objectKey === undefined ? { jobId: job.id } : { jobId: job.id, objectKey });
     const attempt: Attempt = { job, logger, startedMs, objectKey, kind: ref?.kind ?? 'object' };
     let entry: ProjectionState | undefined;
-    /** Whether this attempt asked for the projection's entry yet (the token and fence come first in the usual order). */
-    let projectionAsked = false;
+    /** The valid job's object while its projection entry is not asked for yet (the token and fence come first in the usual order). */
+    let unread: ObjectKey | undefined;
     let verb = 'apply';
     let talkingToFollower = false;
     try {
@@ -127,6 +127,7 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       if (decoded.job.cluster !== cluster) throw new InvalidPayloadError(`job for cluster ${decoded.job.cluster} is in the queue of ${cluster}`);
       if (ref === undefined || objectKey === undefined) throw new InvalidPayloadError('job without a usable object key');
       const keyed = { ...attempt, objectKey };
+      unread = objectKey;
       const client = deps.clientFor(cluster);
       const epoch = deps.leaderEpoch?.();
       const jobId = job.id;
@@ -138,13 +139,13 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
         await deps.fence.check(cluster, client);
         fenceToken = { term: epoch === undefined ? undefined : await readFenceToken(client) };
         talkingToFollower = false;
-        projectionAsked = true;
+        unread = undefined;
         const read = await deps.lockedRead(objectKey, { queueQualifiedName: job.queueQualifiedName, jobId, token, durationMs: LOCK_DURATION_MS });
         if (!read.held) throw new LockLostError(jobId);
         lockChecked = true;
         entry = read.entry;
       } else {
-        projectionAsked = true;
+        unread = undefined;
         entry = await deps.log.readProjection(objectKey);
       }
       if (entry === undefined) return await outcomes.skipped(keyed, decoded.job.seq);
@@ -193,8 +194,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       // projection's seq, as one after it: at the job's own seq, older when later changes were
       // deduplicated into this job, it would not count, and the status would show the newer
       // state as pending instead of failed.
-      if (!projectionAsked && objectKey !== undefined && decoded.ok && decoded.job.cluster === cluster) {
-        entry = await deps.log.readProjection(objectKey).catch(() => undefined);
+      if (unread !== undefined) {
+        entry = await deps.log.readProjection(unread).catch(() => undefined);
         if (entry?.state === 'absent') verb = 'delete';
       }
       throw await outcomes.failed(attempt, entry, verb, error);
