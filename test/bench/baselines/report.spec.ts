@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRatio, ms, ratioLine, renderTable, summarise } from './report.ts';
+import { formatRatio, ms, perRoundLine, perRoundRatios, ratioLine, renderTable, summarise } from './report.ts';
 
 describe('formatRatio', () => {
   describe('when both sides are positive', () => {
@@ -67,5 +67,28 @@ describe('ms', () => {
   it('gives one decimal, or n/a', () => {
     expect(ms(12.345)).toBe('12.3 ms');
     expect(ms(Number.NaN)).toBe('n/a');
+  });
+});
+
+describe('perRoundRatios', () => {
+  it('divides the p50 of each round by the other side\'s p50 of the same round', () => {
+    expect(perRoundRatios([[10, 20, 30], [40]], [[10, 10, 10], [20]])).toEqual([2, 2]);
+  });
+
+  it('gives NaN for a round without samples on a side, and stops at the shorter side', () => {
+    const ratios = perRoundRatios([[], [6], [9]], [[3], [3]]);
+    expect(ratios).toHaveLength(2);
+    expect(ratios[0]).toBeNaN();
+    expect(ratios[1]).toBe(2);
+  });
+});
+
+describe('perRoundLine', () => {
+  it('prints every round with two decimals and the median of the rounds', () => {
+    expect(perRoundLine('latency p50', 'amko-federation', 'floor', [1.6, 1.4, 1.52])).toBe('per round: latency p50 amko-federation / floor 1.60 1.40 1.52 (median 1.52)');
+  });
+
+  it('takes the mean of the middle two for an even count and leaves out missing rounds', () => {
+    expect(perRoundLine('latency p50', 'a', 'b', [1.2, Number.NaN, 1.4, 1.6, 1.0])).toBe('per round: latency p50 a / b 1.20 n/a 1.40 1.60 1.00 (median 1.30)');
   });
 });

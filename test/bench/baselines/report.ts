@@ -29,6 +29,24 @@ export function ratioLine(what: string, numerator: { readonly name: string; read
   return `ratio ${what} ${numerator.name} / ${denominator.name}: ${formatRatio(numerator.value, denominator.value)}`;
 }
 
+/**
+ * The p50 ratio of two systems round by round (the rounds interleave the systems), so that a run
+ * shows how far the pooled ratio moves with the machine: one ratio per round both sides measured,
+ * NaN for a round without samples on either side.
+ */
+export function perRoundRatios(numerator: readonly (readonly number[])[], denominator: readonly (readonly number[])[]): number[] {
+  const rounds = Math.min(numerator.length, denominator.length);
+  return Array.from({ length: rounds }, (_, i) => summarise(numerator[i] ?? []).p50 / summarise(denominator[i] ?? []).p50);
+}
+
+/** `per round: latency p50 amko-federation / floor 1.52 1.61 1.48 (median 1.52)`. */
+export function perRoundLine(what: string, numerator: string, denominator: string, ratios: readonly number[]): string {
+  const finite = ratios.filter((r) => Number.isFinite(r) && r > 0).sort((a, b) => a - b);
+  const median = finite.length === 0 ? Number.NaN : finite.length % 2 === 1 ? (finite[(finite.length - 1) / 2] as number) : ((finite[finite.length / 2 - 1] as number) + (finite[finite.length / 2] as number)) / 2;
+  const shown = ratios.map((r) => (Number.isFinite(r) && r > 0 ? r.toFixed(2) : 'n/a')).join(' ');
+  return `per round: ${what} ${numerator} / ${denominator} ${shown} (median ${Number.isFinite(median) ? median.toFixed(2) : 'n/a'})`;
+}
+
 /** A measured figure, with the 1-minute load average when it was taken. */
 export interface FigureRow {
   readonly scenario: string;

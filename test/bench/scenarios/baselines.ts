@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { startFederation } from '@amko-fed/testing';
 import { watchArrivals } from '../baselines/arrivals.ts';
 import { latencyRun, seed, throughputRound, timedWrite, type Bench, type Sizes } from '../baselines/measure.ts';
-import { ms, ratioLine, renderTable, summarise, type FigureRow, type Summary } from '../baselines/report.ts';
+import { ms, perRoundLine, perRoundRatios, ratioLine, renderTable, summarise, type FigureRow, type Summary } from '../baselines/report.ts';
 import { SYSTEMS, startSystems, type SystemName } from '../baselines/systems.ts';
 import type { ScenarioResult, TargetFigure } from '../support/figures.ts';
 import { sleep } from '../support/stats.ts';
@@ -68,7 +68,7 @@ export const baselines: Scenario = {
         await seed(bench, system.namespace, 'lat', 60_000);
         await latencyRun(bench, system.namespace, 'lat', SIZES[system.name].warmUp, 0, followers, 30_000);
       }
-      const measured = new Map<SystemName, { samples: number[]; lost: number; cpuMs: Record<string, number>; benchCpuMs: number; writes: number }>();
+      const measured = new Map<SystemName, { samples: number[]; rounds: number[][]; lost: number; cpuMs: Record<string, number>; benchCpuMs: number; writes: number }>();
       for (let round = 0; round < LATENCY_ROUNDS; round += 1) {
         for (const system of started.systems) {
           const writes = Math.ceil(SIZES[system.name].writes / LATENCY_ROUNDS);
@@ -77,14 +77,14 @@ export const baselines: Scenario = {
           const run = await latencyRun(bench, system.namespace, 'lat', 0, writes, followers, 30_000);
           const benchUsed = process.cpuUsage(benchBefore);
           const cpuAfter = await started.cpuMsByProcess(system.name);
-          const soFar = measured.get(system.name) ?? { samples: [], lost: 0, cpuMs: {}, benchCpuMs: 0, writes: 0 };
+          const soFar = measured.get(system.name) ?? { samples: [], rounds: [], lost: 0, cpuMs: {}, benchCpuMs: 0, writes: 0 };
           const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ms]) => [name, (soFar.cpuMs[name] ?? 0) + ms - (cpuBefore[name] ?? 0)]));
           const benchCpuMs = soFar.benchCpuMs + (benchUsed.user + benchUsed.system) / 1_000;
-          measured.set(system.name, { samples: [...soFar.samples, ...run.samples], lost: soFar.lost + run.lost, cpuMs, benchCpuMs, writes: soFar.writes + writes });
+          measured.set(system.name, { samples: [...soFar.samples, ...run.samples], rounds: [...soFar.rounds, run.samples], lost: soFar.lost + run.lost, cpuMs, benchCpuMs, writes: soFar.writes + writes });
         }
       }
       for (const system of started.systems) {
-        const m = measured.get(system.name) ?? { samples: [], lost: 0, cpuMs: {}, benchCpuMs: 0, writes: 0 };
+        const m = measured.get(system.name) ?? { samples: [], rounds: [], lost: 0, cpuMs: {}, benchCpuMs: 0, writes: 0 };
         const s = summarise(m.samples);
         latency.set(system.name, s);
         row('latency', system.name, `p50 (${s.count} writes in ${LATENCY_ROUNDS} interleaved rounds${m.lost > 0 ? `, ${m.lost} lost` : ''})`, ms(s.p50));
@@ -168,6 +168,7 @@ export const baselines: Scenario = {
       notes.push(
         `load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${started.kubectlLoop.invocations} kubectl runs (${started.kubectlLoop.failures} failed)`,
         ...ratios('latency', latency, 'p50'),
+        perRoundLine('latency p50', SYSTEMS.amkoFederation, SYSTEMS.floor, perRoundRatios(measured.get(SYSTEMS.amkoFederation)?.rounds ?? [], measured.get(SYSTEMS.floor)?.rounds ?? [])),
         ...ratios('latency', latency, 'p99'),
         ...ratios('slow-follower latency', slow, 'p50'),
         ...ratios('slow-follower latency', slow, 'p99'),
