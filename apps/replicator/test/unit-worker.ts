@@ -92,13 +92,9 @@ export interface WorkerWorld {
    * job waiting: a job older than the projection. Returns both seqs and the waiting job's.
    */
   upsertTwiceWhileWaiting(firstTtl: number, latestTtl: number): Promise<{ readonly first: number; readonly latest: number; readonly waitingSeq: unknown }>;
-  /**
-   * Runs the next waiting job of the follower (retries waiting in backoff are promoted first).
-   * `lockLost`: the job's lock expired and another replicator took it (extendLock and lockedRead
-   * find another token); `lockLostBeforeWrite`: that happened after the lock check with the
-   * projection read (only extendLock finds another token).
-   */
-  run(options?: { readonly job?: QueuedJob; readonly token?: string | undefined; readonly lockLost?: boolean; readonly lockLostBeforeWrite?: boolean }): Promise<Ran>;
+  /** Runs the next waiting job of the follower (retries waiting in backoff are promoted first). */
+  /** `lockLost`: the job's lock expired and another replicator took it (extendLock answers 0). */
+  run(options?: { readonly job?: QueuedJob; readonly token?: string | undefined; readonly lockLost?: boolean }): Promise<Ran>;
   /** The follower's GDP ttl (undefined when it has no copy). */
   ttlOnFollower(): Promise<unknown>;
   /** Writes the follower received for the GDP. */
@@ -123,8 +119,6 @@ export interface WorkerWorldOptions {
   readonly writtenCopies?: number;
   /** The lock check with the projection read in one round trip (lockedRead). @defaultValue true, as deployed */
   readonly lockedRead?: boolean;
-  /** How long each GET on the follower takes: the world's clock moves on by that much while it is answered. @defaultValue 0 */
-  readonly followerReadMs?: number;
 }
 
 export async function workerWorld(options: WorkerWorldOptions = {}): Promise<WorkerWorld> {
@@ -149,11 +143,9 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
   let lockHeld = true;
   const recorded: ClusterClient = {
     ...follower.client,
-    get: async (kind, namespace, name) => {
+    get: (kind, namespace, name) => {
       steps.push(`get ${kind.kind}`);
-      const found = await follower.client.get(kind, namespace, name);
-      now += options.followerReadMs ?? 0;
-      return found;
+      return follower.client.get(kind, namespace, name);
     },
     create: (kind, namespace, body) => {
       steps.push(`create ${kind.kind}`);
@@ -188,7 +180,6 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
     ...(options.bursts === undefined ? {} : { bursts: options.bursts }),
     writtenCopies: createWrittenCopies({ maxEntries: options.writtenCopies ?? DEFAULT_WRITTEN_COPIES }),
     ...(options.lockedRead === false ? {} : { lockedRead }),
-    elapsedMs: () => now,
   });
 
   async function upsert(ttl: number): Promise<number> {
@@ -240,7 +231,7 @@ export async function workerWorld(options: WorkerWorldOptions = {}): Promise<Wor
       lockHeld = runOptions.lockLost !== true;
       const extendLock = async (): Promise<number> => {
         steps.push('extendLock');
-        return lockHeld && runOptions.lockLostBeforeWrite !== true ? 1 : 0;
+        return lockHeld ? 1 : 0;
       };
       const taken = { ...job, queueQualifiedName: `unit:${FOLLOWER}`, moveToDelayed: async (timestamp: number) => void (delayedUntilMs = timestamp), extendLock };
       const token = 'token' in runOptions ? runOptions.token : 'lock-token';

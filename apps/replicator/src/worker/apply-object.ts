@@ -11,7 +11,9 @@
  * to a copy this replicator wrote is PUT on the remembered copy without the GET (written-copies.ts):
  * the PUT is conditional on that copy's resourceVersion, so a copy changed since gives 409 or 404
  * and the apply reads it and plans again; only a write, never "up to date", is decided that way.
- * A caller that read the fencing token itself earlier in the same attempt passes it (`fenceToken`).
+ * A caller that read the fencing token itself earlier in the same attempt passes it (`fenceToken`),
+ * and `beforeWrite` is told whether the follower was waited for since: the replicator checks its
+ * lock together with the projection read after the token, and again only if a read followed.
  */
 import {
   ConflictError,
@@ -60,8 +62,12 @@ export interface ApplyObjectInput {
   readonly epoch?: number | undefined;
   /** The time stamped on written copies (with the epoch). @defaultValue the system clock */
   readonly clock?: () => Date;
-  /** Runs right before each create, replace or delete; throwing stops the apply without writing. */
-  readonly beforeWrite?: () => Promise<void>;
+  /**
+   * Runs right before each create, replace or delete; throwing stops the apply without writing.
+   * Told whether this plan waited for the follower (read its copy or its fencing token) since the
+   * apply began or since the previous call.
+   */
+  readonly beforeWrite?: (waitedForFollower: boolean) => Promise<void>;
   /** The follower's fencing token as the caller read it for this attempt: the first plan uses it (replans read it again). */
   readonly fenceToken?: { readonly term: LeaderTerm | undefined };
   /** The copy this replicator last wrote or read there; without it every apply reads the copy first. */
@@ -104,6 +110,7 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
   for (let replans = 0; ; ) {
     const onRemembered = remembered !== undefined;
     const readsToken = epoch !== undefined && given === undefined;
+    const waitedForFollower = !onRemembered || readsToken;
     const [fetched, token] = await Promise.all([onRemembered ? undefined : readCopy(), readsToken ? readFenceToken(client) : given?.term]);
     given = undefined;
     const observed = remembered?.copy ?? fetched;
@@ -113,20 +120,20 @@ export async function applyObject(input: ApplyObjectInput): Promise<ApplyResult>
     try {
       switch (plan.action) {
         case PlanAction.Create: {
-          await beforeWrite();
+          await beforeWrite(waitedForFollower);
           const created = await client.create(kindInfo, ref.namespace, plan.body as KubeObject);
           written?.remember(created);
           return { outcome: ApplyOutcome.created, reason: plan.reason, replans };
         }
         case PlanAction.Update: {
-          await beforeWrite();
+          await beforeWrite(waitedForFollower);
           const replaced = await client.replace(kindInfo, ref.namespace, ref.name, plan.body as KubeObject);
           if (onRemembered) written?.noteWrite(true);
           written?.remember(replaced);
           return { outcome: ApplyOutcome.updated, reason: plan.reason, replans };
         }
         case PlanAction.Delete: {
-          await beforeWrite();
+          await beforeWrite(waitedForFollower);
           written?.forget();
           const existed = await client.delete(kindInfo, plan.namespace ?? ref.namespace, plan.name, { resourceVersion: plan.resourceVersion });
           return { outcome: existed ? ApplyOutcome.deleted : ApplyOutcome.noop, reason: plan.reason, replans };

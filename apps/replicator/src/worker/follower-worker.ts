@@ -24,13 +24,6 @@ import type { JobProcessor } from './replicate-job.ts';
 import type { WatchedWorker } from './stall-watchdog.ts';
 
 export const LOCK_DURATION_MS = 5_000;
-/**
- * How long a successful check of the job's lock counts for a write (ADR 0009): a fifth of the lock.
- * The check renews the lock for LOCK_DURATION_MS from when Redis runs it, which is after it was
- * sent, so a write sent within this time of sending the check leaves at least 4 s of the lock for
- * the request to reach the API server. Measured on a monotonic clock: a stall counts.
- */
-export const LOCK_CHECK_FRESH_MS = 1_000;
 export const STALLED_INTERVAL_MS = 1_000;
 export const MAX_STALLED_COUNT = 3;
 

@@ -4,17 +4,15 @@
  * the follower object → record the result. The job's own seq is only a lower bound; a retried,
  * replayed or reordered job therefore never pushes older state over newer.
  *
- * Two orders of the same steps. Usually the follower's fencing token is read while the job's lock
- * is checked and the projection read in one Redis round trip (`lockedRead`), and the write follows
- * as soon as both have answered: one round trip less per apply than a separate lock check, and one
- * wait less than asking one after the other. A lock check counts for a write sent within
- * LOCK_CHECK_FRESH_MS of sending it (a slow follower or a stall past that: the lock is checked
- * again right before the write); the state written is the one the projection held at that check.
- * The projection is read first, and the lock checked right before the write, for an object in a
- * burst (whether to defer needs its last change time before anything is sent to the follower),
- * for a job without a lock token, and without `lockedRead`. Either way a failure is recorded at
- * the projection's seq (read for the record when the attempt failed before reading it), so that
- * it counts in the status.
+ * Two orders of the same steps. Usually the follower's fencing token is read first, then the job's
+ * lock is checked and the projection read in one Redis round trip (`lockedRead`), and the write
+ * follows at once unless the copy must be read first (then the lock is checked again before the
+ * write): one round trip less per apply than a separate lock check, and the state written is the
+ * one the projection held when the lock was last confirmed. The projection is read first, and the
+ * lock checked right before the write, for an object in a burst (whether to defer needs its last
+ * change time before anything is sent to the follower), for a job without a lock token, and
+ * without `lockedRead`. Either way a failure is recorded at the projection's seq (read for the
+ * record when the attempt failed before reading it), so that it counts in the status.
  */
 import {
   decodeJob,
@@ -39,7 +37,7 @@ import { applyObject } from './apply-object.ts';
 import { createBurstCoalescer, type BurstCoalescerOptions } from './burst-coalescer.ts';
 import { AttemptFailedError } from './errors/attempt-failed-error.ts';
 import { LockLostError } from './errors/lock-lost-error.ts';
-import { LOCK_CHECK_FRESH_MS, LOCK_DURATION_MS } from './follower-worker.ts';
+import { LOCK_DURATION_MS } from './follower-worker.ts';
 import { createJobLogger } from './job-logger.ts';
 import { createJobOutcomes, type Attempt, type AttemptJob, type JobOutcomeDeps, type JobReturn } from './job-outcome.ts';
 import type { WrittenCopies } from './written-copies.ts';
@@ -63,8 +61,6 @@ export interface ReplicateJobDeps extends JobOutcomeDeps {
   readonly bursts?: BurstCoalescerOptions;
   /** The copies last written on the followers; without it every apply reads the follower's copy first. */
   readonly writtenCopies?: WrittenCopies;
-  /** A monotonic clock in ms, for how long ago the job's lock was checked. @defaultValue performance.now */
-  readonly elapsedMs?: () => number;
 }
 
 /** What the processor uses of a BullMQ Job (a Job is one; unit tests pass the in-memory queue's jobs). */
@@ -113,7 +109,6 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
   const clusterLogger = deps.logger.child({ component: 'worker', cluster });
   const outcomes = createJobOutcomes(cluster, deps);
   const bursts = createBurstCoalescer(deps.bursts);
-  const elapsedMs = deps.elapsedMs ?? (() => performance.now());
 
   async function replicate(job: ProcessedJob, token: string | undefined): Promise<JobReturn> {
     const startedMs = deps.clock().getTime();
@@ -136,23 +131,18 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       const client = deps.clientFor(cluster);
       const epoch = deps.leaderEpoch?.();
       const jobId = job.id;
-      // When the last successful check of the job's lock was sent (elapsedMs), if one was.
-      let lockCheckedAtMs: number | undefined;
+      // Set when the lock was checked with the projection read and nothing was sent since.
+      let lockChecked = false;
       let fenceToken: { readonly term: LeaderTerm | undefined } | undefined;
       if (deps.lockedRead !== undefined && token !== undefined && jobId !== undefined && !bursts.inBurst(objectKey)) {
         talkingToFollower = true;
         await deps.fence.check(cluster, client);
-        const tokenRead = epoch === undefined ? Promise.resolve(undefined) : readFenceToken(client);
-        const checkSentMs = elapsedMs();
-        const lockRead = deps.lockedRead(objectKey, { queueQualifiedName: job.queueQualifiedName, jobId, token, durationMs: LOCK_DURATION_MS });
-        // Its failure is reported below once the token has answered; a failed token read reports its own.
-        lockRead.catch(() => undefined);
-        fenceToken = { term: await tokenRead };
+        fenceToken = { term: epoch === undefined ? undefined : await readFenceToken(client) };
         talkingToFollower = false;
         unread = undefined;
-        const read = await lockRead;
+        const read = await deps.lockedRead(objectKey, { queueQualifiedName: job.queueQualifiedName, jobId, token, durationMs: LOCK_DURATION_MS });
         if (!read.held) throw new LockLostError(jobId);
-        lockCheckedAtMs = checkSentMs;
+        lockChecked = true;
         entry = read.entry;
       } else {
         unread = undefined;
@@ -171,18 +161,14 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       if (leader === undefined) throw new UnavailableError('the member registry names no leader yet');
       talkingToFollower = true;
       if (fenceToken === undefined) await deps.fence.check(cluster, client);
-      // Several replicators share the queue: before a write, renew the job's lock and make sure it is
-      // still ours (ADR 0009). A replicator that stalled past its lock writes nothing. A check sent
-      // less than LOCK_CHECK_FRESH_MS ago (with the projection read, or before an earlier write of
-      // this attempt) counts; an older one is made again right before the write.
+      // Several replicators share the queue: right before a write, renew the job's lock and make sure
+      // it is still ours (ADR 0009). A replicator that stalled past its lock writes nothing. A check
+      // made with the projection read counts when the follower was not waited for since.
       let writeSentMs: number | undefined;
-      const beforeWrite = async (): Promise<void> => {
-        const fresh = lockCheckedAtMs !== undefined && elapsedMs() - lockCheckedAtMs < LOCK_CHECK_FRESH_MS;
-        if (!fresh && token !== undefined) {
-          const sentMs = elapsedMs();
-          if ((await job.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new LockLostError(job.id);
-          lockCheckedAtMs = sentMs;
-        }
+      const beforeWrite = async (waitedForFollower: boolean): Promise<void> => {
+        const checked = lockChecked && !waitedForFollower;
+        lockChecked = false;
+        if (!checked && token !== undefined && (await job.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new LockLostError(job.id);
         writeSentMs = deps.clock().getTime();
       };
       const written = deps.writtenCopies?.slot(cluster, objectKey);
