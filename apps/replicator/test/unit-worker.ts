@@ -92,8 +92,10 @@ export interface WorkerWorld {
    * job waiting: a job older than the projection. Returns both seqs and the waiting job's.
    */
   upsertTwiceWhileWaiting(firstTtl: number, latestTtl: number): Promise<{ readonly first: number; readonly latest: number; readonly waitingSeq: unknown }>;
-  /** Runs the next waiting job of the follower (retries waiting in backoff are promoted first). */
-  /** `lockLost`: the job's lock expired and another replicator took it (extendLock answers 0). */
+  /**
+   * Runs the next waiting job of the follower (retries waiting in backoff are promoted first).
+   * `lockLost`: the job's lock expired and another replicator took it (extendLock answers 0).
+   */
   run(options?: { readonly job?: QueuedJob; readonly token?: string | undefined; readonly lockLost?: boolean }): Promise<Ran>;
   /** The follower's GDP ttl (undefined when it has no copy). */
   ttlOnFollower(): Promise<unknown>;
