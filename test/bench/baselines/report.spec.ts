@@ -88,7 +88,11 @@ describe('perRoundLine', () => {
     expect(perRoundLine('latency p50', 'amko-federation', 'floor', [1.6, 1.4, 1.52])).toBe('per round: latency p50 amko-federation / floor 1.60 1.40 1.52 (median 1.52)');
   });
 
-  it('takes the mean of the middle two for an even count and leaves out missing rounds', () => {
-    expect(perRoundLine('latency p50', 'a', 'b', [1.2, Number.NaN, 1.4, 1.6, 1.0])).toBe('per round: latency p50 a / b 1.20 n/a 1.40 1.60 1.00 (median 1.30)');
+  it('leaves rounds without a ratio out of the median, which is taken as every p50 (the upper middle of an even count)', () => {
+    expect(perRoundLine('latency p50', 'a', 'b', [1.2, Number.NaN, 1.4, 1.6, 1.0])).toBe('per round: latency p50 a / b 1.20 n/a 1.40 1.60 1.00 (median 1.40)');
+  });
+
+  it('prints n/a for the median when no round has a ratio', () => {
+    expect(perRoundLine('latency p50', 'a', 'b', [Number.NaN])).toBe('per round: latency p50 a / b n/a (median n/a)');
   });
 });

@@ -39,12 +39,15 @@ export function perRoundRatios(numerator: readonly (readonly number[])[], denomi
   return Array.from({ length: rounds }, (_, i) => summarise(numerator[i] ?? []).p50 / summarise(denominator[i] ?? []).p50);
 }
 
-/** `per round: latency p50 amko-federation / floor 1.52 1.61 1.48 (median 1.52)`. */
+const ratioText = (ratio: number): string => (Number.isFinite(ratio) && ratio > 0 ? ratio.toFixed(2) : 'n/a');
+
+/**
+ * `per round: latency p50 amko-federation / floor 1.52 1.61 1.48 (median 1.52)`; the median is
+ * taken as every p50 here (`percentile`), over the rounds with a ratio.
+ */
 export function perRoundLine(what: string, numerator: string, denominator: string, ratios: readonly number[]): string {
-  const finite = ratios.filter((r) => Number.isFinite(r) && r > 0).sort((a, b) => a - b);
-  const median = finite.length === 0 ? Number.NaN : finite.length % 2 === 1 ? (finite[(finite.length - 1) / 2] as number) : ((finite[finite.length / 2 - 1] as number) + (finite[finite.length / 2] as number)) / 2;
-  const shown = ratios.map((r) => (Number.isFinite(r) && r > 0 ? r.toFixed(2) : 'n/a')).join(' ');
-  return `per round: ${what} ${numerator} / ${denominator} ${shown} (median ${Number.isFinite(median) ? median.toFixed(2) : 'n/a'})`;
+  const measured = ratios.filter((r) => Number.isFinite(r) && r > 0).sort((a, b) => a - b);
+  return `per round: ${what} ${numerator} / ${denominator} ${ratios.map(ratioText).join(' ')} (median ${ratioText(percentile(measured, 0.5))})`;
 }
 
 /** A measured figure, with the 1-minute load average when it was taken. */
