@@ -120,7 +120,6 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
     let entry: ProjectionState | undefined;
     /** The valid job's object while its projection entry is not asked for yet (the token and fence come first in the usual order). */
     let unread: ObjectKey | undefined;
-    let verb = 'apply';
     let talkingToFollower = false;
     try {
       if (!decoded.ok) throw decoded.error;
@@ -149,7 +148,6 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
         entry = await deps.log.readProjection(objectKey);
       }
       if (entry === undefined) return await outcomes.skipped(keyed, decoded.job.seq);
-      verb = entry.state === 'absent' ? 'delete' : 'apply';
       const wait = bursts.deferFor(objectKey, changedAt(entry), startedMs);
       if (wait > 0 && token !== undefined) {
         await job.moveToDelayed(startedMs + wait, token);
@@ -194,11 +192,8 @@ export function createJobProcessor(cluster: string, deps: ReplicateJobDeps): Job
       // projection's seq, as one after it: at the job's own seq, older when later changes were
       // deduplicated into this job, it would not count, and the status would show the newer
       // state as pending instead of failed.
-      if (unread !== undefined) {
-        entry = await deps.log.readProjection(unread).catch(() => undefined);
-        if (entry?.state === 'absent') verb = 'delete';
-      }
-      throw await outcomes.failed(attempt, entry, verb, error);
+      if (unread !== undefined) entry = await deps.log.readProjection(unread).catch(() => undefined);
+      throw await outcomes.failed(attempt, entry, entry?.state === 'absent' ? 'delete' : 'apply', error);
     }
   }
 
